@@ -1,0 +1,146 @@
+"""Schedule -> RFC 5545 / RFC 7986 iCalendar bytes. The only module that imports icalendar.
+
+Output is a pure function of its inputs: no wall clock, no random UIDs, so the
+same events.yaml always gives the same bytes and caches see changes only when
+the data changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from icalendar import Alarm, Calendar, Event, vDuration, vText
+
+from .model import Schedule, Series, Session, Status
+from .texts import event_description, event_summary, feed_url, session_url
+
+PRODID = "-//calendar-feed//calendar-feed//EN"
+UTC = dt.UTC
+FIXED_STAMP = dt.datetime(2000, 1, 1, tzinfo=UTC)
+"""DTSTAMP when no revision history is known, fixed so that builds are reproducible."""
+
+_STATUS = {
+    Status.TALK: "CONFIRMED",
+    Status.CANCELLED: "CANCELLED",
+    Status.OPEN: "TENTATIVE",
+}
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What the revision history knows about one published event."""
+
+    sequence: int = 0
+    modified: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class FeedOptions:
+    """Subscriber choices: which sessions to include and an optional reminder."""
+
+    include_open: bool = True
+    include_cancelled: bool = True
+    alarm_minutes: int | None = None
+
+    def wants(self, session: Session) -> bool:
+        if session.is_open:
+            return self.include_open
+        if session.is_cancelled:
+            return self.include_cancelled
+        return True
+
+
+def session_uid(series: Series, session: Session) -> str:
+    """Stable UID: survives edits of title, speaker, abstract and (with an id) the date."""
+    return f"{series.id}-{session.key}@calendar-feed"
+
+
+def render_calendar(
+    schedule: Schedule,
+    options: FeedOptions = FeedOptions(),
+    revisions: Mapping[str, Revision] | None = None,
+    extra_sessions: Iterable[Session] = (),
+) -> bytes:
+    """The whole feed for subscription."""
+    sessions = [s for s in (*schedule.sessions, *extra_sessions) if options.wants(s)]
+    return _calendar(schedule.series, sessions, options, revisions or {}, whole=True)
+
+
+def render_session(
+    schedule: Schedule,
+    session: Session,
+    revisions: Mapping[str, Revision] | None = None,
+) -> bytes:
+    """One session as a stand-alone .ics for 'add this talk'."""
+    return _calendar(schedule.series, [session], FeedOptions(), revisions or {}, whole=False)
+
+
+def _calendar(
+    series: Series,
+    sessions: list[Session],
+    options: FeedOptions,
+    revisions: Mapping[str, Revision],
+    whole: bool,
+) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if whole:
+        # Explicit vText: icalendar 7 writes NAME / X-WR-* unescaped when given plain str.
+        calendar.add("name", vText(series.display_name))
+        calendar.add("x-wr-calname", vText(series.display_name))
+        if series.description:
+            calendar.add("description", vText(series.description))
+            calendar.add("x-wr-caldesc", vText(series.description))
+        calendar.add("x-wr-timezone", vText(series.timezone))
+        refresh = dt.timedelta(hours=series.refresh_hours)
+        calendar.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(refresh))
+        if series.base_url:
+            calendar.add("source", feed_url(series), parameters={"VALUE": "URI"})
+            calendar.add("url", series.base_url, parameters={"VALUE": "URI"})
+    for session in sessions:
+        calendar.add_component(
+            _event(series, session, revisions.get(session_uid(series, session)), options)
+        )
+    if sessions:
+        first = min(s.start for s in sessions).date()
+        last = max(s.end for s in sessions).date() + dt.timedelta(days=1)
+        calendar.add_missing_timezones(first_date=first, last_date=last)
+    return calendar.to_ical()
+
+
+def _event(
+    series: Series, session: Session, revision: Revision | None, options: FeedOptions
+) -> Event:
+    revision = revision or Revision()
+    event = Event()
+    summary = event_summary(series, session)
+    event.add("uid", session_uid(series, session))
+    event.add("dtstamp", (revision.modified or FIXED_STAMP).astimezone(UTC))
+    event.add("dtstart", session.start)
+    event.add("dtend", session.end)
+    event.add("summary", vText(summary))
+    event.add("description", vText(event_description(series, session)))
+    if session.location:
+        event.add("location", vText(session.location))
+    event.add("status", _STATUS[session.status])
+    if session.is_cancelled:
+        event.add("transp", "TRANSPARENT")
+    url = session_url(series, session)
+    if url:
+        event.add("url", url, parameters={"VALUE": "URI"})
+    if revision.sequence:
+        event.add("sequence", revision.sequence)
+    if revision.modified:
+        event.add("last-modified", revision.modified.astimezone(UTC))
+    if options.alarm_minutes is not None and not session.is_cancelled:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", vText(summary))
+        alarm.add("trigger", -dt.timedelta(minutes=options.alarm_minutes))
+        event.add_component(alarm)
+    return event

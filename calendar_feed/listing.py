@@ -1,0 +1,109 @@
+"""Schedule -> the HTML listing page, through autoescaping Jinja2 templates.
+
+Text from events.yaml only ever reaches the page escaped; the one filter that
+builds markup (``paragraphs``) escapes every piece before joining.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from .errors import Problem
+from .links import google_event_link, subscribe_links
+from .model import Schedule, Session
+from .texts import FEED_FILE, JSON_FILE, session_anchor, session_file, speaker_line
+
+FRIENDLY_ZONE_NAMES = {"Asia/Shanghai": "Beijing time", "Asia/Hong_Kong": "Hong Kong time"}
+STYLESHEET = "style.css"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Everything about the page that does not come from events.yaml."""
+
+    today: dt.date
+    site_url: str = ""
+    """Absolute URL of the site (ends in /) for subscribe links; empty when unknown."""
+    qr_svg: str = ""
+    problems: Sequence[Problem] = ()
+    """Errors in the current events.yaml while an older version is served."""
+    live: bool = False
+    """True on the live server, which offers per-subscriber feed options."""
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("calendar_feed", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["paragraphs"] = paragraphs
+    return env
+
+
+def paragraphs(text: str) -> Markup:
+    """Blank lines separate paragraphs; single newlines are kept as line breaks."""
+    blocks = [b.strip("\n") for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    return Markup("").join(
+        Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(line) for line in b.split("\n")))
+        for b in blocks
+    )
+
+
+def zone_label(session: Session) -> str:
+    """'Beijing time (UTC+8)': what a reader needs to know the time is not theirs."""
+    zone = session.start.tzinfo.zone  # type: ignore[union-attr]
+    offset = session.start.utcoffset() or dt.timedelta()
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    utc = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    name = FRIENDLY_ZONE_NAMES.get(zone) or zone.rsplit("/", 1)[-1].replace("_", " ") + " time"
+    return f"{name} ({utc})"
+
+
+def render_listing(schedule: Schedule, context: PageContext) -> str:
+    series = schedule.series
+    site_url = series.base_url or context.site_url
+    upcoming = [s for s in schedule.sessions if s.date >= context.today]
+    past = [s for s in schedule.sessions if s.date < context.today][::-1]
+    next_session = next((s for s in upcoming if s.is_talk), None) or next(
+        (s for s in upcoming if not s.is_cancelled), None
+    )
+    template = _environment().get_template("index.html")
+    return template.render(
+        series=series,
+        upcoming=upcoming,
+        past=past,
+        next_session=next_session,
+        counts={
+            "talks": sum(s.is_talk for s in schedule.sessions),
+            "cancelled": sum(s.is_cancelled for s in schedule.sessions),
+            "open": sum(s.is_open for s in schedule.sessions),
+        },
+        subscribe=subscribe_links(site_url, series),
+        context=context,
+        feed_file=FEED_FILE,
+        json_file=JSON_FILE,
+        stylesheet=STYLESHEET,
+        session_file=session_file,
+        session_anchor=session_anchor,
+        speaker_line=speaker_line,
+        google_link=lambda s: google_event_link(series, s),
+        zone_label=zone_label,
+    )
+
+
+def stylesheet() -> bytes:
+    """The page's CSS, kept in a file of its own so the CSP needs no inline styles."""
+    from importlib.resources import files
+
+    return files("calendar_feed").joinpath("static", STYLESHEET).read_bytes()

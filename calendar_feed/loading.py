@@ -1,0 +1,284 @@
+"""Read an events file into a tree of positioned nodes.
+
+This is the only module that imports ``yaml``. It composes the document with a
+safe loader (no Python tags), keeps the line and column of every key and value,
+and resolves scalars the YAML 1.2 way: ``12:00`` stays the text "12:00" instead
+of YAML 1.1's integer 720, and ``no`` stays "no" instead of False.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Position, Problem, ValidationError
+
+DEFAULT_MAX_BYTES = 5_000_000
+"""Largest events file accepted; a seminar's file is a few tens of kilobytes."""
+MAX_NODES = 500_000
+"""Bound on values after alias expansion, so a 'billion laughs' file fails fast."""
+MAX_DEPTH = 64
+
+_TAG = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe loader with YAML 1.2 core-schema scalars."""
+
+
+_Loader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in [
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("timestamp", r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?$", "0123456789"),
+]:
+    _Loader.add_implicit_resolver(_TAG + _tag, re.compile(_pattern), list(_first))
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar(Node):
+    text: str
+    """The scalar's text after YAML quoting and folding rules."""
+    kind: str
+    """One of str, int, float, bool, null, timestamp."""
+
+    @property
+    def value(self) -> Any:
+        if self.kind == "int":
+            return int(self.text)
+        if self.kind == "float":
+            return float(self.text.replace("inf", "Inf").replace("INF", "Inf"))
+        if self.kind == "bool":
+            return self.text.lower() == "true"
+        if self.kind == "null":
+            return None
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence(Node):
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    key_position: Position
+    value: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping(Node):
+    entries: dict[str, Entry]
+
+
+def read_events_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Mapping:
+    """Read and compose ``path``; raise ValidationError naming every structural problem."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes() if max_bytes <= 0 else _read_limited(Path(path), max_bytes)
+    except FileNotFoundError:
+        raise _fail(name, "file not found") from None
+    except IsADirectoryError:
+        raise _fail(name, "is a directory, not an events file") from None
+    except OSError as exc:
+        raise _fail(name, f"cannot read: {exc.strerror or exc}") from None
+    return parse_events_bytes(data, name, max_bytes=max_bytes)
+
+
+def _read_limited(path: Path, max_bytes: int) -> bytes:
+    with path.open("rb") as stream:
+        data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _fail(
+            str(path),
+            f"file is larger than the limit of {max_bytes:,} bytes "
+            "(raise it with --max-bytes if this is intended)",
+        )
+    return data
+
+
+def parse_events_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Mapping:
+    if max_bytes > 0 and len(data) > max_bytes:
+        raise _fail(name, f"file is larger than the limit of {max_bytes:,} bytes")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a BOM from Windows editors is harmless
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ValidationError(
+            [
+                Problem(
+                    Position(name, line, column),
+                    "",
+                    f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                )
+            ]
+        ) from None
+    return parse_events_text(text, name)
+
+
+def parse_events_text(text: str, name: str) -> Mapping:
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        raise _fail(name, "file is empty; expected `calendar:`, `defaults:` and `sessions:`")
+    try:
+        documents = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = exc.problem or "could not parse"
+        if exc.context:
+            message = f"{exc.context}, {message}"
+        raise ValidationError(
+            [Problem(Position(name, line, column), "", f"YAML syntax error: {message}")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise _fail(name, f"YAML syntax error: {exc}") from None
+    except RecursionError:
+        raise _fail(name, "YAML is nested too deeply") from None
+    documents = [d for d in documents if d is not None]
+    if not documents:
+        raise _fail(name, "file is empty; expected `calendar:`, `defaults:` and `sessions:`")
+    if len(documents) > 1:
+        second = documents[1].start_mark
+        raise ValidationError(
+            [
+                Problem(
+                    Position(name, second.line + 1, second.column + 1),
+                    "",
+                    "more than one YAML document (`---`); keep everything in one",
+                )
+            ]
+        )
+    converter = _Converter(name)
+    root = converter.convert(documents[0], depth=0)
+    if converter.problems:
+        raise ValidationError(converter.problems)
+    if not isinstance(root, Mapping):
+        raise ValidationError(
+            [
+                Problem(
+                    root.position,
+                    "",
+                    "the top level must be a mapping with `calendar:`, `defaults:` "
+                    f"and `sessions:`, not {describe(root)}",
+                )
+            ]
+        )
+    return root
+
+
+class _Converter:
+    """Turn PyYAML nodes into our positioned nodes, collecting problems as it goes."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.problems: list[Problem] = []
+        self.count = 0
+
+    def position(self, node: yaml.Node) -> Position:
+        return Position(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def convert(self, node: yaml.Node, depth: int) -> Node:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise ValidationError(
+                [
+                    Problem(
+                        self.position(node),
+                        "",
+                        f"document expands to more than {MAX_NODES:,} values "
+                        "(too many aliases?); refusing to load it",
+                    )
+                ]
+            )
+        if depth > MAX_DEPTH:
+            raise ValidationError(
+                [Problem(self.position(node), "", f"nested more than {MAX_DEPTH} levels deep")]
+            )
+        position = self.position(node)
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag not in _ALLOWED_TAGS:
+                self.problems.append(
+                    Problem(position, "", f"tag {_short_tag(node.tag)} is not allowed here")
+                )
+            return Scalar(position, node.value, node.tag.removeprefix(_TAG))
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _TAG + "seq":
+                self.problems.append(
+                    Problem(position, "", f"tag {_short_tag(node.tag)} is not allowed here")
+                )
+            return Sequence(position, tuple(self.convert(item, depth + 1) for item in node.value))
+        assert isinstance(node, yaml.MappingNode)
+        if node.tag != _TAG + "map":
+            self.problems.append(
+                Problem(position, "", f"tag {_short_tag(node.tag)} is not allowed here")
+            )
+        entries: dict[str, Entry] = {}
+        for key_node, value_node in node.value:
+            key_position = self.position(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(Problem(key_position, "", "a key must be plain text"))
+                continue
+            key = key_node.value
+            if key == "<<":
+                self.problems.append(
+                    Problem(key_position, "", "merge keys (<<) are not supported; use `defaults:`")
+                )
+                continue
+            if key in entries:
+                first = entries[key].key_position
+                self.problems.append(
+                    Problem(
+                        key_position,
+                        "",
+                        f"duplicate key `{key}` (first given at line {first.line})",
+                    )
+                )
+                continue
+            entries[key] = Entry(key_position, self.convert(value_node, depth + 1))
+        return Mapping(position, entries)
+
+
+def describe(node: Node) -> str:
+    """Name a node's type the way an organizer would, for error messages."""
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
+    assert isinstance(node, Scalar)
+    return {
+        "int": f"the number {node.text}",
+        "float": f"the number {node.text}",
+        "bool": f"the boolean {node.text}",
+        "null": "nothing",
+        "timestamp": f"the date {node.text}",
+    }.get(node.kind, f'the text "{node.text}"')
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
+def _fail(name: str, message: str) -> ValidationError:
+    return ValidationError([Problem(Position(name), "", message)])

@@ -1,0 +1,32 @@
+"""Render every file of the published site in memory: one renderer, two outlets.
+
+``calendar-feed build`` writes these files to a directory; the live server keeps
+them in memory and serves the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .ical import Revision, render_calendar, render_session
+from .json_export import render_json
+from .listing import STYLESHEET, PageContext, render_listing, stylesheet
+from .model import Schedule
+from .texts import FEED_FILE, JSON_FILE, session_file
+
+
+def render_site(
+    schedule: Schedule,
+    context: PageContext,
+    revisions: Mapping[str, Revision] | None = None,
+) -> dict[str, bytes]:
+    """Relative path -> file content for the whole static site."""
+    files = {
+        "index.html": render_listing(schedule, context).encode("utf-8"),
+        STYLESHEET: stylesheet(),
+        FEED_FILE: render_calendar(schedule, revisions=revisions),
+        JSON_FILE: render_json(schedule),
+    }
+    for session in schedule.sessions:
+        files[session_file(session)] = render_session(schedule, session, revisions)
+    return files
