@@ -171,7 +171,7 @@ def parse_events_text(text: str, name: str) -> Mapping:
             ]
         )
     converter = _Converter(name)
-    root = converter.convert(documents[0], depth=0)
+    root = converter.convert(documents[0], path="", depth=0)
     if converter.problems:
         raise ValidationError(converter.problems)
     if not isinstance(root, Mapping):
@@ -199,14 +199,14 @@ class _Converter:
     def position(self, node: yaml.Node) -> Position:
         return Position(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def convert(self, node: yaml.Node, depth: int) -> Node:
+    def convert(self, node: yaml.Node, path: str, depth: int) -> Node:
         self.count += 1
         if self.count > MAX_NODES:
             raise ValidationError(
                 [
                     Problem(
                         self.position(node),
-                        "",
+                        path,
                         f"document expands to more than {MAX_NODES:,} values "
                         "(too many aliases?); refusing to load it",
                     )
@@ -214,36 +214,51 @@ class _Converter:
             )
         if depth > MAX_DEPTH:
             raise ValidationError(
-                [Problem(self.position(node), "", f"nested more than {MAX_DEPTH} levels deep")]
+                [
+                    Problem(
+                        self.position(node),
+                        path,
+                        f"nested more than {MAX_DEPTH} levels deep (or an alias refers to itself)",
+                    )
+                ]
             )
         position = self.position(node)
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _ALLOWED_TAGS:
                 self.problems.append(
-                    Problem(position, "", f"tag {_short_tag(node.tag)} is not allowed here")
+                    Problem(position, path, f"tag {_short_tag(node.tag)} is not allowed here")
                 )
             return Scalar(position, node.value, node.tag.removeprefix(_TAG))
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _TAG + "seq":
                 self.problems.append(
-                    Problem(position, "", f"tag {_short_tag(node.tag)} is not allowed here")
+                    Problem(position, path, f"tag {_short_tag(node.tag)} is not allowed here")
                 )
-            return Sequence(position, tuple(self.convert(item, depth + 1) for item in node.value))
+            return Sequence(
+                position,
+                tuple(
+                    self.convert(item, f"{path}[{index}]", depth + 1)
+                    for index, item in enumerate(node.value)
+                ),
+            )
         assert isinstance(node, yaml.MappingNode)
         if node.tag != _TAG + "map":
             self.problems.append(
-                Problem(position, "", f"tag {_short_tag(node.tag)} is not allowed here")
+                Problem(position, path, f"tag {_short_tag(node.tag)} is not allowed here")
             )
         entries: dict[str, Entry] = {}
         for key_node, value_node in node.value:
             key_position = self.position(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(Problem(key_position, "", "a key must be plain text"))
+                self.problems.append(Problem(key_position, path, "a key must be plain text"))
                 continue
             key = key_node.value
+            key_path = f"{path}.{key}" if path else key
             if key == "<<":
                 self.problems.append(
-                    Problem(key_position, "", "merge keys (<<) are not supported; use `defaults:`")
+                    Problem(
+                        key_position, path, "merge keys (<<) are not supported; use `defaults:`"
+                    )
                 )
                 continue
             if key in entries:
@@ -251,12 +266,12 @@ class _Converter:
                 self.problems.append(
                     Problem(
                         key_position,
-                        "",
+                        key_path,
                         f"duplicate key `{key}` (first given at line {first.line})",
                     )
                 )
                 continue
-            entries[key] = Entry(key_position, self.convert(value_node, depth + 1))
+            entries[key] = Entry(key_position, self.convert(value_node, key_path, depth + 1))
         return Mapping(position, entries)
 
 

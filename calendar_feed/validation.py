@@ -46,6 +46,14 @@ SESSION_FIELDS = (
 )  # fmt: skip
 LINK_LABELS = {"slides": "Slides", "video": "Video", "speaker_page": "Speaker page"}
 TOP_FIELDS = ("calendar", "defaults", "sessions")
+TIMEZONE_ALIASES = {
+    "Asia/Beijing": "Asia/Shanghai",
+    "Beijing": "Asia/Shanghai",
+    "China": "Asia/Shanghai",
+    "CST": "Asia/Shanghai",
+    "Beijing Time": "Asia/Shanghai",
+}
+"""Names people often write for China's zone; IANA names it after Shanghai."""
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -112,6 +120,8 @@ class _Checker:
     def __init__(self, max_sessions: int):
         self.problems: list[Problem] = []
         self.max_sessions = max_sessions
+        self.identities: list[tuple[str, str, bool, Node]] = []
+        """(path, key, explicit, node of the id or date) for every session with a usable key."""
 
     # -- reporting ---------------------------------------------------------------
 
@@ -297,7 +307,8 @@ class _Checker:
         if value is None:
             return None
         if value not in pytz.all_timezones_set:
-            hint = difflib.get_close_matches(value, pytz.common_timezones, n=1, cutoff=0.7)
+            hint = [TIMEZONE_ALIASES[value]] if value in TIMEZONE_ALIASES else []
+            hint = hint or difflib.get_close_matches(value, pytz.common_timezones, n=1, cutoff=0.7)
             suggestion = f'; did you mean "{hint[0]}"?' if hint else ""
             self.error(
                 node.position,
@@ -383,7 +394,7 @@ class _Checker:
             session = self.session(node, f"sessions[{index}]", defaults, zone, series)
             if session is not None:
                 sessions.append(_Placed(index, session, node))
-        self.check_identities(sessions)
+        self.check_identities()
         if series is not None:
             self.check_weekdays(sessions, series)
         if series is None or any(p.severity == "error" for p in self.problems):
@@ -469,6 +480,10 @@ class _Checker:
         before = len(self.problems)
         day = self.require(fields, "date", path, node, self.date)
         explicit_id = self.get(fields, "id", path, self.identifier)
+        if isinstance(explicit_id, str):
+            self.identities.append((path, explicit_id, True, fields["id"]))
+        elif isinstance(day, dt.date) and isinstance(explicit_id, _Missing):
+            self.identities.append((path, day.isoformat(), False, fields["date"]))
         texts = {
             key: self.get(fields, key, path, self.text)
             for key in ("speaker", "affiliation", "title", "abstract", "bio", "reason", "note")
@@ -526,8 +541,8 @@ class _Checker:
             p.severity == "error" for p in self.problems[before:]
         ):
             return None
-        if not isinstance(day, dt.date) or series is None or start_time is None:
-            return None
+        if start_time is None or any(v is None for v in timing.values()):
+            return None  # already reported where the bad value was written
         if "end" in timing:
             end_time = timing["end"]
             if end_time <= start_time:
@@ -538,7 +553,10 @@ class _Checker:
                     f"end {end_time:%H:%M} is not after start {start_time:%H:%M}",
                 )
                 return None
-            end_naive = dt.datetime.combine(day, end_time)
+        if not isinstance(day, dt.date) or series is None:
+            return None
+        if "end" in timing:
+            end_naive = dt.datetime.combine(day, timing["end"])
         else:
             end_naive = dt.datetime.combine(day, start_time) + dt.timedelta(
                 minutes=timing["duration"]
@@ -586,24 +604,23 @@ class _Checker:
         )
         return None
 
-    def check_identities(self, sessions: list[_Placed]) -> None:
-        seen: dict[str, _Placed] = {}
-        for placed in sessions:
-            session = placed.session
-            first = seen.setdefault(session.key, placed)
-            if first is placed:
+    def check_identities(self) -> None:
+        """Every session needs its own key, or two events would share one UID."""
+        seen: dict[str, tuple[str, Node]] = {}
+        for path, key, explicit, node in self.identities:
+            first = seen.setdefault(key, (path, node))
+            if first[1] is node:
                 continue
-            field = "id" if session.explicit_id else "date"
-            assert isinstance(placed.node, Mapping)
-            other_line = first.node.position.line
-            if session.explicit_id:
-                message = f'id "{session.key}" is already used by the session at line {other_line}'
+            if explicit:
+                message = (
+                    f'id "{key}" is already used by {first[0]} (line {first[1].position.line})'
+                )
             else:
                 message = (
-                    f"{session.key} already has a session (line {other_line}); give one of "
-                    "them an `id:` so each keeps its own identity in calendars"
+                    f"{key} already has a session ({first[0]}, line {first[1].position.line}); "
+                    "give one of them an `id:` so each keeps its own identity in calendars"
                 )
-            self.error(placed.node.entries[field].value.position, f"{placed.path}.{field}", message)
+            self.error(node.position, f"{path}.{'id' if explicit else 'date'}", message)
 
     def check_weekdays(self, sessions: list[_Placed], series: Series) -> None:
         usual = series.weekday
