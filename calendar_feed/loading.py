@@ -147,6 +147,8 @@ def parse_events_text(text: str, name: str) -> Mapping:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         message = exc.problem or "could not parse"
+        if mark and "cannot start any token" in message and _char_at(text, mark) == "\t":
+            message = "a tab character; YAML indentation must use spaces"
         if exc.context:
             message = f"{exc.context}, {message}"
         raise ValidationError(
@@ -289,6 +291,13 @@ def describe(node: Node) -> str:
         "null": "nothing",
         "timestamp": f"the date {node.text}",
     }.get(node.kind, f'the text "{node.text}"')
+
+
+def _char_at(text: str, mark: yaml.Mark) -> str:
+    lines = text.splitlines()
+    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
 
 
 def _short_tag(tag: str) -> str:

@@ -105,8 +105,8 @@ def validate(root: Mapping, *, max_sessions: int = DEFAULT_MAX_SESSIONS) -> Load
     return Loaded(schedule, tuple(warnings))
 
 
-def _problem_order(problem: Problem) -> tuple[int, int, str]:
-    return (problem.position.line, problem.position.column, problem.path)
+def _problem_order(problem: Problem) -> tuple[int, int]:
+    return (problem.position.line, problem.position.column)
 
 
 class _Missing:
@@ -503,7 +503,7 @@ class _Checker:
                 status = Status.TALK
         if status is Status.TALK:
             for key in ("title", "speaker"):
-                if key not in given:
+                if key not in given and texts[key] is not None:  # None: already reported
                     self.error(
                         node.position,
                         _join(path, key),
