@@ -1,0 +1,128 @@
+"""The static site on disk: complete, reproducible, and never half-replaced."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from calendar_feed.build import BuildError, write_site
+from calendar_feed.cli import main
+
+
+def build(runner_args: list[str], cli_runner) -> str:
+    result = cli_runner.invoke(main, runner_args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture
+def cli_runner():
+    from click.testing import CliRunner
+
+    return CliRunner()
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_build_writes_a_complete_site(tmp_path, shipped, shipped_path, cli_runner):
+    out = tmp_path / "site"
+    output = build(
+        ["build", str(shipped_path), "--out", str(out), "--today", "2024-09-20"], cli_runner
+    )
+    files = site_files(out)
+    assert sorted(files) == sorted(
+        [".calendar-feed", "index.html", "style.css", "calendar.ics", "events.json"]
+        + [f"events/{s.key}.ics" for s in shipped.sessions]
+    )
+    assert len([f for f in files if f.startswith("events/")]) == 18
+    feed = Calendar.from_ical(files["calendar.ics"])
+    assert len(feed.walk("VEVENT")) == 18
+    one = Calendar.from_ical(files["events/2024-09-25.ics"])
+    assert [str(e["UID"]) for e in one.walk("VEVENT")] == ["pku-am-lunch-2024-09-25@calendar-feed"]
+    data = json.loads(files["events.json"])
+    assert data["calendar"]["organizers"] == ["吴清玉", "沈城烽"]
+    assert data["sessions"][9]["status"] == "open"
+    assert data["sessions"][2]["start"] == "2024-09-25T12:00:00+08:00"
+    assert data["sessions"][2]["uid"] == "pku-am-lunch-2024-09-25@calendar-feed"
+    assert data["sessions"][3]["reason"] == "假期"
+    assert "假期".encode() in files["events.json"]  # characters, not \u escapes
+    assert output == (
+        f"Built {out}/: 18 sessions (2 talks, 2 cancelled, 14 open slots); "
+        f"calendar.ics is {len(files['calendar.ics']):,} bytes, 22 files in all\n"
+    )
+    assert (out / "index.html").stat().st_mode & 0o777 == 0o644
+    assert out.stat().st_mode & 0o777 == 0o755
+
+
+def test_build_is_reproducible(tmp_path, shipped_path, cli_runner):
+    for name in ("one", "two"):
+        build(
+            ["build", str(shipped_path), "--out", str(tmp_path / name), "--today", "2024-09-20"],
+            cli_runner,
+        )
+    assert site_files(tmp_path / "one") == site_files(tmp_path / "two")
+
+
+def test_feed_does_not_depend_on_the_build_date(tmp_path, shipped_path, cli_runner):
+    for day in ("2024-09-01", "2025-06-01"):
+        build(
+            ["build", str(shipped_path), "--out", str(tmp_path / day), "--today", day], cli_runner
+        )
+    first, second = site_files(tmp_path / "2024-09-01"), site_files(tmp_path / "2025-06-01")
+    assert first["calendar.ics"] == second["calendar.ics"]
+    assert first["index.html"] != second["index.html"]
+
+
+def test_failed_validation_leaves_the_previous_site(
+    tmp_path, shipped_path, cli_runner, write_events
+):
+    out = tmp_path / "site"
+    build(["build", str(shipped_path), "--out", str(out), "--today", "2024-09-20"], cli_runner)
+    before = site_files(out)
+    broken = write_events("calendar:\n  id: x\nsessions: nope\n", name="broken.yaml")
+    result = cli_runner.invoke(main, ["build", str(broken), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "nothing published" in result.output
+    assert site_files(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_failed_write_leaves_the_previous_site(tmp_path):
+    out = tmp_path / "site"
+    write_site({"index.html": b"old"}, out)
+
+    class Exploding(dict):
+        def items(self):
+            yield "index.html", b"new"
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(BuildError, match="No space left on device"):
+        write_site(Exploding(), out)
+    assert (out / "index.html").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_unwritable_destination_is_reported(tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where a folder should be")
+    with pytest.raises(BuildError, match=r"^cannot write next to .*/not-a-dir/site: "):
+        write_site({"index.html": b"x"}, blocker / "site")
+
+
+def test_refuses_to_replace_a_directory_it_did_not_make(tmp_path):
+    precious = tmp_path / "home"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    with pytest.raises(
+        BuildError,
+        match=r"refusing to replace .*: it is not empty and was not made by calendar-feed",
+    ):
+        write_site({"index.html": b"x"}, precious)
+    assert (precious / "thesis.tex").read_text() == "years of work"
