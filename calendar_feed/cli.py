@@ -78,8 +78,13 @@ def summary(schedule: Schedule) -> str:
     cancelled = sum(s.is_cancelled for s in sessions)
     open_slots = sum(s.is_open for s in sessions)
     return (
-        f"{len(sessions)} sessions ({talks} talks, {cancelled} cancelled, {open_slots} open slots)"
+        f"{plural(len(sessions), 'session')} ({plural(talks, 'talk')}, {cancelled} cancelled, "
+        f"{plural(open_slots, 'open slot')})"
     )
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def today_in(schedule: Schedule) -> dt.date:

@@ -1,0 +1,167 @@
+"""The command line as an organizer uses it: messages, exit codes, help, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from calendar_feed import __version__
+from calendar_feed.cli import main
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_validate_the_shipped_file(runner, shipped_path):
+    result = runner.invoke(main, ["validate", str(shipped_path)])
+    assert result.exit_code == 0
+    assert (
+        result.output == f"{shipped_path}: OK, 18 sessions (2 talks, 2 cancelled, 14 open slots)\n"
+    )
+
+
+def test_validate_reports_every_error_and_exits_1(runner, write_events, tmp_path):
+    path = write_events(
+        """\
+        calendar:
+          id: demo
+          name: Demo
+          timezone: Asia/Shanghai
+        defaults:
+          start: "12:00"
+          duration: 90
+        sessions:
+          - date: 2024-02-30
+          - date: 2024-09-11
+            abstact: hi
+            speaker: Ada
+            title: Engines
+        """
+    )
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f'{path}:9:11: sessions[0].date: "2024-02-30" is not a real date\n'
+        f'{path}:11:5: sessions[1].abstact: unknown field "abstact"; did you mean "abstract"?\n'
+        f"{path}: 2 errors; nothing published\n"
+    )
+    assert "Traceback" not in result.output
+
+
+def test_validate_prints_warnings_but_succeeds(runner, write_events):
+    path = write_events(
+        """\
+        calendar: {id: demo, name: Demo, timezone: UTC, weekday: monday}
+        defaults: {start: "12:00", duration: 60}
+        sessions:
+          - date: 2024-09-11
+        """
+    )
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0
+    assert result.output == (
+        f"{path}:4:11: sessions[0].date: warning: 2024-09-11 is a Wednesday; "
+        "the series usually meets on Mondays\n"
+        f"{path}: OK, 1 session (0 talks, 0 cancelled, 1 open slot)\n"
+    )
+
+
+def test_validate_missing_file(runner, tmp_path):
+    result = runner.invoke(main, ["validate", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{tmp_path / 'nope.yaml'}: file not found\n{tmp_path / 'nope.yaml'}: 1 error; nothing published\n"
+    )
+
+
+def test_default_file_is_events_yaml_in_the_current_directory(runner, shipped_path):
+    with runner.isolated_filesystem():
+        with open("events.yaml", "wb") as target:
+            target.write(shipped_path.read_bytes())
+        result = runner.invoke(main, ["validate"])
+    assert result.exit_code == 0
+    assert result.output.startswith("events.yaml: OK, 18 sessions")
+
+
+def test_build_with_base_url_override(runner, shipped_path, tmp_path):
+    out = tmp_path / "public"
+    result = runner.invoke(
+        main,
+        [
+            "build",
+            str(shipped_path),
+            "--out",
+            str(out),
+            "--base-url",
+            "https://ex.org/am",
+            "--today",
+            "2024-09-01",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert b"SOURCE;VALUE=URI:https://ex.org/am/calendar.ics" in (out / "calendar.ics").read_bytes()
+    assert 'href="webcal://ex.org/am/calendar.ics"' in (out / "index.html").read_text()
+
+
+def test_build_rejects_a_bad_base_url(runner, shipped_path, tmp_path):
+    result = runner.invoke(
+        main,
+        ["build", str(shipped_path), "--out", str(tmp_path / "x"), "--base-url", "example.org"],
+    )
+    assert result.exit_code == 2
+    assert "Invalid value for --base-url: must start with http:// or https://" in result.output
+
+
+def test_version(runner):
+    result = runner.invoke(main, ["--version"])
+    assert result.output == f"calendar-feed, version {__version__}\n"
+
+
+def test_every_command_has_help_and_is_in_the_readme(runner):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert main.commands, "no commands registered"
+    for name, command in main.commands.items():
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0
+        assert command.get_short_help_str() in result.output
+        assert f"calendar-feed {name}" in readme, f"README does not document `calendar-feed {name}`"
+
+
+def test_python_dash_m_runs_the_cli(shipped_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "calendar_feed", "validate", str(shipped_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert result.stdout.endswith("OK, 18 sessions (2 talks, 2 cancelled, 14 open slots)\n")
+
+
+def test_console_script_reports_errors_without_traceback(tmp_path):
+    bad = tmp_path / "events.yaml"
+    bad.write_text("calendar: [unclosed\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "calendar_feed", "validate", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{bad}:2:1: YAML syntax error: while parsing a flow sequence")
+
+
+def test_readme_shows_real_validate_output(runner, monkeypatch):
+    """The example in the README is what the tool prints for tests/data/broken.yaml."""
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(main, ["validate", "tests/data/broken.yaml"])
+    assert result.exit_code == 1
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"$ calendar-feed validate tests/data/broken.yaml\n{result.output}```" in readme
