@@ -13,8 +13,11 @@ import pytz
 from . import __version__
 from .build import BuildError, write_site
 from .errors import Problem, ValidationError
+from .files import write_text_atomically
 from .listing import PageContext
 from .loading import DEFAULT_MAX_BYTES
+from .markdown_export import render_markdown, unshown
+from .markdown_import import ImportOptions, PageError, import_page
 from .model import Schedule
 from .site import render_site
 from .validation import DEFAULT_MAX_SESSIONS, Loaded, load_schedule
@@ -154,3 +157,98 @@ def with_base_url(schedule: Schedule, base_url: str) -> Schedule:
     if not url.startswith(("http://", "https://")):
         raise click.BadParameter("must start with http:// or https://", param_hint="--base-url")
     return dataclasses.replace(schedule, series=dataclasses.replace(schedule.series, base_url=url))
+
+
+class PageNotImported(click.ClickException):
+    """Every problem found in the page, one per line, then a count; nothing is written."""
+
+    def __init__(self, error: PageError, page: Path):
+        super().__init__(str(error))
+        self.error = error
+        self.page = page
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        for problem in self.error.problems:
+            click.echo(str(problem), err=True)
+        count = len(self.error.errors)
+        click.echo(
+            f"{self.page}: {count} error{'s' if count != 1 else ''}; nothing written", err=True
+        )
+
+
+def write_or_echo(text: str, out: Path | None) -> None:
+    """Print ``text``, or replace ``out`` with it in one step."""
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_text_atomically(out, text)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+IMPORT_DEFAULTS = ImportOptions()
+OUT_OPTION = click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (replaced only when everything succeeded) instead of printing.",
+)
+
+
+@main.command("import-markdown")
+@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@OUT_OPTION
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 9999),
+    help="Year of the first date (default: from the semester label, e.g. 2024秋).",
+)
+@click.option(
+    "--id", "series_id", help="Series id used in event UIDs (default: from the English title)."
+)
+@click.option(
+    "--timezone", default=IMPORT_DEFAULTS.timezone, show_default=True, help="IANA timezone."
+)
+@click.option("--start", default=IMPORT_DEFAULTS.start, show_default=True, help="Usual start.")
+@click.option("--end", default=IMPORT_DEFAULTS.end, show_default=True, help="Usual end.")
+@click.option("--location", default=IMPORT_DEFAULTS.location, show_default=True, help="Usual room.")
+def import_markdown(
+    page: Path,
+    out: Path | None,
+    year: int | None,
+    series_id: str | None,
+    timezone: str,
+    start: str,
+    end: str,
+    location: str,
+) -> None:
+    """Turn the seminar's Markdown PAGE into an events file.
+
+    Every piece of text is kept: what cannot be placed goes into a session's
+    note, with a warning naming its line. The result passes `validate`.
+    """
+    options = ImportOptions(series_id or "", timezone, year, start, end, location)
+    try:
+        imported = import_page(page.read_bytes(), str(page), options)
+    except PageError as error:
+        raise PageNotImported(error, page) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {page}: {exc.strerror or exc}") from None
+    show_warnings(imported.warnings)
+    write_or_echo(imported.text, out)
+    if out is not None:
+        click.echo(f"Wrote {out} from {page}: {summary(imported.loaded.schedule)}")
+
+
+@main.command("export-markdown")
+@FILE_ARGUMENT
+@OUT_OPTION
+@limits
+def export_markdown(file: Path, out: Path | None, max_bytes: int, max_sessions: int) -> None:
+    """Render FILE (default ./events.yaml) as the seminar's Markdown page."""
+    schedule = load_or_exit(file, max_bytes, max_sessions).schedule
+    for note in unshown(schedule):
+        click.echo(f"{file}: warning: {note}", err=True)
+    write_or_echo(render_markdown(schedule), out)
+    if out is not None:
+        click.echo(f"Wrote {out} from {file}: {summary(schedule)}")

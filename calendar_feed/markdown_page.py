@@ -1,0 +1,569 @@
+"""Read the seminar's hand-kept Markdown page into events data, keeping every word.
+
+The page is a title, an introduction naming the semester and the organizers, a
+numbered list of dates (talks folded into ``<details>`` blocks, cancelled dates
+struck through) and a maintainer footer. Text the reader cannot place is kept in
+the session's note and reported with its line, so moving to events.yaml loses
+nothing. The result is plain data; markdown_import writes and validates it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .markdown_format import (
+    ABSTRACT_LABEL,
+    BIO_LABEL,
+    LINKS_LABEL,
+    MONTHS,
+    NOTE_LABEL,
+    SCHEDULE_LEAD,
+    SCHEDULE_SUFFIX,
+    SEMESTER_RE,
+    SUMMARY,
+    next_year,
+    semester_year,
+)
+from .validation import LINK_LABELS, WEEKDAYS
+
+Severity = Literal["error", "warning"]
+
+PLACEHOLDER = "TBA"
+"""Title or speaker of a talk whose page gives only the other one."""
+
+_ITEM_RE = re.compile(r"^ {0,3}\d{1,3}[.)][ \t]+(?P<text>.*?)\s*$")
+_STRUCK_RE = re.compile(r"^~~(?P<date>.+?)~~\s*(?P<rest>.*)$")
+_MONTH_DATE_RE = re.compile(
+    r"^(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?![\d])"
+    r"(?:,?\s*(?P<year>\d{4})(?!\d))?"
+)
+_CJK_DATE_RE = re.compile(r"^(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})[日号]?")
+_ISO_DATE_RE = re.compile(r"^(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?!\d)")
+_FULL_MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december",
+)  # fmt: skip
+_RULE_RE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
+_HEADING_RE = re.compile(r"^#{1,6}\s")
+_TITLE_RE = re.compile(r"^(?:题目|标题|Title)\s*[:：]\s*(?P<title>.*)$", re.IGNORECASE)
+_SPEAKER_RE = re.compile(r"^\*\*(?P<name>[^*]+?)\*\*(?![:：])(?P<rest>.*)$")
+_LABEL_RE = re.compile(
+    r"^(?:<b>|<strong>|\*\*)\s*(?P<label>[^<*]+?)\s*[:：]?\s*(?:</b>|</strong>|\*\*)"
+    r"\s*(?P<colon>[:：]?)\s*(?P<rest>.*)$"
+)
+_SUMMARY_RE = re.compile(r"^<summary>(?P<text>.*)</summary>$")
+_LINK_RE = re.compile(r"^\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]+)\)$")
+_ORGANIZERS_RE = re.compile(
+    r"(?P<comma>[，,]?)\s*(?:本学期)?由\s*(?P<names>\*\*[^*]+\*\*(?:\s*(?:和|与|及|、|，|,)\s*"
+    r"\*\*[^*]+\*\*)*)\s*(?:同学)?(?:共同)?负责[。.]?\s*$"
+)
+_MAINTAINER_RE = re.compile(
+    r"^(?:this\s+(?:web\s*page|page|site|website)\s+is\s+)?maintained\s+by\s+(?P<who>.+?)\.?$",
+    re.IGNORECASE,
+)
+_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SECTIONS = {
+    ABSTRACT_LABEL: "abstract", "报告摘要": "abstract", "abstract": "abstract",
+    BIO_LABEL: "bio", "报告人简介": "bio", "个人简介": "bio", "简介": "bio", "bio": "bio",
+    "biography": "bio", "about the speaker": "bio",
+    NOTE_LABEL: "note", "note": "note", "notes": "note",
+    LINKS_LABEL: "links", "links": "links",
+}  # fmt: skip
+_SUMMARIES = {SUMMARY, "详细信息", "详情", "details", "more", "more details", ""}
+_LINK_KEYS = {label.lower(): key for key, label in LINK_LABELS.items()}
+
+
+@dataclass(frozen=True)
+class PageProblem:
+    """Something wrong with the page, rendered ``PAGE:LINE: message`` like a compiler."""
+
+    file: str
+    line: int
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+class PageError(ValueError):
+    """The page cannot be imported; carries every problem found, warnings included."""
+
+    def __init__(self, problems: list[PageProblem]):
+        self.problems = tuple(problems)
+        self.errors = tuple(p for p in problems if p.severity == "error")
+        super().__init__("\n".join(str(p) for p in self.errors))
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the page does not say: the series id, timezone, year and the usual slot."""
+
+    series_id: str = ""
+    """Empty: made from the English title."""
+    timezone: str = "Asia/Shanghai"
+    year: int | None = None
+    """Year of the first date; by default taken from the semester label (2024秋)."""
+    start: str = "12:00"
+    end: str = "13:30"
+    location: str = "地点待定 / Room to be announced"
+
+
+@dataclass(frozen=True)
+class PageData:
+    """The page as events data (dicts and lists, dates as ``datetime.date``) plus warnings."""
+
+    data: dict[str, Any]
+    warnings: tuple[PageProblem, ...]
+    session_lines: tuple[int, ...]
+    """Page line of each session in ``data["sessions"]``, to point warnings back at the page."""
+
+
+@dataclass
+class _Item:
+    line: int
+    text: str
+    body: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Date:
+    month: int
+    day: int
+    year: int | None
+
+
+def read_page(text: str, name: str, options: ImportOptions | None = None) -> PageData:
+    """Parse page ``text``; raise PageError listing every problem if it cannot be imported."""
+    return _Reader(name, options or ImportOptions()).read(text)
+
+
+class _Reader:
+    def __init__(self, name: str, options: ImportOptions):
+        self.name = name
+        self.options = options
+        self.problems: list[PageProblem] = []
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(PageProblem(self.name, line, message))
+
+    def warn(self, line: int, message: str) -> None:
+        self.problems.append(PageProblem(self.name, line, message, "warning"))
+
+    # -- the page as a whole -------------------------------------------------------
+
+    def read(self, text: str) -> PageData:
+        text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        lines = [(number, _expand_indent(line)) for number, line in enumerate(text.split("\n"), 1)]
+        header, items, trailer = self.split(lines)
+        if not items:
+            self.error(0, "not a schedule page: found no numbered list of dates like `1. Sep 11`")
+            raise PageError(self.problems)
+        calendar = self.header(header)
+        self.trailer(trailer, calendar)
+        sessions, session_lines = self.sessions(items, calendar.get("semester", ""))
+        if not calendar.get("name"):
+            calendar["name"] = calendar.get("local_name", "")
+            if not calendar["name"]:
+                self.error(0, "no title line (`# Seminar name`) before the list of dates")
+        calendar["id"] = self.options.series_id or _slug(calendar.get("name", ""))
+        calendar["timezone"] = self.options.timezone
+        calendar["language"] = "zh" if _CJK_RE.search(text) else "en"
+        weekday = _usual_weekday([s["date"] for s in sessions])
+        if weekday is not None:
+            calendar["weekday"] = WEEKDAYS[weekday]
+        if any(p.severity == "error" for p in self.problems):
+            raise PageError(sorted(self.problems, key=lambda p: p.line))
+        data = {
+            "calendar": calendar,
+            "defaults": {
+                "start": self.options.start,
+                "end": self.options.end,
+                "location": self.options.location,
+            },
+            "sessions": sessions,
+        }
+        warnings = tuple(sorted(self.problems, key=lambda p: p.line))
+        return PageData(data, warnings, tuple(session_lines))
+
+    def split(
+        self, lines: list[tuple[int, str]]
+    ) -> tuple[list[tuple[int, str]], list[_Item], list[tuple[int, str]]]:
+        """Cut the page into the introduction, one item per date, and what follows the list."""
+        header: list[tuple[int, str]] = []
+        items: list[_Item] = []
+        trailer: list[tuple[int, str]] = []
+        in_details = False
+        for number, line in lines:
+            stripped = line.strip()
+            match = _ITEM_RE.match(line)
+            if match and not trailer and (not in_details or _parse_date(match["text"])):
+                items.append(_Item(number, match["text"]))
+                in_details = False
+                continue
+            if not items or trailer:
+                if stripped.startswith("<details"):
+                    self.error(
+                        number,
+                        "<details> block outside the list of dates; "
+                        "put it under the date it belongs to",
+                    )
+                (trailer if items else header).append((number, line))
+                continue
+            at_margin = stripped and not line[0].isspace()
+            ends_list = _RULE_RE.match(stripped) or _HEADING_RE.match(stripped)
+            if at_margin and not in_details and (ends_list or _MAINTAINER_RE.match(stripped)):
+                trailer.append((number, line))
+                continue
+            if stripped.startswith("<details"):
+                in_details = True
+            elif stripped == "</details>":
+                in_details = False
+            items[-1].body.append((number, line))
+        return header, items, trailer
+
+    def header(self, lines: list[tuple[int, str]]) -> dict[str, Any]:
+        """Title lines, semester, organizers and the introduction (the description)."""
+        calendar: dict[str, Any] = {}
+        description: list[str] = []
+        for _, text in _paragraphs(lines):
+            if text.startswith("# ") and "name" not in calendar:
+                calendar["name"] = text[2:].strip()
+            elif text.startswith("## ") and "local_name" not in calendar:
+                local = text[3:].strip().removesuffix(SCHEDULE_SUFFIX).strip()
+                calendar["local_name"] = local
+            elif text == SCHEDULE_LEAD:
+                continue
+            elif match := _MAINTAINER_RE.match(text):
+                calendar["maintainer"] = match["who"]
+            else:
+                organizers = _ORGANIZERS_RE.search(text)
+                if organizers and "organizers" not in calendar:
+                    calendar["organizers"] = re.findall(r"\*\*([^*]+)\*\*", organizers["names"])
+                    text = text[: organizers.start()].rstrip()
+                    if text and organizers["comma"]:
+                        text += "。"  # the clause replaced the end of the sentence
+                if text:
+                    description.append(text)
+            semester = SEMESTER_RE.search(text)
+            if semester and "semester" not in calendar:
+                calendar["semester"] = semester[0]
+        if description:
+            calendar["description"] = "\n\n".join(description)
+        return calendar
+
+    def trailer(self, lines: list[tuple[int, str]], calendar: dict[str, Any]) -> None:
+        """The maintainer footer; anything else after the list joins the description."""
+        rest: list[tuple[int, str]] = []
+        for number, line in lines:
+            match = _MAINTAINER_RE.match(line.strip())
+            if match and "maintainer" not in calendar:
+                calendar["maintainer"] = match["who"]
+            elif not _RULE_RE.match(line.strip()):
+                rest.append((number, line))
+                continue
+            rest.append((number, ""))  # a rule or the footer ends a paragraph
+        for number, text in _paragraphs(rest):
+            self.warn(number, "text after the list of dates; kept in calendar.description")
+            previous = calendar.get("description", "")
+            calendar["description"] = f"{previous}\n\n{text}" if previous else text
+
+    # -- the list of dates ---------------------------------------------------------
+
+    def sessions(self, items: list[_Item], semester: str) -> tuple[list[dict[str, Any]], list[int]]:
+        year = self.options.year or (semester_year(semester) if semester else None)
+        previous_month: int | None = None
+        sessions: list[dict[str, Any]] = []
+        lines: list[int] = []
+        seen: dict[dt.date, int] = {}
+        for item in items:
+            struck = _STRUCK_RE.match(item.text)
+            date_text = struck["date"].strip() if struck else item.text
+            parsed = _parse_date(date_text)
+            if parsed is None:
+                self.error(
+                    item.line,
+                    f'cannot read the date "{item.text}"; write it like `Sep 11` or `2024-09-11`',
+                )
+                continue
+            if parsed.year is not None:
+                year = parsed.year
+            elif year is None:
+                self.error(
+                    item.line,
+                    f"cannot tell the year of {date_text}: the page names no semester "
+                    "like （2024秋）; give --year",
+                )
+                continue
+            else:
+                year = next_year(year, previous_month, parsed.month)
+            previous_month = parsed.month
+            try:
+                day = dt.date(year, parsed.month, parsed.day)
+            except ValueError:
+                self.error(item.line, f'"{date_text}" is not a real date')
+                continue
+            rest = struck["rest"] if struck else _date_rest(item.text)
+            session = {"date": day, **self.item(item, day, rest, cancelled=struck is not None)}
+            if day in seen:
+                count = sum(1 for s in sessions if s["date"] == day) + 1
+                session = {"id": f"{day.isoformat()}-{count}", **session}
+                self.warn(
+                    item.line,
+                    f"{day.isoformat()} is listed again (first at line {seen[day]}); "
+                    f"this session gets the id {session['id']}",
+                )
+            seen.setdefault(day, item.line)
+            sessions.append(session)
+            lines.append(item.line)
+        return sessions, lines
+
+    def item(self, item: _Item, day: dt.date, rest: str, cancelled: bool) -> dict[str, Any]:
+        """One date's fields: status, speaker, title, details sections and the note."""
+        fields: dict[str, Any] = {}
+        notes: list[tuple[int, str]] = []
+        if cancelled:
+            fields["status"] = "cancelled"
+            reason = re.fullmatch(r"[（(](.*)[)）]", rest)
+            if rest:
+                fields["reason"] = reason[1].strip() if reason else rest
+        elif rest:
+            self.warn(item.line, f"text after the date; kept in the note of {day.isoformat()}")
+            notes.append((item.line, rest))
+        body = _Body(self, day)
+        body.read(item.body)
+        fields.update(body.fields)
+        notes.extend(body.notes)
+        talk = not cancelled and any(
+            k in fields for k in ("speaker", "title", "affiliation", "abstract", "bio")
+        )
+        if talk:
+            for key, label in (("title", "a 题目： line"), ("speaker", "a **speaker** line")):
+                if key not in fields:
+                    fields[key] = PLACEHOLDER
+                    self.warn(
+                        item.line,
+                        f'the talk on {day.isoformat()} has no {label}; its {key} is set to "TBA"',
+                    )
+        if notes:
+            fields["note"] = "\n\n".join(text for _, text in sorted(notes))
+        return fields
+
+
+class _Body:
+    """The indented lines under one date: speaker, title and the ``<details>`` sections."""
+
+    def __init__(self, reader: _Reader, day: dt.date):
+        self.reader = reader
+        self.where = day.isoformat()
+        self.fields: dict[str, Any] = {}
+        self.notes: list[tuple[int, str]] = []
+        self.sections: dict[str, list[tuple[int, str]]] = {}
+        self.section: str | None = None
+        self.loose: str | None = None  # "title" while the title's paragraph goes on
+        self.stray: list[tuple[int, str]] = []
+
+    def read(self, raw: list[tuple[int, str]]) -> None:
+        details_line = 0
+        for number, line in _dedent(raw):
+            stripped = line.strip()
+            if stripped.startswith("<details"):
+                details_line, self.section = number, None
+            elif stripped == "</details>":
+                if not details_line:
+                    self.reader.warn(number, "</details> without a <details> before it; ignored")
+                details_line, self.section = 0, None
+            elif summary := _SUMMARY_RE.match(stripped):
+                if summary["text"].strip().lower() not in _SUMMARIES:
+                    self.keep(number, summary["text"].strip(), "summary text")
+            elif _RULE_RE.match(stripped) and (details_line or self.section):
+                continue  # the rule that closes a talk's details
+            elif (label := _LABEL_RE.match(stripped)) and self.heading(number, label, line):
+                continue
+            elif self.section:
+                self.sections[self.section].append((number, line))
+            else:
+                self.loose_line(number, stripped, details_line)
+        self.flush_stray()
+        if details_line:
+            self.reader.warn(
+                details_line, "<details> is not closed before the next date; read up to there"
+            )
+        self.finish_sections()
+
+    def heading(self, number: int, label: re.Match[str], line: str) -> bool:
+        """Start a details section (摘要, 报告人信息, …); False if this is not a heading."""
+        key = _SECTIONS.get(label["label"].strip().lower())
+        if key is None:
+            if not (line.strip().startswith("<") and label["colon"]):
+                return False
+            key = f"other:{label['label'].strip()}"
+            self.reader.warn(
+                number, f'unknown heading "{label["label"].strip()}"; kept in the note'
+            )
+        self.flush_stray()
+        self.section = key
+        self.loose = None
+        section = self.sections.setdefault(key, [])
+        if section:
+            section.append((number, ""))
+        if label["rest"]:
+            section.append((number, label["rest"]))
+        return True
+
+    def loose_line(self, number: int, text: str, in_details: int) -> None:
+        """A line outside any section: the speaker, the title, or text to keep in the note."""
+        if not text:
+            self.loose = None
+            self.flush_stray()
+            return
+        title = _TITLE_RE.match(text)
+        speaker = _SPEAKER_RE.match(text)
+        if title and "title" not in self.fields and not in_details:
+            self.flush_stray()
+            self.fields["title"] = title["title"].strip()
+            self.loose = "title"
+        elif speaker and "speaker" not in self.fields and not in_details:
+            self.flush_stray()
+            self.fields["speaker"] = speaker["name"].strip()
+            affiliation = _affiliation(speaker["rest"])
+            if affiliation:
+                self.fields["affiliation"] = affiliation
+            self.loose = None
+        elif self.loose and not self.stray:
+            previous = self.fields.get(self.loose, "")
+            self.fields[self.loose] = f"{previous}\n{text}" if previous else text
+        else:
+            self.stray.append((number, text))
+
+    def flush_stray(self) -> None:
+        if self.stray:
+            self.keep(self.stray[0][0], "\n".join(text for _, text in self.stray))
+            self.stray = []
+
+    def keep(self, number: int, text: str, what: str = "text") -> None:
+        self.reader.warn(
+            number,
+            f"{what} kept in the note of {self.where}: "
+            "it is not a speaker, a 题目： line or a details section",
+        )
+        self.notes.append((number, text))
+
+    def finish_sections(self) -> None:
+        for key, lines in self.sections.items():
+            text = _block(lines)
+            if not text:
+                continue
+            if key == "links":
+                self.links(lines)
+            elif key.startswith("other:"):
+                self.notes.append((lines[0][0], f"{key.removeprefix('other:')}: {text}"))
+            elif key == "note":
+                self.notes.append((lines[0][0], text))
+            else:
+                self.fields[key] = text
+
+    def links(self, lines: list[tuple[int, str]]) -> None:
+        links: dict[str, str] = {}
+        for number, line in lines:
+            match = _LINK_RE.match(line.strip())
+            key = _LINK_KEYS.get(match["label"].strip().lower()) if match else None
+            if match and key:
+                links[key] = match["url"]
+            elif line.strip():
+                self.keep(number, line.strip(), "link")
+        if links:
+            self.fields["links"] = links
+
+
+# -- small pure helpers ----------------------------------------------------------------
+
+
+def _parse_date(text: str) -> _Date | None:
+    """``Sep 11``, ``September 11, 2024``, ``9月11日`` or ``2024-09-11`` at the start of text."""
+    text = text.strip()
+    if match := _MONTH_DATE_RE.match(text):
+        name = match["month"].lower()
+        month = next(
+            (i for i, m in enumerate(MONTHS, 1) if name in (m.lower(), _FULL_MONTHS[i - 1])),
+            9 if name == "sept" else None,
+        )
+        if month is None:
+            return None
+    elif not (match := _CJK_DATE_RE.match(text) or _ISO_DATE_RE.match(text)):
+        return None
+    else:
+        month = int(match["month"])
+    year = int(match["year"]) if match["year"] else None
+    return _Date(month, int(match["day"]), year)
+
+
+def _date_rest(text: str) -> str:
+    """What follows the date on its line."""
+    for pattern in (_MONTH_DATE_RE, _CJK_DATE_RE, _ISO_DATE_RE):
+        if match := pattern.match(text):
+            return text[match.end() :].strip()
+    return ""
+
+
+def _affiliation(rest: str) -> str:
+    """``, USCD`` / ``（北京大学）`` / `` - MIT`` after the bold speaker name."""
+    rest = rest.strip()
+    if parenthesised := re.fullmatch(r"[（(](.*)[)）]", rest):
+        return parenthesised[1].strip()
+    return re.sub(r"^[,，、;；|\-–—]\s*", "", rest)
+
+
+def _expand_indent(line: str) -> str:
+    """Tabs in the indentation count as four spaces, as Markdown reads them."""
+    body = line.lstrip(" \t").rstrip()
+    return line[: len(line) - len(line.lstrip(" \t"))].expandtabs(4) + body if body else ""
+
+
+def _dedent(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    margin = min((len(t) - len(t.lstrip()) for _, t in lines if t.strip()), default=0)
+    return [(n, t[margin:] if t.strip() else "") for n, t in lines]
+
+
+def _block(lines: list[tuple[int, str]]) -> str:
+    """A section's text: common indent removed, runs of blank lines made one."""
+    out: list[str] = []
+    for _, text in _dedent(lines):
+        if text or (out and out[-1]):
+            out.append(text)
+    return "\n".join(out).strip("\n")
+
+
+def _paragraphs(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Blank-line separated paragraphs (headings always on their own), with first lines."""
+    paragraphs: list[tuple[int, list[str]]] = []
+    for number, line in lines:
+        text = line.strip()
+        if not text:
+            paragraphs.append((0, []))
+        elif _HEADING_RE.match(text) or not paragraphs or not paragraphs[-1][1]:
+            paragraphs.append((number, [text]))
+            if _HEADING_RE.match(text):
+                paragraphs.append((0, []))
+        else:
+            paragraphs[-1][1].append(text)
+    return [(number, "\n".join(texts)) for number, texts in paragraphs if texts]
+
+
+def _usual_weekday(days: list[dt.date]) -> int | None:
+    """The weekday most dates fall on, if more than half do."""
+    if not days:
+        return None
+    weekday, count = Counter(d.weekday() for d in days).most_common(1)[0]
+    return weekday if count * 2 > len(days) else None
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64].strip("-")
+    return slug or "seminar"
