@@ -7,6 +7,7 @@ into the same schedule; unshown() names what the page has no place for.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -63,7 +64,7 @@ def unshown(schedule: Schedule) -> list[str]:
                 f"{session.key}: its time or room differs from the other sessions; "
                 "the page shows neither"
             )
-        if session.explicit_id and not session.key.startswith(session.date.isoformat()):
+        if session.explicit_id and not re.fullmatch(rf"{session.date}-\d+", session.key):
             notes.append(f"{session.key}: the page does not keep a session's id")
     return notes
 

@@ -282,6 +282,7 @@ class _Reader:
         sessions: list[dict[str, Any]] = []
         lines: list[int] = []
         seen: dict[dt.date, int] = {}
+        missing_year = False
         for item in items:
             struck = _STRUCK_RE.match(item.text)
             date_text = struck["date"].strip() if struck else item.text
@@ -295,11 +296,13 @@ class _Reader:
             if parsed.year is not None:
                 year = parsed.year
             elif year is None:
-                self.error(
-                    item.line,
-                    f"cannot tell the year of {date_text}: the page names no semester "
-                    "like （2024秋）; give --year",
-                )
+                if not missing_year:  # once is enough: every later date has the same cause
+                    self.error(
+                        item.line,
+                        f"cannot tell the year of {date_text}: the page names no semester "
+                        "like （2024秋）; give --year",
+                    )
+                missing_year = True
                 continue
             else:
                 year = next_year(year, previous_month, parsed.month)
@@ -344,7 +347,7 @@ class _Reader:
             k in fields for k in ("speaker", "title", "affiliation", "abstract", "bio")
         )
         if talk:
-            for key, label in (("title", "a 题目： line"), ("speaker", "a **speaker** line")):
+            for key, label in (("title", "题目： line"), ("speaker", "**speaker** line")):
                 if key not in fields:
                     fields[key] = PLACEHOLDER
                     self.warn(
@@ -405,7 +408,8 @@ class _Body:
                 return False
             key = f"other:{label['label'].strip()}"
             self.reader.warn(
-                number, f'unknown heading "{label["label"].strip()}"; kept in the note'
+                number,
+                f'unknown heading "{label["label"].strip()}"; kept in the note of {self.where}',
             )
         self.flush_stray()
         self.section = key
