@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
+import subprocess
 from pathlib import Path
 from typing import IO, Any
 
@@ -14,13 +16,26 @@ from . import __version__
 from .build import BuildError, write_site
 from .errors import Problem, ValidationError
 from .files import write_text_atomically
+from .history import (
+    DEFAULT_KEEP_REMOVED_DAYS,
+    Change,
+    describe_change,
+    history_path_for,
+    plan,
+    publish,
+    uid_warnings,
+)
+from .ical import FIXED_STAMP
 from .listing import PageContext
 from .loading import DEFAULT_MAX_BYTES
 from .markdown_export import render_markdown, unshown
 from .markdown_import import ImportOptions, PageError, import_page
 from .model import Schedule
+from .publishing import Release, prepare_release, read_history_or_none
+from .qr import feed_qr_svg
 from .site import render_site
-from .validation import DEFAULT_MAX_SESSIONS, Loaded, load_schedule
+from .texts import feed_url
+from .validation import DEFAULT_MAX_SESSIONS, Loaded, load_schedule, load_schedule_bytes
 
 FILE_ARGUMENT = click.argument(
     "file", default="events.yaml", type=click.Path(dir_okay=False, path_type=Path)
@@ -90,6 +105,31 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def history_options(function: Any) -> Any:
+    """--history / --no-history / --keep-removed, shared by the commands that publish."""
+    function = click.option(
+        "--keep-removed",
+        default=DEFAULT_KEEP_REMOVED_DAYS,
+        show_default=True,
+        type=click.IntRange(0),
+        help="Days a session removed from FILE stays in the feed as CANCELLED.",
+    )(function)
+    function = click.option(
+        "--no-history", is_flag=True, help="Neither read nor update the revision history."
+    )(function)
+    return click.option(
+        "--history",
+        "history_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Revision history file (default: FILE's name with .history.json, beside it).",
+    )(function)
+
+
+def describe_changes(changes: tuple[Change, ...], keep_removed: int) -> list[str]:
+    """One line per session whose published event changes, in an organizer's words."""
+    return [f"  {describe_change(change, keep_removed)}" for change in changes]
+
+
 def today_in(schedule: Schedule) -> dt.date:
     """'Today' where the seminar happens, not where the build machine is."""
     return dt.datetime.now(pytz.timezone(schedule.series.timezone)).date()
@@ -107,6 +147,9 @@ def main() -> None:
 def validate(file: Path, max_bytes: int, max_sessions: int) -> None:
     """Check FILE (default ./events.yaml) and report every problem with its line."""
     loaded = load_or_exit(file, max_bytes, max_sessions)
+    history, _ = read_history_or_none(history_path_for(file))
+    if history is not None:
+        show_warnings(tuple(uid_warnings(history, loaded.schedule, loaded.locations)))
     click.echo(f"{file}: OK, {summary(loaded.schedule)}")
 
 
@@ -126,30 +169,195 @@ def validate(file: Path, max_bytes: int, max_sessions: int) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Date that splits upcoming from past sessions (default: today in the series' timezone).",
 )
+@history_options
 @limits
 def build(
     file: Path,
     out_dir: Path,
     base_url: str | None,
     today: dt.datetime | None,
+    history_file: Path | None,
+    no_history: bool,
+    keep_removed: int,
     max_bytes: int,
     max_sessions: int,
 ) -> None:
     """Write the static site for FILE: index.html, calendar.ics, one .ics per session, JSON."""
-    schedule = load_or_exit(file, max_bytes, max_sessions).schedule
+    loaded = load_or_exit(file, max_bytes, max_sessions)
     if base_url:
-        schedule = with_base_url(schedule, base_url)
+        loaded = dataclasses.replace(loaded, schedule=with_base_url(loaded.schedule, base_url))
+    schedule = loaded.schedule
     day = today.date() if today else today_in(schedule)
-    files = render_site(schedule, PageContext(today=day))
-    try:
+    qr_svg = feed_qr_svg(feed_url(schedule.series)) if schedule.series.base_url else ""
+    context = PageContext(today=day, qr_svg=qr_svg)
+    files: dict[str, bytes] = {}
+
+    def install(release: Release) -> None:
+        files.update(
+            render_site(
+                schedule,
+                context,
+                revisions=release.revisions,
+                removed=release.removed,
+                announcements=release.announcements,
+            )
+        )
         write_site(files, out_dir)
+
+    try:
+        release = prepare_release(
+            loaded,
+            None if no_history else history_file or history_path_for(file),
+            keep_removed_days=keep_removed,
+            install=install,
+        )
     except BuildError as error:
         raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"site built, but the history was not saved: {error}") from None
+    show_warnings(release.warnings)
     feed = files["calendar.ics"]
     click.echo(
         f"Built {out_dir}/: {summary(schedule)}; calendar.ics is {len(feed):,} bytes, "
         f"{len(files)} files in all"
     )
+    if (
+        release.changes
+        and all(c.kinds[0].startswith("new ") for c in release.changes)
+        and len(release.changes) == len(schedule.sessions)
+    ):
+        click.echo(f"Started the revision history with {plural(len(release.changes), 'event')}.")
+    else:
+        for line in describe_changes(release.changes, keep_removed):
+            click.echo(line)
+
+
+@main.command()
+@FILE_ARGUMENT
+@click.option(
+    "--against",
+    "other",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Compare with another events file instead of the revision history.",
+)
+@click.option("--git", "revision", help="Compare with FILE as it was at this git revision.")
+@click.option(
+    "--check", is_flag=True, help="Exit with status 1 if an edit would change a session's UID."
+)
+@history_options
+@limits
+def diff(
+    file: Path,
+    other: Path | None,
+    revision: str | None,
+    check: bool,
+    history_file: Path | None,
+    no_history: bool,
+    keep_removed: int,
+    max_bytes: int,
+    max_sessions: int,
+) -> None:
+    """Show what subscribers will see change when FILE is published."""
+    loaded = load_or_exit(file, max_bytes, max_sessions)
+    if other is not None or revision is not None:
+        label = str(other) if other else f"{file} at {revision}"
+        data = other.read_bytes() if other else git_show(file, revision or "")
+        try:
+            baseline = load_schedule_bytes(
+                data, label, max_bytes=max_bytes, max_sessions=max_sessions
+            )
+        except ValidationError as error:
+            raise InvalidEvents(error, Path(label)) from None
+        history, warnings = publish(None, baseline.schedule, FIXED_STAMP)[0], []
+    else:
+        source = None if no_history else history_file or history_path_for(file)
+        label = str(source) if source else "nothing (--no-history)"
+        history, warnings = read_history_or_none(source)
+    uid_problems = uid_warnings(history, loaded.schedule, loaded.locations)
+    show_warnings((*warnings, *uid_problems))
+    changes = plan(history, loaded.schedule)
+    if not changes:
+        click.echo(f"Against {label}: no changes; subscribers' calendars stay as they are.")
+    else:
+        total = len(loaded.schedule.sessions)
+        click.echo(
+            f"Against {label}: {plural(len(changes), 'event')} change for subscribers "
+            f"({total} sessions in {file}):"
+        )
+        for line in describe_changes(tuple(changes), keep_removed):
+            click.echo(line)
+    if check and uid_problems:
+        raise click.ClickException(
+            f"{plural(len(uid_problems), 'session')} would change UID; see the warnings above"
+        )
+
+
+def git_show(file: Path, revision: str) -> bytes:
+    """FILE's content at a git revision, for `diff --git REV`."""
+    result = subprocess.run(
+        ["git", "show", f"{revision}:./{file.name}"],
+        cwd=file.resolve().parent,
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip() or "git show failed"
+        raise click.ClickException(f"cannot read {file} at {revision}: {message}")
+    return result.stdout
+
+
+@main.command()
+@FILE_ARGUMENT
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port."
+)
+@click.option(
+    "--base-url",
+    help="Public URL of the site, overriding calendar.base_url (default: from each request).",
+)
+@click.option(
+    "--proxies",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Number of reverse proxies in front whose X-Forwarded-* headers to trust.",
+)
+@click.option("--debug", is_flag=True, help="Flask debug mode; never on a public address.")
+@limits
+def serve(
+    file: Path,
+    host: str,
+    port: int,
+    base_url: str | None,
+    proxies: int,
+    debug: bool,
+    max_bytes: int,
+    max_sessions: int,
+) -> None:
+    """Serve the listing and feeds from FILE, following its edits without a restart.
+
+    An edit that breaks the file leaves the last valid version online and is
+    reported on /healthz and on the page. Uses Flask's development server; for
+    production run gunicorn (see README).
+    """
+    from .web import create_app  # Flask only for the command that needs it
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    config = {
+        "EVENTS_FILE": str(file),
+        "BASE_URL": base_url or "",
+        "PROXY_FIX": proxies,
+        "MAX_BYTES": max_bytes,
+        "MAX_SESSIONS": max_sessions,
+    }
+    try:
+        app = create_app(config)
+    except ValidationError as error:
+        raise InvalidEvents(error, file) from None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--base-url") from None
+    app.run(host=host, port=port, debug=debug, use_reloader=debug)
 
 
 def with_base_url(schedule: Schedule, base_url: str) -> Schedule:

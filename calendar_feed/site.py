@@ -6,12 +6,14 @@ them in memory and serves the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from .atom import ATOM_FILE, render_atom
+from .history import Announcement
 from .ical import Revision, render_calendar, render_session
 from .json_export import render_json
 from .listing import STYLESHEET, PageContext, render_listing, stylesheet
-from .model import Schedule
+from .model import Schedule, Session
 from .texts import FEED_FILE, JSON_FILE, session_file
 
 
@@ -19,13 +21,20 @@ def render_site(
     schedule: Schedule,
     context: PageContext,
     revisions: Mapping[str, Revision] | None = None,
+    removed: Sequence[Session] = (),
+    announcements: Sequence[Announcement] = (),
 ) -> dict[str, bytes]:
-    """Relative path -> file content for the whole static site."""
+    """Relative path -> file content for the whole static site.
+
+    ``revisions``, ``removed`` and ``announcements`` come from the revision history;
+    without them the feed is a plain snapshot of ``schedule``.
+    """
     files = {
         "index.html": render_listing(schedule, context).encode("utf-8"),
         STYLESHEET: stylesheet(),
-        FEED_FILE: render_calendar(schedule, revisions=revisions),
+        FEED_FILE: render_calendar(schedule, revisions=revisions, extra_sessions=removed),
         JSON_FILE: render_json(schedule),
+        ATOM_FILE: render_atom(schedule.series, announcements),
     }
     for session in schedule.sessions:
         files[session_file(session)] = render_session(schedule, session, revisions)

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -71,6 +71,8 @@ class Loaded:
 
     schedule: Schedule
     warnings: tuple[Problem, ...]
+    locations: dict[str, tuple[str, Position]] = field(default_factory=dict)
+    """Session key -> (field path, position) of its id or date, for later warnings."""
 
 
 def load_schedule(
@@ -102,7 +104,11 @@ def validate(root: Mapping, *, max_sessions: int = DEFAULT_MAX_SESSIONS) -> Load
     if errors or schedule is None:
         raise ValidationError(sorted(checker.problems, key=_problem_order))
     warnings = sorted((p for p in checker.problems if p.severity == "warning"), key=_problem_order)
-    return Loaded(schedule, tuple(warnings))
+    locations = {
+        key: (f"{path}.{'id' if explicit else 'date'}", node.position)
+        for path, key, explicit, node in checker.identities
+    }
+    return Loaded(schedule, tuple(warnings), locations)
 
 
 def _problem_order(problem: Problem) -> tuple[int, int]:

@@ -33,6 +33,14 @@ def shipped_path() -> Path:
 
 
 @pytest.fixture
+def shipped_copy(tmp_path: Path) -> Path:
+    """The shipped events.yaml copied to tmp_path, so builds write their history there."""
+    copy = tmp_path / "events.yaml"
+    copy.write_bytes(SHIPPED.read_bytes())
+    return copy
+
+
+@pytest.fixture
 def shipped():
     return load_schedule(SHIPPED).schedule
 

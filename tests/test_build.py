@@ -31,14 +31,21 @@ def site_files(root: Path) -> dict[str, bytes]:
     }
 
 
-def test_build_writes_a_complete_site(tmp_path, shipped, shipped_path, cli_runner):
+def test_build_writes_a_complete_site(tmp_path, shipped, shipped_copy, cli_runner):
     out = tmp_path / "site"
     output = build(
-        ["build", str(shipped_path), "--out", str(out), "--today", "2024-09-20"], cli_runner
+        ["build", str(shipped_copy), "--out", str(out), "--today", "2024-09-20"], cli_runner
     )
     files = site_files(out)
     assert sorted(files) == sorted(
-        [".calendar-feed", "index.html", "style.css", "calendar.ics", "events.json"]
+        [
+            ".calendar-feed",
+            "index.html",
+            "style.css",
+            "calendar.ics",
+            "events.json",
+            "announcements.atom",
+        ]
         + [f"events/{s.key}.ics" for s in shipped.sessions]
     )
     assert len([f for f in files if f.startswith("events/")]) == 18
@@ -55,16 +62,19 @@ def test_build_writes_a_complete_site(tmp_path, shipped, shipped_path, cli_runne
     assert "假期".encode() in files["events.json"]  # characters, not \u escapes
     assert output == (
         f"Built {out}/: 18 sessions (2 talks, 2 cancelled, 14 open slots); "
-        f"calendar.ics is {len(files['calendar.ics']):,} bytes, 22 files in all\n"
+        f"calendar.ics is {len(files['calendar.ics']):,} bytes, 23 files in all\n"
+        "Started the revision history with 18 events.\n"
     )
+    assert (tmp_path / "events.history.json").is_file()
     assert (out / "index.html").stat().st_mode & 0o777 == 0o644
     assert out.stat().st_mode & 0o777 == 0o755
 
 
-def test_build_is_reproducible(tmp_path, shipped_path, cli_runner):
+def test_build_without_history_is_reproducible(tmp_path, shipped_path, cli_runner):
     for name in ("one", "two"):
+        out = str(tmp_path / name)
         build(
-            ["build", str(shipped_path), "--out", str(tmp_path / name), "--today", "2024-09-20"],
+            ["build", str(shipped_path), "--out", out, "--today", "2024-09-20", "--no-history"],
             cli_runner,
         )
     assert site_files(tmp_path / "one") == site_files(tmp_path / "two")
@@ -73,7 +83,16 @@ def test_build_is_reproducible(tmp_path, shipped_path, cli_runner):
 def test_feed_does_not_depend_on_the_build_date(tmp_path, shipped_path, cli_runner):
     for day in ("2024-09-01", "2025-06-01"):
         build(
-            ["build", str(shipped_path), "--out", str(tmp_path / day), "--today", day], cli_runner
+            [
+                "build",
+                str(shipped_path),
+                "--out",
+                str(tmp_path / day),
+                "--today",
+                day,
+                "--no-history",
+            ],
+            cli_runner,
         )
     first, second = site_files(tmp_path / "2024-09-01"), site_files(tmp_path / "2025-06-01")
     assert first["calendar.ics"] == second["calendar.ics"]
@@ -81,10 +100,10 @@ def test_feed_does_not_depend_on_the_build_date(tmp_path, shipped_path, cli_runn
 
 
 def test_failed_validation_leaves_the_previous_site(
-    tmp_path, shipped_path, cli_runner, write_events
+    tmp_path, shipped_copy, cli_runner, write_events
 ):
     out = tmp_path / "site"
-    build(["build", str(shipped_path), "--out", str(out), "--today", "2024-09-20"], cli_runner)
+    build(["build", str(shipped_copy), "--out", str(out), "--today", "2024-09-20"], cli_runner)
     before = site_files(out)
     broken = write_events("calendar:\n  id: x\nsessions: nope\n", name="broken.yaml")
     result = cli_runner.invoke(main, ["build", str(broken), "--out", str(out)])

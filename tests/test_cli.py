@@ -89,13 +89,13 @@ def test_default_file_is_events_yaml_in_the_current_directory(runner, shipped_pa
     assert result.output.startswith("events.yaml: OK, 18 sessions")
 
 
-def test_build_with_base_url_override(runner, shipped_path, tmp_path):
+def test_build_with_base_url_override(runner, shipped_copy, tmp_path):
     out = tmp_path / "public"
     result = runner.invoke(
         main,
         [
             "build",
-            str(shipped_path),
+            str(shipped_copy),
             "--out",
             str(out),
             "--base-url",

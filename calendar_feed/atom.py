@@ -1,0 +1,68 @@
+"""Announcements -> an Atom feed (RFC 4287): one entry per meaningful schedule change.
+
+For people who follow news rather than calendars: new talks with their abstract,
+cancellations with their reason, and moves of time or room.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from functools import cache
+
+from jinja2 import Environment, PackageLoader
+
+from .history import Announcement
+from .ical import FIXED_STAMP
+from .model import Series
+
+ATOM_FILE = "announcements.atom"
+MAX_ENTRIES = 50
+
+
+@cache
+def _environment() -> Environment:
+    # XML escaping for every value: autoescape on regardless of the template's name.
+    return Environment(
+        loader=PackageLoader("calendar_feed", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def entry_id(series: Series, announcement: Announcement) -> str:
+    """Stable across rebuilds: derived from the series, the UID and the SEQUENCE."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"calendar-feed:{series.id}/{announcement.id}").urn
+
+
+def render_atom(series: Series, announcements: Sequence[Announcement]) -> bytes:
+    newest_first = sorted(announcements, key=lambda a: (a.published, a.id), reverse=True)
+    entries = newest_first[:MAX_ENTRIES]
+    updated = entries[0].published if entries else FIXED_STAMP
+    text = (
+        _environment()
+        .get_template("announcements.atom")
+        .render(
+            series=series,
+            feed_id=uuid.uuid5(uuid.NAMESPACE_URL, f"calendar-feed:{series.id}").urn,
+            updated=_rfc3339(updated),
+            entries=[
+                {
+                    "id": entry_id(series, a),
+                    "title": a.title,
+                    "text": a.text,
+                    "updated": _rfc3339(a.published),
+                    "link": f"{series.base_url}#s-{a.key}" if series.base_url else "",
+                }
+                for a in entries
+            ],
+            atom_file=ATOM_FILE,
+        )
+    )
+    return text.encode("utf-8")
+
+
+def _rfc3339(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
