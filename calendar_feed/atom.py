@@ -38,8 +38,9 @@ def entry_id(series: Series, announcement: Announcement) -> str:
 
 
 def render_atom(series: Series, announcements: Sequence[Announcement]) -> bytes:
-    newest_first = sorted(announcements, key=lambda a: (a.published, a.id), reverse=True)
-    entries = newest_first[:MAX_ENTRIES]
+    # Newest publish first; within one publish, the schedule's order.
+    order = sorted(enumerate(announcements), key=lambda p: (-p[1].published.timestamp(), p[0]))
+    entries = [a for _, a in order][:MAX_ENTRIES]
     updated = entries[0].published if entries else FIXED_STAMP
     text = (
         _environment()
