@@ -27,6 +27,8 @@ ORGANIZERS_TAIL = "同学负责。"
 ITEM = "1. "
 INDENT = "    "
 
+RULE_RE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
+"""A Markdown thematic break: the rule inside a talk's details and above the footer."""
 SEMESTER_RE = re.compile(
     r"(?P<year>\d{4})\s*(?:秋|春|夏|冬)季?(?:学期)?"
     r"|(?:Spring|Summer|Fall|Autumn|Winter)\s+(?P<year2>\d{4})",
