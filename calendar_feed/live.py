@@ -1,0 +1,285 @@
+"""The version of events.yaml the live server publishes: reloaded on change, never lost.
+
+Kept free of Flask so the rules can be tested directly: the file is looked at
+no more than once per check interval, re-rendered once per change (not once per
+request), and a new version replaces the published one only when it is
+complete and valid. Anything else leaves the last good version in place and
+records the problems for /healthz, the log and the banner on the listing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .errors import Position, Problem, ValidationError
+from .loading import DEFAULT_MAX_BYTES
+from .validation import DEFAULT_MAX_SESSIONS, Loaded, load_schedule_bytes
+from .versions import Asset, Version, today_in, utc
+
+log = logging.getLogger(__name__)
+
+CHECK_INTERVAL = 1.0
+"""Seconds between looks at the events file; a stat() per second costs nothing."""
+SETTLE_SECONDS = 0.5
+"""How long a changed file must stay unchanged before it is read as a new version."""
+
+
+class Signature(NamedTuple):
+    """What a stat() tells about the file; any change means 'look again'."""
+
+    inode: int
+    size: int
+    mtime_ns: int
+
+
+def stat_signature(path: Path) -> Signature | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return Signature(st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, reading at most one byte past the limit so validation can refuse it."""
+    with path.open("rb") as stream:
+        return stream.read() if max_bytes <= 0 else stream.read(max_bytes + 1)
+
+
+def normalize_base_url(url: str) -> str:
+    """'' stays ''; anything else must be http(s) and gets the trailing slash links need."""
+    if not url:
+        return ""
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"base URL must start with http:// or https://, not {url!r}")
+    return url if url.endswith("/") else url + "/"
+
+
+@dataclasses.dataclass(frozen=True)
+class State:
+    """What is served now, and what is wrong with the file on disk if that is not it."""
+
+    version: Version
+    since: dt.datetime
+    """When this state began; the listing's banner is part of it."""
+    problems: tuple[Problem, ...] = ()
+    """Errors in the file on disk; empty when the served version is the file on disk."""
+    rejected_sha256: str = ""
+
+    @property
+    def current(self) -> bool:
+        return not self.problems
+
+
+class Publisher:
+    """Holds the published version of one events file and swaps in new valid versions.
+
+    Every request calls :meth:`state`. At most once per ``check_interval`` one
+    request stats the file; others meanwhile get the state as it is, so a
+    re-render never makes a crowd wait. A changed file is read only after it has
+    settled (its mtime is ``settle`` seconds old, or it was seen unchanged for
+    that long) and only if stat() is unchanged across the read: an editor that
+    saves in place truncates and then writes, and the half-written file in
+    between may well be valid YAML with fewer sessions.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        base_url: str = "",
+        check_interval: float = CHECK_INTERVAL,
+        settle: float = SETTLE_SECONDS,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_sessions: int = DEFAULT_MAX_SESSIONS,
+        today: dt.date | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ):
+        self.path = Path(path)
+        self.base_url = normalize_base_url(base_url)
+        self.check_interval = check_interval
+        self.settle = settle
+        self.max_bytes = max_bytes
+        self.max_sessions = max_sessions
+        self.fixed_today = today
+        self._clock = clock
+        self._wall = wall_clock
+        self._lock = threading.Lock()
+        self._pending: tuple[Signature | None, float] | None = None
+        self._seen, self._state = self._first_load()
+        self.checked_at = self._now()
+        self._next_check = clock() + check_interval
+
+    # -- reading ---------------------------------------------------------------
+
+    def _first_load(self) -> tuple[Signature | None, State]:
+        """Load without waiting for the file to settle; raise ValidationError if invalid.
+
+        There is nothing to fall back on yet, so the caller reports the problems
+        and does not start.
+        """
+        for _ in range(5):
+            signature = stat_signature(self.path)
+            try:
+                data = read_bytes(self.path, self.max_bytes)
+            except OSError as exc:
+                raise ValidationError([self._read_problem(exc)]) from None
+            if stat_signature(self.path) == signature:
+                break
+        version = self._make_version(data, signature)  # its ValidationError lists every problem
+        self._log_published(version)
+        return signature, State(version, since=version.loaded_at)
+
+    def _make_version(self, data: bytes, signature: Signature | None) -> Version:
+        loaded = load_schedule_bytes(
+            data, str(self.path), max_bytes=self.max_bytes, max_sessions=self.max_sessions
+        )
+        if self.base_url:
+            series = dataclasses.replace(loaded.schedule.series, base_url=self.base_url)
+            loaded = Loaded(dataclasses.replace(loaded.schedule, series=series), loaded.warnings)
+        now = self._now()
+        modified = min(utc(signature.mtime_ns / 1e9), now) if signature else now
+        return Version(loaded, hashlib.sha256(data).hexdigest(), modified, now)
+
+    def _read_problem(self, exc: OSError) -> Problem:
+        reason = "file not found" if isinstance(exc, FileNotFoundError) else (
+            f"cannot read: {exc.strerror or exc}"
+        )
+        return Problem(Position(str(self.path)), "", reason)
+
+    def _now(self) -> dt.datetime:
+        return utc(self._wall())
+
+    # -- the request path ----------------------------------------------------
+
+    def state(self) -> State:
+        """The state to serve, after looking at the file if the check interval has passed."""
+        if self._clock() >= self._next_check and self._lock.acquire(blocking=False):
+            try:
+                if self._clock() >= self._next_check:
+                    self.check()
+                    self._next_check = self._clock() + self.check_interval
+            finally:
+                self._lock.release()
+        return self._state
+
+    def today(self) -> dt.date:
+        return self.fixed_today or today_in(self._state.version.schedule)
+
+    def listing(self, state: State, site_url: str) -> Asset:
+        return state.version.listing(site_url, self.today(), state.problems, state.since)
+
+    # -- noticing changes ----------------------------------------------------
+
+    def check(self) -> None:
+        """Look at the file once; publish, reject or wait. Never raises."""
+        try:
+            self._check()
+        except Exception:  # a bug must not take the published feed away
+            log.exception("%s: unexpected error while reloading; still serving", self.path)
+            self._reject([Problem(Position(str(self.path)), "", "internal error while loading")])
+        self.checked_at = self._now()
+
+    def _check(self) -> None:
+        signature = stat_signature(self.path)
+        if signature == self._seen:
+            self._pending = None
+            return
+        now = self._clock()
+        if self._pending is None or self._pending[0] != signature:
+            self._pending = (signature, now)
+        if not self._settled(signature, self._pending[1], now):
+            return
+        try:
+            data = read_bytes(self.path, self.max_bytes)
+        except OSError as exc:
+            self._seen, self._pending = signature, None
+            self._reject([self._read_problem(exc)])
+            return
+        if stat_signature(self.path) != signature:
+            self._pending = None  # written to while we read: look again next time
+            return
+        self._seen, self._pending = signature, None
+        self._consider(data, signature)
+
+    def _settled(self, signature: Signature | None, first_seen: float, now: float) -> bool:
+        if now - first_seen >= self.settle:
+            return True
+        # The mtime says how long ago the last write was; a clock skewed into the
+        # future just means waiting until we have watched it for `settle` ourselves.
+        return signature is not None and self._wall() - signature.mtime_ns / 1e9 >= self.settle
+
+    def _consider(self, data: bytes, signature: Signature | None) -> None:
+        state = self._state
+        digest = hashlib.sha256(data).hexdigest()
+        if digest == state.version.sha256:
+            if state.problems:
+                log.warning("%s: back to the published version; errors are gone", self.path)
+                self._state = State(state.version, since=self._now())
+            return
+        if digest == state.rejected_sha256:
+            return
+        try:
+            version = self._make_version(data, signature)
+        except ValidationError as error:
+            self._reject(error.errors, digest)
+            return
+        self._state = State(version, since=version.loaded_at)
+        self._log_published(version)
+
+    def _reject(self, problems: tuple[Problem, ...] | list[Problem], digest: str = "") -> None:
+        served = self._state.version
+        for problem in problems:
+            log.error("%s", problem)
+        log.error(
+            "%s: %d error(s); still serving the version loaded at %s (sha256 %s)",
+            self.path,
+            len(problems),
+            served.loaded_at.isoformat(),
+            served.sha256[:12],
+        )
+        self._state = State(
+            served, since=self._now(), problems=tuple(problems), rejected_sha256=digest
+        )
+
+    def _log_published(self, version: Version) -> None:
+        for warning in version.warnings:
+            log.warning("%s", warning)
+        log.info(
+            "%s: published %d sessions (sha256 %s)",
+            self.path,
+            len(version.schedule.sessions),
+            version.sha256[:12],
+        )
+
+    # -- reporting -------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        """What /healthz reports: which version is served and why."""
+        state = self.state()
+        version = state.version
+        return {
+            "status": "ok" if state.current else "error",
+            "serving": "current" if state.current else "last-good",
+            "events_file": str(self.path),
+            "version": {
+                "sha256": version.sha256,
+                "loaded_at": version.loaded_at.isoformat(),
+                "modified": version.modified.isoformat(),
+                "sessions": len(version.schedule.sessions),
+                "warnings": [w.as_dict() for w in version.warnings],
+            },
+            "errors": [p.as_dict() for p in state.problems],
+            "rejected_sha256": state.rejected_sha256 or None,
+            "since": state.since.isoformat(),
+            "checked_at": self.checked_at.isoformat(),
+        }

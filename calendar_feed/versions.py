@@ -1,0 +1,158 @@
+"""One valid events.yaml, rendered: every response body the live server can send for it.
+
+Bodies come from the same renderer as ``calendar-feed build`` (``render_site``)
+and are made once per version: the whole site up front, with gzip copies and
+ETags; feed variants and listings (which depend on the request's site URL and
+the day) on first use, in small bounded caches.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gzip
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
+
+import pytz
+
+from .errors import Problem
+from .ical import FeedOptions, render_calendar
+from .listing import PageContext, render_listing
+from .model import Schedule, Session
+from .qr import feed_qr_svg
+from .site import render_site
+from .texts import FEED_FILE, session_file
+from .validation import Loaded
+
+GZIP_MIN_BYTES = 256
+"""Below this, gzip saves too little to be worth a second copy."""
+LISTING_CACHE = 16
+FEED_CACHE = 32
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Lru(Generic[K, V]):
+    """A small thread-safe LRU map whose values are made at most once per key.
+
+    The lock is held while a value is made, so concurrent requests for the
+    same page share one render instead of each doing their own.
+    """
+
+    def __init__(self, size: int):
+        self._size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            value = make()
+            self._items[key] = value
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+            return value
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+@dataclasses.dataclass(frozen=True)
+class Asset:
+    """One response body, ready to send: bytes, a gzip copy and validators for both."""
+
+    body: bytes
+    etag: str
+    last_modified: dt.datetime
+    gzipped: bytes | None = None
+
+    @classmethod
+    def of(cls, body: bytes, last_modified: dt.datetime) -> Asset:
+        packed = gzip.compress(body, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
+        if packed is not None and len(packed) >= len(body):
+            packed = None
+        return cls(body, hashlib.sha256(body).hexdigest()[:32], last_modified, packed)
+
+    @property
+    def gzip_etag(self) -> str:
+        """A different representation needs a different strong ETag (RFC 9110 8.8.3)."""
+        return f"{self.etag}-gzip"
+
+
+def today_in(schedule: Schedule) -> dt.date:
+    """'Today' where the seminar happens, which decides what is upcoming and what is past."""
+    return dt.datetime.now(pytz.timezone(schedule.series.timezone)).date()
+
+
+def utc(seconds: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).replace(microsecond=0)
+
+
+class Version:
+    """One valid events.yaml and everything rendered from it; read-only once made."""
+
+    def __init__(
+        self, loaded: Loaded, sha256: str, modified: dt.datetime, loaded_at: dt.datetime
+    ):
+        self.schedule = loaded.schedule
+        self.warnings = loaded.warnings
+        self.sha256 = sha256
+        self.modified = modified
+        """When the file was last changed: Last-Modified for everything from this version."""
+        self.loaded_at = loaded_at
+        files = render_site(self.schedule, PageContext(today=today_in(self.schedule)))
+        del files["index.html"]  # depends on the request's site URL and the day: see listing()
+        self.files = {path: Asset.of(body, modified) for path, body in files.items()}
+        self._sessions = {session.key: session for session in self.schedule.sessions}
+        self._listings: Lru[tuple[Any, ...], Asset] = Lru(LISTING_CACHE)
+        self._feeds: Lru[FeedOptions, Asset] = Lru(FEED_CACHE)
+
+    def session(self, key: str) -> tuple[Session, Asset] | None:
+        """A session and its .ics by id, looked up in the schedule, never on disk."""
+        session = self._sessions.get(key)
+        return (session, self.files[session_file(session)]) if session else None
+
+    def feed(self, options: FeedOptions) -> Asset:
+        if options == FeedOptions():
+            return self.files[FEED_FILE]
+        return self._feeds.get(
+            options, lambda: Asset.of(render_calendar(self.schedule, options), self.modified)
+        )
+
+    def listing(
+        self,
+        site_url: str,
+        today: dt.date,
+        problems: tuple[Problem, ...] = (),
+        since: dt.datetime | None = None,
+    ) -> Asset:
+        """The listing as seen from ``site_url`` (unless a base URL is configured) on ``today``.
+
+        Cached per site URL because without a configured base URL the links and
+        the QR code are built from the request's host.
+        """
+        site_url = self.schedule.series.base_url or site_url
+        key = (site_url, today, problems, since)
+
+        def render() -> Asset:
+            context = PageContext(
+                today=today,
+                site_url=site_url,
+                qr_svg=feed_qr_svg(site_url + FEED_FILE) if site_url else "",
+                problems=problems,
+                live=True,
+            )
+            zone = pytz.timezone(self.schedule.series.timezone)
+            midnight = zone.localize(dt.datetime.combine(today, dt.time())).astimezone(dt.UTC)
+            changed = max(self.modified, midnight, since or self.modified)
+            body = render_listing(self.schedule, context).encode("utf-8")
+            return Asset.of(body, changed)
+
+        return self._listings.get(key, render)

@@ -1,0 +1,251 @@
+"""The live server: ``create_app()`` and its routes. The only module that imports Flask.
+
+Every body comes ready-made from :mod:`calendar_feed.live`, which renders with the
+same code as ``calendar-feed build``; this module only picks the right one and
+wraps it in HTTP: validators, caching, compression and security headers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .ical import FeedOptions
+from .listing import STYLESHEET
+from .live import CHECK_INTERVAL, SETTLE_SECONDS, Publisher
+from .loading import DEFAULT_MAX_BYTES
+from .texts import FEED_FILE, JSON_FILE
+from .validation import DEFAULT_MAX_SESSIONS
+from .versions import Asset, Version
+
+DEFAULTS: dict[str, Any] = {
+    "EVENTS_FILE": "events.yaml",
+    "BASE_URL": "",
+    "PROXY_FIX": 0,
+    "CHECK_INTERVAL": CHECK_INTERVAL,
+    "SETTLE_SECONDS": SETTLE_SECONDS,
+    "MAX_BYTES": DEFAULT_MAX_BYTES,
+    "MAX_SESSIONS": DEFAULT_MAX_SESSIONS,
+    "TODAY": None,
+}
+"""Configuration keys; each can also be set as an environment variable ``CALENDAR_FEED_<KEY>``."""
+
+MEDIA_TYPES = {
+    "ics": "text/calendar",
+    "json": "application/json",
+    "atom": "application/atom+xml",
+    "css": "text/css",
+    "html": "text/html",
+}
+MAX_ALARM_MINUTES = 7 * 24 * 60
+PAGE_MAX_AGE = 0
+"""The listing is revalidated on every view (cheap with ETags), so edits show at once."""
+STYLE_MAX_AGE = 3600
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+"""No script at all; the QR code is inline SVG markup, which needs no permission."""
+
+bp = Blueprint("feed", __name__)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Application factory: defaults, then ``CALENDAR_FEED_*`` variables, then ``config``.
+
+    The events file is loaded here, so an invalid file fails at start-up with a
+    ValidationError listing every problem, not at the first request.
+    """
+    app = Flask(__name__, static_folder=None)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("CALENDAR_FEED")
+    if config:
+        app.config.from_mapping(config)
+    cfg = app.config
+    app.extensions["calendar_feed"] = Publisher(
+        cfg["EVENTS_FILE"],
+        base_url=cfg["BASE_URL"] or "",
+        check_interval=float(cfg["CHECK_INTERVAL"]),
+        settle=float(cfg["SETTLE_SECONDS"]),
+        max_bytes=int(cfg["MAX_BYTES"]),
+        max_sessions=int(cfg["MAX_SESSIONS"]),
+        today=_date(cfg["TODAY"]),
+    )
+    proxies = int(cfg["PROXY_FIX"] or 0)
+    if proxies:
+        # Trust X-Forwarded-* only from this many proxies, and only when asked to.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies,
+            x_prefix=proxies,
+        )
+    app.register_blueprint(bp)
+    for code in (400, 404, 405):
+        app.register_error_handler(code, _error_page)
+    app.after_request(_security_headers)
+    return app
+
+
+def _date(value: Any) -> dt.date | None:
+    """TODAY from config or the environment ('2024-09-20'): fixes the upcoming/past split."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def publisher() -> Publisher:
+    return current_app.extensions["calendar_feed"]  # type: ignore[no-any-return]
+
+
+@bp.get("/")
+def listing() -> Response:
+    pub = publisher()
+    state = pub.state()
+    return _send(pub.listing(state, request.url_root), "text/html", PAGE_MAX_AGE)
+
+
+@bp.get(f"/{STYLESHEET}")
+def stylesheet() -> Response:
+    return _send(publisher().state().version.files[STYLESHEET], "text/css", STYLE_MAX_AGE)
+
+
+@bp.get(f"/{FEED_FILE}")
+def calendar() -> Response:
+    options = feed_options(request.args)
+    version = publisher().state().version
+    response = _send(version.feed(options), "text/calendar", _feed_max_age(version))
+    # Inline, so calendar apps subscribe instead of browsers only downloading it.
+    response.headers.set(
+        "Content-Disposition", "inline", filename=f"{version.schedule.series.id}.ics"
+    )
+    return response
+
+
+@bp.get("/events/<key>.ics")
+def session(key: str) -> Response:
+    version = publisher().state().version
+    found = version.session(key)
+    if found is None:
+        raise NotFound("There is no session with that id. The listing links to each one.")
+    event, asset = found
+    response = _send(asset, "text/calendar", _feed_max_age(version))
+    response.headers.set(
+        "Content-Disposition",
+        "attachment",
+        filename=f"{version.schedule.series.id}-{event.key}.ics",
+    )
+    return response
+
+
+@bp.get(f"/{JSON_FILE}")
+def events_json() -> Response:
+    version = publisher().state().version
+    return _send(version.files[JSON_FILE], "application/json", _feed_max_age(version))
+
+
+@bp.get("/<path:name>")
+def site_file(name: str) -> Response:
+    """Any other file of the rendered site (and only those): a lookup, never a disk path."""
+    version = publisher().state().version
+    asset = version.files.get(name)
+    suffix = name.rpartition(".")[2]
+    if asset is None or suffix not in MEDIA_TYPES:
+        raise NotFound()
+    return _send(asset, MEDIA_TYPES[suffix], _feed_max_age(version))
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    response = current_app.json.response(publisher().health())
+    response.cache_control.no_store = True
+    return response
+
+
+def feed_options(args: MultiDict[str, str]) -> FeedOptions:
+    """Subscriber options from the query string; BadRequest says what is allowed."""
+    include_open = _switch(args, "tba", "0 leaves open slots out")
+    include_cancelled = _switch(args, "cancelled", "0 leaves cancelled sessions out")
+    alarm = _single(args, "alarm")
+    minutes = None
+    if alarm is not None:
+        if not (alarm.isascii() and alarm.isdigit()) or int(alarm) > MAX_ALARM_MINUTES:
+            raise BadRequest(
+                f"alarm must be a whole number of minutes from 0 to {MAX_ALARM_MINUTES} "
+                "(one week), e.g. alarm=15"
+            )
+        minutes = int(alarm)
+    return FeedOptions(include_open, include_cancelled, minutes)
+
+
+def _switch(args: MultiDict[str, str], name: str, meaning: str) -> bool:
+    value = _single(args, name)
+    if value not in (None, "0", "1"):
+        raise BadRequest(f"{name} must be 0 or 1 ({meaning})")
+    return value != "0"
+
+
+def _single(args: MultiDict[str, str], name: str) -> str | None:
+    values = args.getlist(name)
+    if len(values) > 1:
+        raise BadRequest(f"{name} may be given only once")
+    return values[0] if values else None
+
+
+def _feed_max_age(version: Version) -> int:
+    """As long as the feed tells calendar apps to wait between refreshes."""
+    return version.schedule.series.refresh_hours * 3600
+
+
+def _send(asset: Asset, mimetype: str, max_age: int) -> Response:
+    """A conditional response: 304 when the client's ETag or date still matches."""
+    gzipped = asset.gzipped is not None and request.accept_encodings["gzip"] > 0
+    response = Response(asset.gzipped if gzipped else asset.body, mimetype=mimetype)
+    if asset.gzipped is not None:
+        response.vary.add("Accept-Encoding")
+    if gzipped:
+        response.content_encoding = "gzip"
+    response.set_etag(asset.gzip_etag if gzipped else asset.etag)
+    response.last_modified = asset.last_modified
+    if max_age:
+        response.cache_control.public = True
+        response.cache_control.max_age = max_age
+    else:
+        response.cache_control.no_cache = True
+    response.make_conditional(request)
+    # make_conditional adds a Date header, and so does every WSGI server: keep theirs only.
+    del response.headers["Date"]
+    return response
+
+
+TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed"}
+MESSAGES = {
+    404: "There is nothing at this address.",
+    405: "This address can only be read (GET or HEAD).",
+}
+
+
+def _error_page(error: HTTPException) -> tuple[str, int, dict[str, str]]:
+    """A short page in the site's style instead of Werkzeug's bare default."""
+    code = error.code or 500
+    message = error.description
+    if not message or message == type(error).description:
+        message = MESSAGES.get(code, "")
+    headers = {"Content-Type": "text/html; charset=utf-8"}
+    if allowed := getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(allowed)
+    page = render_template(
+        "error.html", code=code, title=TITLES.get(code, "Error"), message=message
+    )
+    return page, code, headers
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response
