@@ -27,6 +27,8 @@ LONG_TEXT_KEYS = frozenset({"description", "abstract", "bio", "note"})
 LONG = 60
 """Characters after which a one-line value reads better as a block than inline."""
 TIME_KEYS = frozenset({"start", "end"})
+URL_KEYS = frozenset({"base_url", "slides", "video", "speaker_page"})
+"""Addresses stay on one plain line, however long, so they can be copied."""
 
 HEADER = """\
 # events.yaml: the one source of truth for the seminar's schedule.
@@ -153,6 +155,6 @@ def _styled(key: str, value: Any) -> Any:
         return _Quoted(value)
     if "\n" in value or (key in LONG_TEXT_KEYS and len(value) > LONG):
         return _Literal(value.strip("\n") + "\n")
-    if len(value) > LONG:
+    if len(value) > LONG and key not in URL_KEYS:
         return _Folded(value)
     return value

@@ -11,15 +11,14 @@ from pathlib import Path
 def write_text_atomically(path: str | Path, text: str) -> None:
     """Write ``text`` (UTF-8) beside ``path``, then rename it over ``path`` in one step.
 
-    An existing file keeps its permissions; a new one gets the usual 0644 under the umask.
+    An existing file keeps its permissions; a new one is 0644 (mkstemp's 0600 would hide
+    it from a web server or a colleague).
     """
     target = Path(path)
     try:
         mode = target.stat().st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+        mode = 0o644
     descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:

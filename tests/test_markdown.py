@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from calendar_feed.cli import main
 from calendar_feed.events_writer import dump_events
+from calendar_feed.files import write_text_atomically
 from calendar_feed.markdown_export import render_markdown, unshown
 from calendar_feed.markdown_import import ImportOptions, PageError, import_page
 from calendar_feed.model import Schedule
@@ -456,6 +457,29 @@ def test_written_yaml_keeps_every_value_exactly(key: str, value: str) -> None:
     assert getattr(read, key) == value
     assert loaded.schedule.series.name == value
     assert loaded.schedule.series.organizers == (value,)
+
+
+def test_long_urls_stay_on_one_plain_line() -> None:
+    url = "https://example.org/" + "a" * 100
+    session = {"date": dt.date(2024, 9, 11), "links": {"slides": url}}
+    calendar = {"id": "demo", "name": "Demo", "timezone": "Asia/Shanghai"}
+    text = dump_events({"calendar": calendar, "defaults": {"start": "12:00", "end": "13:30"},
+                        "sessions": [session]})  # fmt: skip
+    assert f"      slides: {url}\n" in text
+    (read,) = load_schedule_bytes(text.encode("utf-8")).schedule.sessions
+    assert read.links[0].url == url
+
+
+def test_written_files_replace_old_ones_and_are_readable(tmp_path: Path) -> None:
+    new = tmp_path / "new.yaml"
+    write_text_atomically(new, "a: 1\n")
+    assert (new.read_text(encoding="utf-8"), new.stat().st_mode & 0o777) == ("a: 1\n", 0o644)
+    old = tmp_path / "old.yaml"
+    old.write_text("old\n", encoding="utf-8")
+    old.chmod(0o600)
+    write_text_atomically(old, "新\n")
+    assert (old.read_text(encoding="utf-8"), old.stat().st_mode & 0o777) == ("新\n", 0o600)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.yaml", "old.yaml"]
 
 
 # -- export details ------------------------------------------------------------------
