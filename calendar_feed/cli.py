@@ -324,6 +324,7 @@ def git_show(file: Path, revision: str) -> bytes:
     help="Number of reverse proxies in front whose X-Forwarded-* headers to trust.",
 )
 @click.option("--debug", is_flag=True, help="Flask debug mode; never on a public address.")
+@history_options
 @limits
 def serve(
     file: Path,
@@ -332,6 +333,9 @@ def serve(
     base_url: str | None,
     proxies: int,
     debug: bool,
+    history_file: Path | None,
+    no_history: bool,
+    keep_removed: int,
     max_bytes: int,
     max_sessions: int,
 ) -> None:
@@ -350,6 +354,8 @@ def serve(
         "PROXY_FIX": proxies,
         "MAX_BYTES": max_bytes,
         "MAX_SESSIONS": max_sessions,
+        "HISTORY_FILE": False if no_history else history_file,
+        "KEEP_REMOVED_DAYS": keep_removed,
     }
     try:
         app = create_app(config)

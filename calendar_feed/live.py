@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import Position, Problem, ValidationError
+from .history import DEFAULT_KEEP_REMOVED_DAYS, describe_change
 from .loading import DEFAULT_MAX_BYTES
-from .validation import DEFAULT_MAX_SESSIONS, Loaded, load_schedule_bytes
+from .publishing import Release, prepare_release
+from .validation import DEFAULT_MAX_SESSIONS, load_schedule_bytes
 from .versions import Asset, Version, today_in, utc
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,8 @@ class Publisher:
         max_bytes: int = DEFAULT_MAX_BYTES,
         max_sessions: int = DEFAULT_MAX_SESSIONS,
         today: dt.date | None = None,
+        history_file: str | Path | None = None,
+        keep_removed_days: int = DEFAULT_KEEP_REMOVED_DAYS,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ):
@@ -111,6 +115,9 @@ class Publisher:
         self.max_bytes = max_bytes
         self.max_sessions = max_sessions
         self.fixed_today = today
+        self.history_file = Path(history_file) if history_file else None
+        """The revision history to publish against, as ``build`` does; None for a snapshot."""
+        self.keep_removed_days = keep_removed_days
         self._clock = clock
         self._wall = wall_clock
         self._lock = threading.Lock()
@@ -145,14 +152,41 @@ class Publisher:
         )
         if self.base_url:
             series = dataclasses.replace(loaded.schedule.series, base_url=self.base_url)
-            loaded = Loaded(dataclasses.replace(loaded.schedule, series=series), loaded.warnings)
+            schedule = dataclasses.replace(loaded.schedule, series=series)
+            loaded = dataclasses.replace(loaded, schedule=schedule)
         now = self._now()
         modified = min(utc(signature.mtime_ns / 1e9), now) if signature else now
-        return Version(loaded, hashlib.sha256(data).hexdigest(), modified, now)
+        digest = hashlib.sha256(data).hexdigest()
+        made: list[Version] = []
+
+        def install(release: Release) -> None:
+            made.append(Version(loaded, release, digest, modified, now))
+
+        try:
+            # The history is saved only after install() has rendered the new version.
+            release = prepare_release(
+                loaded,
+                self.history_file,
+                now=now,
+                keep_removed_days=self.keep_removed_days,
+                install=install,
+            )
+        except OSError as exc:
+            message = f"cannot update the revision history: {exc.strerror or exc}"
+            if not made:
+                problem = Problem(Position(str(self.history_file)), "", message)
+                raise ValidationError([problem]) from None
+            log.error("%s: %s; publishing anyway", self.history_file, message)
+        else:
+            for change in release.changes:
+                log.info("  %s", describe_change(change, self.keep_removed_days))
+        return made[0]
 
     def _read_problem(self, exc: OSError) -> Problem:
-        reason = "file not found" if isinstance(exc, FileNotFoundError) else (
-            f"cannot read: {exc.strerror or exc}"
+        reason = (
+            "file not found"
+            if isinstance(exc, FileNotFoundError)
+            else (f"cannot read: {exc.strerror or exc}")
         )
         return Problem(Position(str(self.path)), "", reason)
 

@@ -23,6 +23,7 @@ from .errors import Problem
 from .ical import FeedOptions, render_calendar
 from .listing import PageContext, render_listing
 from .model import Schedule, Session
+from .publishing import Release
 from .qr import feed_qr_svg
 from .site import render_site
 from .texts import FEED_FILE, session_file
@@ -99,15 +100,28 @@ class Version:
     """One valid events.yaml and everything rendered from it; read-only once made."""
 
     def __init__(
-        self, loaded: Loaded, sha256: str, modified: dt.datetime, loaded_at: dt.datetime
+        self,
+        loaded: Loaded,
+        release: Release,
+        sha256: str,
+        modified: dt.datetime,
+        loaded_at: dt.datetime,
     ):
         self.schedule = loaded.schedule
-        self.warnings = loaded.warnings
+        self.release = release
+        """What the revision history adds: SEQUENCE, LAST-MODIFIED, removed sessions, news."""
+        self.warnings = (*loaded.warnings, *release.warnings)
         self.sha256 = sha256
         self.modified = modified
         """When the file was last changed: Last-Modified for everything from this version."""
         self.loaded_at = loaded_at
-        files = render_site(self.schedule, PageContext(today=today_in(self.schedule)))
+        files = render_site(
+            self.schedule,
+            PageContext(today=today_in(self.schedule)),
+            revisions=release.revisions,
+            removed=release.removed,
+            announcements=release.announcements,
+        )
         del files["index.html"]  # depends on the request's site URL and the day: see listing()
         self.files = {path: Asset.of(body, modified) for path, body in files.items()}
         self._sessions = {session.key: session for session in self.schedule.sessions}
@@ -122,9 +136,17 @@ class Version:
     def feed(self, options: FeedOptions) -> Asset:
         if options == FeedOptions():
             return self.files[FEED_FILE]
-        return self._feeds.get(
-            options, lambda: Asset.of(render_calendar(self.schedule, options), self.modified)
-        )
+
+        def render() -> Asset:
+            body = render_calendar(
+                self.schedule,
+                options,
+                revisions=self.release.revisions,
+                extra_sessions=self.release.removed,
+            )
+            return Asset.of(body, self.modified)
+
+        return self._feeds.get(options, render)
 
     def listing(
         self,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
@@ -16,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .history import DEFAULT_KEEP_REMOVED_DAYS, history_path_for
 from .ical import FeedOptions
 from .listing import STYLESHEET
 from .live import CHECK_INTERVAL, SETTLE_SECONDS, Publisher
@@ -33,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_BYTES": DEFAULT_MAX_BYTES,
     "MAX_SESSIONS": DEFAULT_MAX_SESSIONS,
     "TODAY": None,
+    "HISTORY_FILE": None,
+    "KEEP_REMOVED_DAYS": DEFAULT_KEEP_REMOVED_DAYS,
 }
 """Configuration keys; each can also be set as an environment variable ``CALENDAR_FEED_<KEY>``."""
 
@@ -76,12 +80,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         max_bytes=int(cfg["MAX_BYTES"]),
         max_sessions=int(cfg["MAX_SESSIONS"]),
         today=_date(cfg["TODAY"]),
+        history_file=_history_file(cfg["HISTORY_FILE"], cfg["EVENTS_FILE"]),
+        keep_removed_days=int(cfg["KEEP_REMOVED_DAYS"]),
     )
     proxies = int(cfg["PROXY_FIX"] or 0)
     if proxies:
         # Trust X-Forwarded-* only from this many proxies, and only when asked to.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies,
+            app.wsgi_app,
+            x_for=proxies,
+            x_proto=proxies,
+            x_host=proxies,
+            x_port=proxies,
             x_prefix=proxies,
         )
     app.register_blueprint(bp)
@@ -96,6 +106,13 @@ def _date(value: Any) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
+
+
+def _history_file(value: Any, events_file: str) -> Path | None:
+    """None (default): beside the events file, as for ``build``; False or "": no history."""
+    if value is None:
+        return history_path_for(events_file)
+    return Path(value) if value else None
 
 
 def publisher() -> Publisher:

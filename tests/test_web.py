@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -19,10 +20,12 @@ from flask.cli import ScriptInfo
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
-from calendar_feed import versions
+from calendar_feed import publishing, versions
 from calendar_feed.cli import main
 from calendar_feed.errors import ValidationError
+from calendar_feed.history import history_path_for
 from calendar_feed.listing import PageContext
+from calendar_feed.publishing import prepare_release
 from calendar_feed.qr import feed_qr_svg
 from calendar_feed.site import render_site
 from calendar_feed.validation import load_schedule
@@ -123,7 +126,10 @@ def test_a_session_is_a_download_named_after_series_and_session(client):
 
 def test_served_bytes_are_what_the_renderer_makes(client):
     """One renderer, two outlets: every file of render_site is served byte for byte."""
-    schedule = load_schedule(SHIPPED).schedule
+    events = Path(client.application.config["EVENTS_FILE"])
+    loaded = load_schedule(events)
+    release = prepare_release(loaded, history_path_for(events))  # as the server published it
+    assert release.changes == ()
     site_url = "http://localhost/"
     context = PageContext(
         today=TODAY,
@@ -131,10 +137,69 @@ def test_served_bytes_are_what_the_renderer_makes(client):
         qr_svg=feed_qr_svg(site_url + "calendar.ics"),
         live=True,
     )
-    files = render_site(schedule, context)
+    files = render_site(
+        loaded.schedule,
+        context,
+        revisions=release.revisions,
+        removed=release.removed,
+        announcements=release.announcements,
+    )
     for path, body in files.items():
         url = "/" if path == "index.html" else f"/{path}"
         assert client.get(url).data == body, path
+
+
+def test_server_and_static_build_publish_the_same_files(own_client, events, tmp_path):
+    """Same events.yaml and history: the built site and the server agree byte for byte."""
+    text = events.read_text(encoding="utf-8")
+    edit(events, text.replace("reason: 假期", "reason: 国庆"))  # a revision: SEQUENCE 1
+    assert own_client.get("/healthz").get_json()["serving"] == "current"
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", str(events), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    built = [p for p in out.rglob("*") if p.is_file() and p.name not in ("index.html", ".calendar-feed")]
+    assert len(built) >= 21  # calendar.ics, events.json, style.css, 18 sessions, ...
+    for path in built:
+        url = "/" + path.relative_to(out).as_posix()
+        assert own_client.get(url).data == path.read_bytes(), url
+    assert b"SEQUENCE:1" in (out / "calendar.ics").read_bytes()
+
+
+def test_an_edit_is_a_revision_for_subscribers(own_client, events):
+    """Each new version is published against the revision history, as `build` does."""
+    text = events.read_text(encoding="utf-8")
+    edit(events, text.replace("reason: 假期", "reason: 国庆").replace("  - date: 2025-01-08\n", ""))
+    feed = {str(e["uid"]): e for e in events_of(own_client.get("/calendar.ics").data)}
+    changed = feed["pku-am-lunch-2024-10-02@calendar-feed"]
+    assert changed["sequence"] == 1 and "LAST-MODIFIED" in changed
+    removed = feed["pku-am-lunch-2025-01-08@calendar-feed"]  # kept, as CANCELLED
+    assert removed["status"] == "CANCELLED"
+    assert "SEQUENCE" not in feed["pku-am-lunch-2024-09-11@calendar-feed"]
+    assert own_client.get("/events/2025-01-08.ics").status_code == 404
+    history = json.loads(history_path_for(events).read_text(encoding="utf-8"))
+    assert history["events"]["pku-am-lunch-2024-10-02@calendar-feed"]["sequence"] == 1
+
+
+def test_history_can_be_switched_off(make_app, events):
+    client = make_app(HISTORY_FILE=False).test_client()
+    feed = client.get("/calendar.ics").data
+    assert b"DTSTAMP:20000101T000000Z" in feed
+    assert not history_path_for(events).exists()
+
+
+def test_an_unusable_history_keeps_the_last_good_version(own_client, events, monkeypatch):
+    feed = own_client.get("/calendar.ics").data
+
+    def no_lock(path: Path) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(publishing, "history_lock", no_lock)
+    edit(events, events.read_text(encoding="utf-8").replace("reason: 假期", "reason: 国庆"))
+    assert own_client.get("/calendar.ics").data == feed
+    [error] = own_client.get("/healthz").get_json()["errors"]
+    assert error["text"] == (
+        f"{history_path_for(events)}: cannot update the revision history: Permission denied"
+    )
 
 
 def test_listing_offers_every_way_to_subscribe(client):
