@@ -154,6 +154,19 @@ def parse_events_text(text: str, name: str) -> Mapping:
         raise ValidationError(
             [Problem(Position(name, line, column), "", f"YAML syntax error: {message}")]
         ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise ValidationError(
+            [
+                Problem(
+                    Position(name, line, column),
+                    "",
+                    f"the control character U+{exc.character:04X} is not allowed in YAML; "
+                    "remove it",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
         raise _fail(name, f"YAML syntax error: {exc}") from None
     except RecursionError:
@@ -208,7 +221,7 @@ class _Converter:
                 [
                     Problem(
                         self.position(node),
-                        path,
+                        _short_path(path),
                         f"document expands to more than {MAX_NODES:,} values "
                         "(too many aliases?); refusing to load it",
                     )
@@ -219,7 +232,7 @@ class _Converter:
                 [
                     Problem(
                         self.position(node),
-                        path,
+                        _short_path(path),
                         f"nested more than {MAX_DEPTH} levels deep (or an alias refers to itself)",
                     )
                 ]
@@ -291,6 +304,11 @@ def describe(node: Node) -> str:
         "null": "nothing",
         "timestamp": f"the date {node.text}",
     }.get(node.kind, f'the text "{node.text}"')
+
+
+def _short_path(path: str, limit: int = 40) -> str:
+    """Deep paths (from alias loops) are cut short: the start says where to look."""
+    return path if len(path) <= limit else path[:limit] + "…"
 
 
 def _char_at(text: str, mark: yaml.Mark) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
 import unicodedata
 from collections import Counter
@@ -46,6 +47,10 @@ SESSION_FIELDS = (
 )  # fmt: skip
 LINK_LABELS = {"slides": "Slides", "video": "Video", "speaker_page": "Speaker page"}
 TOP_FIELDS = ("calendar", "defaults", "sessions")
+NO_SESSIONS = (
+    "no sessions listed; publishing an empty feed would delete every event from "
+    "subscribers' calendars"
+)
 TIMEZONE_ALIASES = {
     "Asia/Beijing": "Asia/Shanghai",
     "Beijing": "Asia/Shanghai",
@@ -229,7 +234,7 @@ class _Checker:
             self.error(
                 node.position,
                 path,
-                f'"{value}" is not a valid id: use letters, digits, "-", "_" or "." '
+                f'{_quote(value)} is not a valid id: use letters, digits, "-", "_" or "." '
                 "(at most 64, starting with a letter or digit)",
             )
             return None
@@ -244,12 +249,14 @@ class _Checker:
             return None
         if not _DATE_RE.match(text):
             extra = " (put the time in `start:`)" if node.kind == "timestamp" else ""
-            self.error(node.position, path, f'expected a date like 2024-09-11, got "{text}"{extra}')
+            self.error(
+                node.position, path, f"expected a date like 2024-09-11, got {_quote(text)}{extra}"
+            )
             return None
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            self.error(node.position, path, f'"{text}" is not a real date')
+            self.error(node.position, path, f"{_quote(text)} is not a real date")
             return None
 
     def time(self, node: Node, path: str) -> dt.time | None:
@@ -259,12 +266,14 @@ class _Checker:
         match = _TIME_RE.match(node.text.strip())
         if not match:
             self.error(
-                node.position, path, f'expected a 24-hour time like "12:00", got "{node.text}"'
+                node.position,
+                path,
+                f'expected a 24-hour time like "12:00", got {_quote(node.text)}',
             )
             return None
         hour, minute = int(match[1]), int(match[2])
         if hour > 23 or minute > 59:
-            self.error(node.position, path, f'"{node.text}" is not a real time')
+            self.error(node.position, path, f"{_quote(node.text)} is not a real time")
             return None
         return dt.time(hour, minute)
 
@@ -303,7 +312,7 @@ class _Checker:
             self.error(
                 node.position,
                 path,
-                f'"{value}" is not a web address; write it as https://…',
+                f"{_quote(value)} is not a web address; write it as https://…",
             )
             return None
         return value
@@ -319,7 +328,8 @@ class _Checker:
             self.error(
                 node.position,
                 path,
-                f'unknown timezone "{value}"{suggestion} (use an IANA name like Asia/Shanghai)',
+                f"unknown timezone {_quote(value)}{suggestion} "
+                "(use an IANA name like Asia/Shanghai)",
             )
             return None
         return value
@@ -329,7 +339,9 @@ class _Checker:
         if value is None:
             return None
         if value.lower() not in WEEKDAYS:
-            self.error(node.position, path, f'expected a weekday like "wednesday", got "{value}"')
+            self.error(
+                node.position, path, f'expected a weekday like "wednesday", got {_quote(value)}'
+            )
             return None
         return WEEKDAYS.index(value.lower())
 
@@ -339,7 +351,9 @@ class _Checker:
             return None
         if not _LANGUAGE_RE.match(value):
             self.error(
-                node.position, path, f'expected a language tag like "zh" or "en", got "{value}"'
+                node.position,
+                path,
+                f'expected a language tag like "zh" or "en", got {_quote(value)}',
             )
             return None
         return value
@@ -351,7 +365,9 @@ class _Checker:
         try:
             return Status(value.lower())
         except ValueError:
-            self.error(node.position, path, f'expected one of talk, cancelled, open; got "{value}"')
+            self.error(
+                node.position, path, f"expected one of talk, cancelled, open; got {_quote(value)}"
+            )
             return None
 
     def links(self, node: Node, path: str) -> tuple[Link, ...] | None:
@@ -378,13 +394,16 @@ class _Checker:
             return None
         if not isinstance(sessions_node, Sequence):
             if isinstance(sessions_node, Scalar) and sessions_node.kind == "null":
-                self.error(sessions_node.position, "sessions", "no sessions listed")
+                self.error(sessions_node.position, "sessions", NO_SESSIONS)
             else:
                 self.error(
                     sessions_node.position,
                     "sessions",
                     f"expected a list of sessions, got {describe(sessions_node)}",
                 )
+            return None
+        if not sessions_node.items:
+            self.error(sessions_node.position, "sessions", NO_SESSIONS)
             return None
         if len(sessions_node.items) > self.max_sessions:
             self.error(
@@ -660,6 +679,11 @@ class _Placed:
     @property
     def path(self) -> str:
         return f"sessions[{self.index}]"
+
+
+def _quote(value: str) -> str:
+    """Echo a user's value in a message on one line, newlines and all made visible."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _join(path: str, key: str) -> str:

@@ -384,14 +384,17 @@ def test_session_problems(sessions, expected):
             "calendar:\n  id: x\n  name: X\n  timezone: ../../etc/passwd\nsessions: []\n",
             [
                 'events.yaml:4:13: calendar.timezone: unknown timezone "../../etc/passwd" '
-                "(use an IANA name like Asia/Shanghai)"
+                "(use an IANA name like Asia/Shanghai)",
+                "events.yaml:5:11: sessions: no sessions listed; publishing an empty feed would "
+                "delete every event from subscribers' calendars",
             ],
             id="timezone-path",
         ),
         pytest.param(
             "calendar:\n  id: x\n  name: X\n  timezone: UTC\n  base_url: ftp://x\nsessions: []\n",
             [
-                'events.yaml:5:13: calendar.base_url: "ftp://x" is not a web address; write it as https://…'
+                'events.yaml:5:13: calendar.base_url: "ftp://x" is not a web address; write it as https://…',
+                "events.yaml:6:11: sessions: no sessions listed; publishing an empty feed would delete every event from subscribers' calendars",
             ],
             id="base-url-scheme",
         ),
