@@ -1,0 +1,200 @@
+"""The listing in a real browser: Debian's headless Chromium driven by Playwright.
+
+The server runs in a thread on 127.0.0.1; every request the page makes to any
+other host is refused and counted, so the test never touches the network.
+Where Chromium or Playwright is missing the test is skipped on a workstation but
+fails on CI (``CI`` set), so it cannot silently stop running there.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from werkzeug.serving import make_server
+
+from calendar_feed.web import create_app
+from tests.conftest import SHIPPED
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT_COPY = Path("/tmp/calendar-feed-screenshot.png")
+TIMEOUT_MS = 15_000
+
+# Records Content-Security-Policy violations; init scripts are injected by the
+# browser itself, so the page's own CSP does not block this one.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.effectiveDirective} ${e.blockedURI}`);
+});
+"""
+
+
+def _missing() -> str:
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright for Python is not installed (pip install playwright)"
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        return f"{CHROMIUM} not found (apt-get install chromium)"
+    return ""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    missing = _missing()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser test cannot run on CI: {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app on a free port of 127.0.0.1, served by Werkzeug in a thread."""
+    events = tmp_path_factory.mktemp("browser") / "events.yaml"
+    shutil.copyfile(SHIPPED, events)
+    app = create_app({"EVENTS_FILE": str(events), "TODAY": "2024-09-20"})
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+def open_page(browser, base: str, **context_options):  # type: ignore[no-untyped-def]
+    """A page that records console errors, page errors and CSP violations, offline."""
+    context = browser.new_context(**context_options)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(CSP_LISTENER)
+    outside: list[str] = []
+
+    def only_local(route):  # type: ignore[no-untyped-def]
+        if route.request.url.startswith(base) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    response = page.goto(base)
+    assert response is not None and response.status == 200
+    page.wait_for_load_state("load")
+    return context, page, errors, outside
+
+
+def test_listing_in_chromium(browser, server, tmp_path):
+    context, page, errors, outside = open_page(
+        browser, server, viewport={"width": 1280, "height": 1700}
+    )
+    try:
+        feed = f"{server}calendar.ics"
+        webcal = "webcal://" + feed.removeprefix("http://")
+
+        # A session's abstract expands when its summary is clicked.
+        talk = page.locator("#s-2024-09-25")
+        details = talk.locator("details")
+        abstract = talk.locator(".abstract")
+        assert details.evaluate("d => d.open") is False
+        assert not abstract.is_visible()
+        talk.locator("summary").click()
+        assert details.evaluate("d => d.open") is True
+        assert abstract.is_visible()
+        assert "we introduce Centauri" in abstract.inner_text()
+
+        # Subscribe buttons carry the feed's URL in each service's own form.
+        assert page.get_attribute("#subscribe-webcal", "href") == webcal
+        assert page.get_attribute("#subscribe-google", "href") == (
+            "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe="")
+        )
+        outlook = page.get_attribute("#subscribe-outlook", "href")
+        assert outlook.startswith(
+            "https://outlook.live.com/calendar/0/addfromweb?url=" + quote(feed, safe="")
+        )
+        assert page.input_value("#feed-url") == feed
+        google = talk.locator("a.google").get_attribute("href")
+        assert "action=TEMPLATE" in google and "dates=20240925T040000Z%2F20240925T053000Z" in google
+        assert talk.locator("a.ics").get_attribute("href") == "events/2024-09-25.ics"
+        download = page.request.get(server + "events/2024-09-25.ics")
+        assert download.status == 200
+        assert download.headers["content-disposition"].startswith("attachment")
+
+        # The QR code is drawn, at a size a phone camera can read.
+        qr = page.locator("#qr svg").bounding_box()
+        assert qr is not None and qr["width"] >= 100 and qr["height"] >= 100
+        assert page.locator("#qr svg path").count() >= 1
+
+        # The feed options are explained on the live server.
+        assert "?alarm=15" in page.locator("#feed-options").inner_text()
+
+        page.evaluate("window.scrollTo(0, 0)")
+        shot = tmp_path / "listing.png"
+        page.screenshot(path=str(shot))
+        shutil.copyfile(shot, SCREENSHOT_COPY)
+
+        assert errors == []
+        assert page.evaluate("window.__cspViolations") == []
+        assert outside == []
+
+        # The policy is really in force: an injected inline script is refused.
+        page.evaluate(
+            "document.body.append(Object.assign(document.createElement('script'),"
+            " {textContent: 'window.__ran = true'}))"
+        )
+        assert page.evaluate("window.__ran") is None
+        assert any(v.startswith("script-src") for v in page.evaluate("window.__cspViolations"))
+    finally:
+        context.close()
+
+
+def test_listing_fits_a_phone(browser, server, tmp_path):
+    context, page, errors, outside = open_page(
+        browser, server, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
+    try:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, "the page scrolls sideways on a phone"
+        for name in ("google", "webcal", "outlook"):
+            box = page.locator(f"#subscribe-{name}").bounding_box()
+            assert box is not None and box["width"] > 300  # full-width, easy to tap
+        qr = page.locator("#qr svg").bounding_box()
+        assert qr is not None and qr["x"] >= 0 and qr["x"] + qr["width"] <= 390
+        shot = tmp_path / "listing-phone.png"
+        page.screenshot(path=str(shot))
+        shutil.copyfile(shot, SCREENSHOT_COPY.with_name("calendar-feed-screenshot-phone.png"))
+        assert errors == []
+        assert page.evaluate("window.__cspViolations") == []
+        assert outside == []
+    finally:
+        context.close()
