@@ -123,3 +123,11 @@ def test_hostile_text_is_shown_not_executed():
     assert not any(k.startswith("on") for _, a in outline.tags for k in a)
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
     assert HOSTILE in "".join(outline.text)
+
+
+def test_page_links_to_the_announcements_feed(shipped):
+    outline = Outline(render_listing(shipped, PageContext(today=TODAY)))
+    assert outline.by_id("announcements")["href"] == "announcements.atom"
+    assert ("link", {"rel": "alternate", "type": "application/atom+xml",
+                     "title": "应用数学青年讨论班（午餐会） · PKU Applied Math Lunch Seminar: announcements",
+                     "href": "announcements.atom"}) in outline.tags  # fmt: skip
