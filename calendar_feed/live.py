@@ -275,9 +275,10 @@ class Publisher:
         for problem in problems:
             log.error("%s", problem)
         log.error(
-            "%s: %d error(s); still serving the version loaded at %s (sha256 %s)",
+            "%s: %d error%s; still serving the version loaded at %s (sha256 %s)",
             self.path,
             len(problems),
+            "" if len(problems) == 1 else "s",
             served.loaded_at.isoformat(),
             served.sha256[:12],
         )

@@ -94,6 +94,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             x_port=proxies,
             x_prefix=proxies,
         )
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # /healthz reads top-down
     app.register_blueprint(bp)
     for code in (400, 404, 405):
         app.register_error_handler(code, _error_page)
@@ -255,8 +256,13 @@ def _error_page(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     headers = {"Content-Type": "text/html; charset=utf-8"}
     if allowed := getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(allowed)
+    # Plain paths, not url_for(): routing may be what failed (e.g. an untrusted Host).
     page = render_template(
-        "error.html", code=code, title=TITLES.get(code, "Error"), message=message
+        "error.html",
+        code=code,
+        title=TITLES.get(code, "Error"),
+        message=message,
+        root=request.script_root,
     )
     return page, code, headers
 

@@ -238,6 +238,14 @@ def test_forwarded_headers_are_honoured_behind_a_configured_proxy(make_app):
     assert 'href="webcal://seminar.example.edu/calendar.ics"' in page
 
 
+def test_untrusted_hosts_are_refused_when_configured(make_app):
+    client = make_app(TRUSTED_HOSTS=["seminar.example.edu"]).test_client()
+    response = client.get("/", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert "<p>Host &#39;evil.example&#39; is not trusted.</p>" in response.get_data(as_text=True)
+    assert client.get("/", headers={"Host": "seminar.example.edu"}).status_code == 200
+
+
 def test_events_json_matches_the_schedule(client):
     data = client.get("/events.json").get_json()
     assert data["calendar"]["id"] == "pku-am-lunch"
