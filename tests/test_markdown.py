@@ -637,7 +637,11 @@ def test_cli_export_prints_and_writes_the_page(tmp_path: Path, shipped_path: Pat
 
 
 def test_cli_export_of_an_invalid_file_writes_nothing(tmp_path: Path, write_events) -> None:
-    path = write_events("calendar: {id: demo, name: Demo, timezone: Nowhere}\nsessions: []\n")
+    path = write_events(
+        "calendar: {id: demo, name: Demo, timezone: Nowhere}\n"
+        "defaults: {start: \"12:00\", duration: 60}\n"
+        "sessions: [{date: 2024-09-11}]\n"
+    )
     out = tmp_path / "page.md"
     out.write_text("old page\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["export-markdown", str(path), "--out", str(out)])
