@@ -178,9 +178,18 @@ class Publisher:
                 raise ValidationError([problem]) from None
             log.error("%s: %s; publishing anyway", self.history_file, message)
         else:
-            for change in release.changes:
-                log.info("  %s", describe_change(change, self.keep_removed_days))
+            self._log_changes(release, len(loaded.schedule.sessions))
         return made[0]
+
+    def _log_changes(self, release: Release, sessions: int) -> None:
+        """What subscribers will see change, in the words of ``calendar-feed diff``."""
+        changes = release.changes
+        fresh = all(c.kinds[0].startswith("new ") for c in changes)
+        if changes and fresh and len(changes) == sessions:
+            log.info("%s: started the revision history", self.history_file)
+            return
+        for change in changes:
+            log.info("  %s", describe_change(change, self.keep_removed_days))
 
     def _read_problem(self, exc: OSError) -> Problem:
         reason = (
