@@ -238,6 +238,19 @@ def test_forwarded_headers_are_honoured_behind_a_configured_proxy(make_app):
     assert 'href="webcal://seminar.example.edu/calendar.ics"' in page
 
 
+def test_a_proxy_prefix_is_honoured_in_links_and_error_pages(make_app):
+    client = make_app(PROXY_FIX=1).test_client()
+    headers = {
+        "X-Forwarded-Host": "math.example.edu",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Prefix": "/lunch",
+    }
+    page = client.get("/", headers=headers).get_data(as_text=True)
+    assert 'value="https://math.example.edu/lunch/calendar.ics"' in page
+    missing = client.get("/nope", headers=headers).get_data(as_text=True)
+    assert 'href="/lunch/style.css"' in missing and 'href="/lunch/">Back' in missing
+
+
 def test_untrusted_hosts_are_refused_when_configured(make_app):
     client = make_app(TRUSTED_HOSTS=["seminar.example.edu"]).test_client()
     response = client.get("/", headers={"Host": "evil.example"})
