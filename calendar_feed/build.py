@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import functools
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -27,6 +32,7 @@ def write_site(files: Mapping[str, bytes], out_dir: str | Path) -> Path:
         )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     except OSError as exc:
         raise BuildError(f"cannot write next to {out_dir}: {exc.strerror or exc}") from None
@@ -54,9 +60,15 @@ def _publish_permissions(root: Path) -> None:
 
 
 def _swap(staging: Path, out: Path) -> None:
+    """Put ``staging`` where ``out`` is; at no moment is there no site at ``out``."""
     if not out.exists():
         os.replace(staging, out)
         return
+    if _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the old site
+        return
+    # No atomic exchange here (not Linux, or the filesystem refuses): two renames,
+    # with a moment between them when ``out`` is missing.
     retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     retired.rmdir()
     os.replace(out, retired)
@@ -66,3 +78,35 @@ def _swap(staging: Path, out: Path) -> None:
         os.replace(retired, out)  # put the old site back before reporting
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    if result == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EXDEV):
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def remove_stale_staging(out: Path, older_than: float = 600) -> None:
+    """Clear staging folders left by builds that were killed (they cannot clean up)."""
+    now = time.time()
+    for leftover in out.parent.glob(f".{out.name}.new-*"):
+        with contextlib.suppress(OSError):
+            if leftover.is_dir() and now - leftover.stat().st_mtime > older_than:
+                shutil.rmtree(leftover)
