@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import datetime as dt
 import http.client
+import itertools
 import json
 import os
 import queue
@@ -128,7 +129,8 @@ def gunicorn(events: Path, workers: int = 2) -> Iterator[int]:
             lines.put(line)
         lines.put("")
 
-    threading.Thread(target=pump, daemon=True).start()
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + START_TIMEOUT
         port = None
@@ -150,6 +152,8 @@ def gunicorn(events: Path, workers: int = 2) -> Iterator[int]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=15)
+        reader.join(timeout=15)
+        process.stderr.close()  # type: ignore[union-attr]
 
 
 def write_in_place(path: Path, data: bytes, pause: float) -> None:
@@ -183,30 +187,33 @@ def run(seconds: float, clients: int, directory: Path, seed: int = 2024) -> Figu
     caught_up.set()  # version 0 is what the server starts with
 
     def client(index: int, port: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        etag = ""
         paths = ["/calendar.ics", "/calendar.ics#304", "/", "/events/2024-09-25.ics", "/healthz"]
-        turn = index
-        while not stop.is_set():
-            path = paths[turn % len(paths)]
-            turn += 1
-            headers = {"If-None-Match": etag} if path.endswith("#304") and etag else {}
-            try:
-                connection.request("GET", path.split("#")[0], headers=headers)
-                response = connection.getresponse()
-                body = response.read()
-            except (OSError, http.client.HTTPException) as exc:
+        etag = ""
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            for turn in itertools.count(index):
+                if stop.is_set():
+                    break
+                path = paths[turn % len(paths)]
+                headers = {"If-None-Match": etag} if path.endswith("#304") and etag else {}
+                try:
+                    connection.request("GET", path.split("#")[0], headers=headers)
+                    response = connection.getresponse()
+                    body = response.read()
+                except (OSError, http.client.HTTPException) as exc:
+                    with lock:
+                        figures.statuses[f"error {type(exc).__name__}"] += 1
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    continue
                 with lock:
-                    figures.statuses[f"error {type(exc).__name__}"] += 1
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                continue
-            with lock:
-                figures.requests += 1
-                figures.statuses[response.status] += 1
-            if path.startswith("/calendar.ics") and response.status == 200:
-                etag = response.getheader("ETag") or ""
-                check_feed(body)
+                    figures.requests += 1
+                    figures.statuses[response.status] += 1
+                if path.startswith("/calendar.ics") and response.status == 200:
+                    etag = response.getheader("ETag") or ""
+                    check_feed(body)
+        finally:
+            connection.close()
 
     def check_feed(body: bytes) -> None:
         try:
