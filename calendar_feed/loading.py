@@ -185,6 +185,7 @@ def parse_events_text(text: str, name: str) -> Mapping:
                 )
             ]
         )
+    _refuse_alias_bombs(documents[0], name)
     converter = _Converter(name)
     root = converter.convert(documents[0], path="", depth=0)
     if converter.problems:
@@ -201,6 +202,51 @@ def parse_events_text(text: str, name: str) -> Mapping:
             ]
         )
     return root
+
+
+def _refuse_alias_bombs(root: yaml.Node, name: str) -> None:
+    """Measure the document as aliases would expand it, without expanding anything.
+
+    Sizes are memoised per node, so a 'billion laughs' file costs as much to
+    measure as it is long, and is refused before a single alias is followed.
+    """
+    sizes: dict[int, int] = {}
+
+    def children(node: yaml.Node) -> list[tuple[str, yaml.Node]]:
+        if isinstance(node, yaml.SequenceNode):
+            return [(f"[{i}]", item) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            return [(f".{k.value}", v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+        return []
+
+    def size(node: yaml.Node, depth: int) -> int:
+        if id(node) not in sizes:
+            sizes[id(node)] = 1  # provisional: an alias loop is the converter's to report
+            if depth <= MAX_DEPTH:
+                total = 1 + sum(size(child, depth + 1) for _, child in children(node))
+                sizes[id(node)] = min(total, MAX_NODES + 1)
+        return sizes[id(node)]
+
+    if size(root, 0) <= MAX_NODES:
+        return
+    node, path = root, ""
+    while True:  # walk down to the innermost place that is still too big
+        heavier = [(p, c) for p, c in children(node) if sizes.get(id(c), 0) > MAX_NODES]
+        if not heavier:
+            break
+        step, node = heavier[0]
+        path = (path + step).removeprefix(".")
+    mark = node.start_mark
+    raise ValidationError(
+        [
+            Problem(
+                Position(name, mark.line + 1, mark.column + 1),
+                _short_path(path),
+                f"document expands to more than {MAX_NODES:,} values "
+                "(too many aliases?); refusing to load it",
+            )
+        ]
+    )
 
 
 class _Converter:
