@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
-import pytz
 
 from . import __version__
 from .build import BuildError, write_site
@@ -26,7 +25,7 @@ from .history import (
     uid_warnings,
 )
 from .ical import FIXED_STAMP
-from .listing import PageContext
+from .listing import PageContext, today_in
 from .loading import DEFAULT_MAX_BYTES
 from .markdown_export import render_markdown, unshown
 from .markdown_import import ImportOptions, PageError, import_page
@@ -42,21 +41,31 @@ FILE_ARGUMENT = click.argument(
 )
 
 
-class InvalidEvents(click.ClickException):
-    """Every problem in the file, one per line, then a count; exit status 1, no traceback."""
+class ProblemReport(click.ClickException):
+    """Every problem, one per line, then a count; exit status 1, no traceback."""
 
-    def __init__(self, error: ValidationError, file: Path):
+    outcome = "nothing published"
+
+    def __init__(self, error: ValidationError | PageError, source: Path):
         super().__init__(str(error))
         self.error = error
-        self.file = file
+        self.source = source
 
     def show(self, file: IO[Any] | None = None) -> None:
         for problem in self.error.problems:
             click.echo(str(problem), err=True)
         count = len(self.error.errors)
-        click.echo(
-            f"{self.file}: {count} error{'s' if count != 1 else ''}; nothing published", err=True
-        )
+        click.echo(f"{self.source}: {plural(count, 'error')}; {self.outcome}", err=True)
+
+
+class InvalidEvents(ProblemReport):
+    """The events file has errors: nothing is published."""
+
+
+class PageNotImported(ProblemReport):
+    """The Markdown page could not be imported: nothing is written."""
+
+    outcome = "nothing written"
 
 
 def limits(function: Any) -> Any:
@@ -128,11 +137,6 @@ def history_options(function: Any) -> Any:
 def describe_changes(changes: tuple[Change, ...], keep_removed: int) -> list[str]:
     """One line per session whose published event changes, in an organizer's words."""
     return [f"  {describe_change(change, keep_removed)}" for change in changes]
-
-
-def today_in(schedule: Schedule) -> dt.date:
-    """'Today' where the seminar happens, not where the build machine is."""
-    return dt.datetime.now(pytz.timezone(schedule.series.timezone)).date()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -371,23 +375,6 @@ def with_base_url(schedule: Schedule, base_url: str) -> Schedule:
     if not url.startswith(("http://", "https://")):
         raise click.BadParameter("must start with http:// or https://", param_hint="--base-url")
     return dataclasses.replace(schedule, series=dataclasses.replace(schedule.series, base_url=url))
-
-
-class PageNotImported(click.ClickException):
-    """Every problem found in the page, one per line, then a count; nothing is written."""
-
-    def __init__(self, error: PageError, page: Path):
-        super().__init__(str(error))
-        self.error = error
-        self.page = page
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        for problem in self.error.problems:
-            click.echo(str(problem), err=True)
-        count = len(self.error.errors)
-        click.echo(
-            f"{self.page}: {count} error{'s' if count != 1 else ''}; nothing written", err=True
-        )
 
 
 def write_or_echo(text: str, out: Path | None) -> None:

@@ -13,11 +13,10 @@ from typing import Any
 
 import yaml
 
-CALENDAR_KEYS = (
-    "id", "name", "local_name", "description", "semester", "organizers", "maintainer",
-    "timezone", "base_url", "language", "weekday", "refresh_hours",
-)  # fmt: skip
-DEFAULTS_KEYS = ("start", "end", "duration", "location")
+from .validation import CALENDAR_FIELDS, DEFAULTS_FIELDS
+
+CALENDAR_KEYS = CALENDAR_FIELDS
+DEFAULTS_KEYS = DEFAULTS_FIELDS
 SESSION_KEYS = (
     "id", "date", "status", "start", "end", "duration", "location", "speaker", "affiliation",
     "title", "abstract", "bio", "reason", "links", "note",

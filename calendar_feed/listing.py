@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+import pytz
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
@@ -68,6 +69,11 @@ def zone_label(session: Session) -> str:
     utc = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
     name = FRIENDLY_ZONE_NAMES.get(zone) or zone.rsplit("/", 1)[-1].replace("_", " ") + " time"
     return f"{name} ({utc})"
+
+
+def today_in(schedule: Schedule) -> dt.date:
+    """'Today' where the seminar happens, which decides what is upcoming and what is past."""
+    return dt.datetime.now(pytz.timezone(schedule.series.timezone)).date()
 
 
 def render_listing(schedule: Schedule, context: PageContext) -> str:

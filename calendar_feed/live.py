@@ -21,10 +21,11 @@ from typing import Any, NamedTuple
 
 from .errors import Position, Problem, ValidationError
 from .history import DEFAULT_KEEP_REMOVED_DAYS, describe_change
+from .listing import today_in
 from .loading import DEFAULT_MAX_BYTES
 from .publishing import Release, prepare_release
 from .validation import DEFAULT_MAX_SESSIONS, load_schedule_bytes
-from .versions import Asset, Version, today_in, utc
+from .versions import Asset, Version, utc
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ import pytz
 
 from .errors import Problem
 from .ical import FeedOptions, render_calendar
-from .listing import PageContext, render_listing
-from .model import Schedule, Session
+from .listing import PageContext, render_listing, today_in
+from .model import Session
 from .publishing import Release
 from .qr import feed_qr_svg
 from .site import render_site
@@ -85,11 +85,6 @@ class Asset:
     def gzip_etag(self) -> str:
         """A different representation needs a different strong ETag (RFC 9110 8.8.3)."""
         return f"{self.etag}-gzip"
-
-
-def today_in(schedule: Schedule) -> dt.date:
-    """'Today' where the seminar happens, which decides what is upcoming and what is past."""
-    return dt.datetime.now(pytz.timezone(schedule.series.timezone)).date()
 
 
 def utc(seconds: float) -> dt.datetime:
