@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 from pathlib import Path
 
 import feedparser
@@ -315,3 +316,22 @@ def test_announcements_feed(shipped_copy):
     # Entry ids are stable: publishing again (nothing changed) gives the same feed.
     _, again = publish(shipped_copy, T2)
     assert again["announcements.atom"] == files["announcements.atom"]
+
+
+def test_diff_against_a_git_revision(shipped_copy, runner):
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=shipped_copy.parent, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "events.yaml")
+    git("-c", "user.name=Organizer", "-c", "user.email=o@example.org", "commit", "-qm", "autumn")
+    edit(shipped_copy, OCT_16, OCT_16 + "    status: cancelled\n    reason: 运动会\n")
+    result = runner.invoke(main, ["diff", str(shipped_copy), "--git", "HEAD"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"Against {shipped_copy} at HEAD: 1 event change for subscribers (18 sessions in {shipped_copy}):\n"
+        '  2024-10-16: cancelled (reason: 运动会): "CANCELLED: PKU Applied Math Lunch Seminar" [SEQUENCE 1]\n'
+    )
+    result = runner.invoke(main, ["diff", str(shipped_copy), "--git", "no-such-revision"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: cannot read {shipped_copy} at no-such-revision: fatal:")
