@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from icalendar import (
     Alarm,
@@ -112,34 +114,66 @@ def _calendar(
         if series.base_url:
             calendar.add("source", feed_url(series), parameters={"VALUE": "URI"})
             calendar.add("url", series.base_url, parameters={"VALUE": "URI"})
-    for session in sessions:
-        calendar.add_component(
-            _event(series, session, revisions.get(session_uid(series, session)), options)
+    events = [
+        _event_ical(
+            series, session, revisions.get(session_uid(series, session)), options.alarm_minutes
         )
+        for session in sessions
+    ]
     if sessions:
         first = min(s.start for s in sessions).date()
         last = max(s.end for s in sessions).date() + dt.timedelta(days=1)
-        _add_timezones(calendar, first, last)
-    return calendar.to_ical()
+        tzids = set().union(*(event.tzids for event in events))
+        _add_timezones(calendar, tzids, first, last)
+    # A calendar's bytes are its own lines followed by each subcomponent's, so the
+    # events, serialized once, are spliced in before the closing line.
+    head = calendar.to_ical()
+    assert head.endswith(_END)
+    return b"".join((head[: -len(_END)], *(event.ical for event in events), _END))
+
+
+_END = b"END:VCALENDAR\r\n"
+EVENT_CACHE = 20_000
+"""Serialized events kept per process: as many as the largest schedule allowed by default."""
+
+
+class _SerializedEvent(NamedTuple):
+    ical: bytes
+    tzids: frozenset[str]
+    """TZID parameters the event uses, for which the calendar needs a VTIMEZONE."""
+
+
+@lru_cache(maxsize=EVENT_CACHE)
+def _event_ical(
+    series: Series, session: Session, revision: Revision | None, alarm_minutes: int | None
+) -> _SerializedEvent:
+    """One VEVENT's bytes, made once for the feed, its own .ics and the next version.
+
+    Serializing is most of the cost of a feed (icalendar folds lines character by
+    character); a site has every event twice, and a new version of a large file
+    mostly repeats the last one.
+    """
+    event = _event(series, session, revision, FeedOptions(alarm_minutes=alarm_minutes))
+    used = {getattr(value, "params", {}).get("TZID") for _, value in event.property_items()}
+    return _SerializedEvent(event.to_ical(), frozenset(used - {None, "UTC"}))
 
 
 STEADY_SPAN = dt.timedelta(days=7)
 """Ranges up to this long are checked hour by hour for a clock change (cheap: ~170 probes)."""
 
 
-def _add_timezones(calendar: Calendar, first: dt.date, last: dt.date) -> None:
+def _add_timezones(calendar: Calendar, tzids: set[str], first: dt.date, last: dt.date) -> None:
     """What ``Calendar.add_missing_timezones`` adds, byte for byte, at a fraction of the cost.
 
     icalendar looks for the next clock change step by step from ``first``; in a zone
     that no longer changes its clocks (Asia/Shanghai) that walk goes on to the year
     9999, about 20 ms per calendar, which made every per-session .ics cost 20 ms.
+    Sorted, so that a feed with several zones has the same bytes in every process.
     """
-    position = len(calendar.timezones)
-    for tzid in calendar.get_missing_tzids():
+    for tzid in sorted(tzids):
         timezone = vtimezone(tzid, first, last)
         if timezone is not None:
-            calendar.subcomponents.insert(position, timezone)
-            position += 1
+            calendar.add_component(timezone)
 
 
 def vtimezone(tzid: str, first: dt.date, last: dt.date) -> Timezone | None:
