@@ -7,12 +7,14 @@ result either a Schedule (plus warnings) or one ValidationError listing them all
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import gc
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -88,8 +90,9 @@ def load_schedule(
     max_sessions: int = DEFAULT_MAX_SESSIONS,
 ) -> Loaded:
     """Read, parse and validate an events file; raise ValidationError with every problem."""
-    root = read_events_file(path, max_bytes=max_bytes)
-    return validate(root, max_sessions=max_sessions)
+    with _gc_paused():
+        root = read_events_file(path, max_bytes=max_bytes)
+        return validate(root, max_sessions=max_sessions)
 
 
 def load_schedule_bytes(
@@ -99,8 +102,26 @@ def load_schedule_bytes(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_sessions: int = DEFAULT_MAX_SESSIONS,
 ) -> Loaded:
-    root = parse_events_bytes(data, name, max_bytes=max_bytes)
-    return validate(root, max_sessions=max_sessions)
+    with _gc_paused():
+        root = parse_events_bytes(data, name, max_bytes=max_bytes)
+        return validate(root, max_sessions=max_sessions)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the node tree and the schedule are built.
+
+    Neither has cycles to collect, yet the collector keeps re-examining the growing
+    tree (a full pass each time it has grown by a quarter): 1.4 of the 2.5 s it took
+    to load 10,000 sessions.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def validate(root: Mapping, *, max_sessions: int = DEFAULT_MAX_SESSIONS) -> Loaded:
