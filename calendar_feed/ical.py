@@ -32,6 +32,7 @@ PRODID = "-//calendar-feed//calendar-feed//EN"
 UTC = dt.UTC
 FIXED_STAMP = dt.datetime(2000, 1, 1, tzinfo=UTC)
 """DTSTAMP when no revision history is known, fixed so that builds are reproducible."""
+_END = b"END:VCALENDAR\r\n"
 
 _STATUS = {
     Status.TALK: "CONFIRMED",
@@ -96,6 +97,30 @@ def _calendar(
     revisions: Mapping[str, Revision],
     whole: bool,
 ) -> bytes:
+    # A calendar's bytes are its own lines followed by each subcomponent's, so it is
+    # put together from parts that icalendar serialized once: the calendar's
+    # properties, its VTIMEZONEs, then every event, before the closing line.
+    events = [
+        _event_ical(
+            series, session, revisions.get(session_uid(series, session)), options.alarm_minutes
+        )
+        for session in sessions
+    ]
+    parts = [_head(series, whole)]
+    if sessions:
+        first = min(s.start for s in sessions).date()
+        last = max(s.end for s in sessions).date() + dt.timedelta(days=1)
+        # Sorted, so that a feed with several zones has the same bytes in every process.
+        for tzid in sorted(set().union(*(event.tzids for event in events))):
+            parts.append(_vtimezone_ical(tzid, first, last))
+    parts.extend(event.ical for event in events)
+    parts.append(_END)
+    return b"".join(parts)
+
+
+@lru_cache(maxsize=16)
+def _head(series: Series, whole: bool) -> bytes:
+    """BEGIN:VCALENDAR and the calendar's properties: the same for every file of a series."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -114,25 +139,9 @@ def _calendar(
         if series.base_url:
             calendar.add("source", feed_url(series), parameters={"VALUE": "URI"})
             calendar.add("url", series.base_url, parameters={"VALUE": "URI"})
-    events = [
-        _event_ical(
-            series, session, revisions.get(session_uid(series, session)), options.alarm_minutes
-        )
-        for session in sessions
-    ]
-    if sessions:
-        first = min(s.start for s in sessions).date()
-        last = max(s.end for s in sessions).date() + dt.timedelta(days=1)
-        tzids = set().union(*(event.tzids for event in events))
-        _add_timezones(calendar, tzids, first, last)
-    # A calendar's bytes are its own lines followed by each subcomponent's, so the
-    # events, serialized once, are spliced in before the closing line.
-    head = calendar.to_ical()
-    assert head.endswith(_END)
-    return b"".join((head[: -len(_END)], *(event.ical for event in events), _END))
+    return calendar.to_ical().removesuffix(_END)
 
 
-_END = b"END:VCALENDAR\r\n"
 EVENT_CACHE = 20_000
 """Serialized events kept per process: as many as the largest schedule allowed by default."""
 
@@ -162,18 +171,17 @@ STEADY_SPAN = dt.timedelta(days=7)
 """Ranges up to this long are checked hour by hour for a clock change (cheap: ~170 probes)."""
 
 
-def _add_timezones(calendar: Calendar, tzids: set[str], first: dt.date, last: dt.date) -> None:
+@lru_cache(maxsize=4096)
+def _vtimezone_ical(tzid: str, first: dt.date, last: dt.date) -> bytes:
     """What ``Calendar.add_missing_timezones`` adds, byte for byte, at a fraction of the cost.
 
     icalendar looks for the next clock change step by step from ``first``; in a zone
     that no longer changes its clocks (Asia/Shanghai) that walk goes on to the year
     9999, about 20 ms per calendar, which made every per-session .ics cost 20 ms.
-    Sorted, so that a feed with several zones has the same bytes in every process.
+    Empty for a zone icalendar does not know, which it leaves out too.
     """
-    for tzid in sorted(tzids):
-        timezone = vtimezone(tzid, first, last)
-        if timezone is not None:
-            calendar.add_component(timezone)
+    timezone = vtimezone(tzid, first, last)
+    return b"" if timezone is None else timezone.to_ical()
 
 
 def vtimezone(tzid: str, first: dt.date, last: dt.date) -> Timezone | None:
