@@ -167,8 +167,9 @@ def _event_ical(
     return _SerializedEvent(event.to_ical(), frozenset(used - {None, "UTC"}))
 
 
-STEADY_SPAN = dt.timedelta(days=7)
-"""Ranges up to this long are checked hour by hour for a clock change (cheap: ~170 probes)."""
+HOURLY_SPAN = dt.timedelta(days=7)
+DAILY_SPAN = dt.timedelta(days=3653)
+"""Ranges are probed for a clock change hourly up to a week, daily up to ten years (~1 us each)."""
 
 
 @lru_cache(maxsize=4096)
@@ -187,29 +188,36 @@ def _vtimezone_ical(tzid: str, first: dt.date, last: dt.date) -> bytes:
 def vtimezone(tzid: str, first: dt.date, last: dt.date) -> Timezone | None:
     """VTIMEZONE for ``tzid`` from ``first`` to ``last``, as ``Timezone.from_tzid`` makes it.
 
-    A short range without a clock change (every per-session file, nearly always)
-    is one STANDARD or DAYLIGHT rule, built here directly; anything else goes to
-    icalendar. None for a zone icalendar does not know, as add_missing_timezones.
+    A range without a clock change (every per-session file, nearly always, and a
+    whole feed in a zone without DST) is one STANDARD or DAYLIGHT rule, built here
+    directly; anything else goes to icalendar. Clock changes hold for weeks, so
+    probing hourly or daily cannot step over one (icalendar's own search steps 64
+    days at a time). None for a zone icalendar does not know, as
+    add_missing_timezones.
     """
     zone = tzp.timezone(tzid)
     if zone is None:
         return None
-    if last - first <= STEADY_SPAN:
-        steady = _steady_vtimezone(zone, tzid, first, last)
+    span = last - first
+    if span <= DAILY_SPAN:
+        step = dt.timedelta(hours=1) if span <= HOURLY_SPAN else dt.timedelta(days=1)
+        steady = _steady_vtimezone(zone, tzid, first, last, step)
         if steady is not None:
             return steady
     return Timezone.from_tzinfo(zone, tzid, first_date=first, last_date=last)
 
 
-def _steady_vtimezone(zone: dt.tzinfo, tzid: str, first: dt.date, last: dt.date) -> Timezone | None:
+def _steady_vtimezone(
+    zone: dt.tzinfo, tzid: str, first: dt.date, last: dt.date, step: dt.timedelta
+) -> Timezone | None:
     """The single-rule VTIMEZONE, or None if offset, DST or name change within the range."""
     start = dt.datetime(first.year, first.month, first.day, tzinfo=zone)
     end = dt.datetime(last.year, last.month, last.day, tzinfo=zone)
     facts = (start.utcoffset(), start.dst(), start.tzname())
     probe = start.astimezone(UTC)
     stop = end.astimezone(UTC)
-    while probe < stop:  # hour by hour in UTC, so wall-clock gaps cannot hide a change
-        probe = min(probe + dt.timedelta(hours=1), stop)
+    while probe < stop:  # in UTC, so wall-clock gaps cannot hide a change
+        probe = min(probe + step, stop)
         local = probe.astimezone(zone)
         if (local.utcoffset(), local.dst(), local.tzname()) != facts:
             return None

@@ -31,6 +31,9 @@ RANGES = (
     (D(2024, 9, 6), D(2024, 9, 8)),  # Santiago's spring change, at midnight
     (D(2024, 2, 1), D(2024, 3, 1)),  # a month: icalendar's own path
     (D(2024, 9, 11), D(2025, 1, 9)),  # a semester, like the shipped feed
+    (D(2024, 9, 11), D(2027, 9, 9)),  # three years, probed daily
+    (D(2015, 12, 30), D(2026, 1, 6)),  # over ten years: icalendar's own path
+    (D(1985, 1, 2), D(1993, 1, 2)),  # China's DST years (1986-91)
 )
 
 
