@@ -15,7 +15,9 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
+from werkzeug.http import http_date, is_resource_modified, parse_etags, quote_etag
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.utils import get_content_type
 
 from .history import DEFAULT_KEEP_REMOVED_DAYS, history_path_for
 from .ical import FeedOptions
@@ -220,23 +222,29 @@ def _feed_max_age(version: Version) -> int:
 
 
 def _send(asset: Asset, mimetype: str, max_age: int) -> Response:
-    """A conditional response: 304 when the client's ETag or date still matches."""
+    """A conditional response: 304 when the client's ETag or date still matches.
+
+    The headers go into the Response as one list, and the condition is checked as
+    ``Response.make_conditional`` does for GET and HEAD (the only methods here),
+    without its Date header (every WSGI server adds one): setting headers one by
+    one through Werkzeug's properties cost a third of a cache hit's time.
+    """
     gzipped = asset.gzipped is not None and request.accept_encodings["gzip"] > 0
-    response = Response(asset.gzipped if gzipped else asset.body, mimetype=mimetype)
+    etag = quote_etag(asset.gzip_etag if gzipped else asset.etag)
+    headers = [("Content-Type", get_content_type(mimetype, "utf-8"))]
     if asset.gzipped is not None:
-        response.vary.add("Accept-Encoding")
+        headers.append(("Vary", "Accept-Encoding"))
     if gzipped:
-        response.content_encoding = "gzip"
-    response.set_etag(asset.gzip_etag if gzipped else asset.etag)
-    response.last_modified = asset.last_modified
-    if max_age:
-        response.cache_control.public = True
-        response.cache_control.max_age = max_age
-    else:
-        response.cache_control.no_cache = True
-    response.make_conditional(request)
-    # make_conditional adds a Date header, and so does every WSGI server: keep theirs only.
-    del response.headers["Date"]
+        headers.append(("Content-Encoding", "gzip"))
+    headers += [
+        ("ETag", etag),
+        ("Last-Modified", http_date(asset.last_modified)),
+        ("Cache-Control", f"public, max-age={max_age}" if max_age else "no-cache"),
+    ]
+    response = Response(asset.gzipped if gzipped else asset.body, headers=headers)
+    environ = request.environ
+    if not is_resource_modified(environ, etag, last_modified=asset.last_modified):
+        response.status_code = 412 if parse_etags(environ.get("HTTP_IF_MATCH")) else 304
     return response
 
 
@@ -267,8 +275,15 @@ def _error_page(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     return page, code, headers
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+)
+
+
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    """Added unless the response has its own; one pass, not a lookup and a set per header."""
+    present = {name.lower() for name, _ in response.headers}
+    response.headers.extend([(k, v) for k, v in SECURITY_HEADERS if k.lower() not in present])
     return response
