@@ -1,0 +1,375 @@
+"""Results -> bench/RESULTS.md: the tables, and which targets of issue 6 are met."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+
+from load import Rate
+from results import STREAK, BuildSize, Contents, Results, Sample, ServeSize
+
+SERVERS = ("calendar-feed", "Flask floor", "nginx static", "proxy cache")
+CASES = ("feed 200", "feed 304", "listing", "one session")
+CASE_PATHS = {
+    "feed 200": "`/calendar.ics`",
+    "feed 304": "`/calendar.ics`, If-None-Match",
+    "listing": "`/`",
+    "one session": "`/events/<id>.ics`",
+}
+
+
+def render(r: Results) -> str:
+    parts = [
+        "# calendar-feed benchmark results\n",
+        f"Made by `{r.command.strip()}` on {r.started} (finished {r.finished}). "
+        "Regenerate with `python bench/run.py`; bench/README.md says what each figure means."
+        + (" **Smoke form (--quick): one run each, not for comparisons.**" if r.quick else ""),
+        "",
+        _machine(r),
+        _targets(r),
+        _builds(r),
+        _contents(r),
+        _serving(r),
+        _edits(r),
+        _errors(r),
+    ]
+    return "\n".join(p for p in parts if p is not None).rstrip() + "\n"
+
+
+# -- sections ---------------------------------------------------------------------
+
+
+def _machine(r: Results) -> str:
+    rows = [f"| {k} | {v} |" for k, v in r.machine.items()]
+    rows.append(f"| load average (before, after) | {' → '.join(r.load_average)} |")
+    rows += [f"| {k} | {v} |" for k, v in r.settings.items()]
+    versions = ", ".join(f"{k} {v}" for k, v in r.versions.items())
+    return "\n".join(
+        [
+            "## Machine and versions\n",
+            "| | |",
+            "| --- | --- |",
+            *rows,
+            "",
+            f"Versions: {versions}.",
+            "",
+        ]
+    )
+
+
+def _targets(r: Results) -> str:
+    rows: list[tuple[str, str, bool | None]] = []
+    serves = {s.sessions: s for s in r.serves}
+    small, large = serves.get(10), serves.get(10_000)
+    if small and large:
+        a, b = small.rate("calendar-feed", "feed 304"), large.rate("calendar-feed", "feed 304")
+        if a and b:
+            ratio = b.requests_per_second / a.requests_per_second
+            rows.append(
+                (
+                    "A cache hit never re-renders: 304 rate at 10,000 sessions within 10% of 10",
+                    f"{_rps(b)} vs {_rps(a)} ({ratio:.2f}×)",
+                    ratio >= 0.9,
+                )
+            )
+    for case in ("feed 200", "feed 304"):
+        ratios = [_ratio(s, "calendar-feed", "Flask floor", case) for s in r.serves]
+        shown = [f"{s.sessions:,}: {x:.2f}×" for s, x in zip(r.serves, ratios, strict=True) if x]
+        if shown:
+            rows.append(
+                (
+                    f"Live /calendar.ics {case[-3:]} ≥ 0.9× the framework floor",
+                    ", ".join(shown),
+                    all(x is not None and x >= 0.9 for x in ratios),
+                )
+            )
+    ratios = [_ratio(s, "proxy cache", "nginx static", "feed 200") for s in r.serves]
+    shown = [f"{s.sessions:,}: {x:.2f}×" for s, x in zip(r.serves, ratios, strict=True) if x]
+    if shown:
+        rows.append(
+            (
+                "Behind deploy/nginx-proxy-cache.conf, /calendar.ics ≥ 0.8× nginx static",
+                ", ".join(shown),
+                all(x is not None and x >= 0.8 for x in ratios),
+            )
+        )
+    checks = [s.proxy for s in r.serves if s.proxy]
+    if checks:
+        ok = all(c.cache_lifetime is not None and c.cache_lifetime <= c.max_age for c in checks)
+        lifetimes = ", ".join(
+            f"{c.cache_lifetime if c.cache_lifetime is not None else '?'} s" for c in checks
+        )
+        rows.append(
+            (
+                "…while an edit becomes visible within the feed's max-age",
+                f"proxy keeps a copy {lifetimes}; max-age {checks[0].max_age} s (see below)",
+                ok,
+            )
+        )
+    if r.imports and r.shipped_build:
+        ratio = r.shipped_build.median / r.imports.median
+        rows.append(
+            (
+                "Whole build of the shipped file ≤ 1.5× `python -c 'import icalendar, yaml, "
+                "pytz, jinja2'`",
+                f"{_s(r.shipped_build)} vs {_s(r.imports)} ({ratio:.2f}×)",
+                ratio <= 1.5,
+            )
+        )
+    peer = [(b.sessions, b.build.median / b.yaml2ics.median) for b in r.builds if _peer(b)]
+    if peer:
+        rows.append(
+            (
+                "Faster than yaml2ics at every size (build time ÷ yaml2ics time)",
+                ", ".join(f"{n:,}: {x:.2f}×" for n, x in peer),
+                all(x < 1 for _, x in peer),
+            )
+        )
+    else:
+        errors = {b.yaml2ics_error for b in r.builds if b.yaml2ics_error}
+        rows.append(("Faster than yaml2ics at every size", "not run: " + "; ".join(errors), None))
+    big = next((b for b in r.builds if b.sessions == 10_000 and b.build), None)
+    if big and big.build:
+        rows.append(("10,000 sessions build in < 3 s", _s(big.build), big.build.median < 3))
+        rows.append(("…with peak memory < 300 MB", f"{big.build.rss:.0f} MB", big.build.rss < 300))
+    shipped = [e for e in r.edits if e.label.startswith("shipped") and e.first_seconds]
+    if shipped:
+        worst = max(max(e.all_seconds) for e in shipped)
+        rows.append(
+            (
+                "Edit-to-live < 2 s for the shipped file (every worker; worst of all edits)",
+                f"{worst:.2f} s",
+                worst < 2,
+            )
+        )
+    lines = ["## Targets (issue 6)\n", "| target | measured | met |", "| --- | --- | --- |"]
+    for name, measured, met in rows:
+        verdict = "—" if met is None else ("**yes**" if met else "**no**")
+        lines.append(f"| {name} | {measured} | {verdict} |")
+    return "\n".join(lines) + "\n"
+
+
+def _builds(r: Results) -> str:
+    lines = [
+        "## Build\n",
+        "Median wall time of fresh processes (peak RSS of that process in brackets). The "
+        "phases count from after the imports; *whole build* is `calendar-feed build --no-history "
+        "--today 2024-09-20 --max-bytes 0` from process start to exit (every file of the site "
+        "written). *Per session* is whole build ÷ sessions; *marginal* is the extra time per "
+        "extra session against the previous size. *History* builds are single runs with "
+        "`--history`: starting it, then again with nothing changed. yaml2ics builds one .ics "
+        "from the same schedule converted to its format (descriptions written by us).\n",
+        "| sessions | file | load + validate | feed | listing | whole build | per session "
+        "| marginal | history: first, again | yaml2ics | ours ÷ yaml2ics |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    previous: BuildSize | None = None
+    for b in r.builds:
+        per = f"{b.build.median / b.sessions * 1000:.2f} ms" if b.build else "—"
+        marginal = "—"
+        if previous and previous.build and b.build:
+            extra = (b.build.median - previous.build.median) / (b.sessions - previous.sessions)
+            marginal = f"{extra * 1000:.2f} ms"
+        history = (
+            f"{_s(b.history_first)}, {_s(b.history_again)}"
+            if b.history_first and b.history_again
+            else "—"
+        )
+        peer = _sr(b.yaml2ics) if b.yaml2ics else ("error" if b.yaml2ics_error else "—")
+        ratio = f"{b.build.median / b.yaml2ics.median:.2f}×" if _peer(b) else "—"
+        lines.append(
+            f"| {b.sessions:,} | {b.file_bytes / 1e6:.2f} MB | {_sr(b.load)} | {_sr(b.feed)} "
+            f"| {_sr(b.listing)} | {_sr(b.build)} | {per} | {marginal} | {history} | {peer} "
+            f"| {ratio} |"
+        )
+        previous = b
+    kinds = [f"{b.sessions:,}: {b.kinds}" for b in r.builds if b.kinds]
+    feeds = [f"{b.sessions:,}: {b.feed_bytes / 1e6:.2f} MB" for b in r.builds if b.feed_bytes]
+    runs = sorted({s.runs for b in r.builds for s in _samples(b)})
+    lines += [
+        "",
+        f"Sessions: {'; '.join(kinds)}. calendar.ics: {'; '.join(feeds)}. "
+        f"Runs per median: {', '.join(map(str, runs))}. Files above 5 MB exceed the default "
+        "`--max-bytes`, so every command gets `--max-bytes 0`.",
+    ]
+    if r.imports and r.shipped_build:
+        lines += [
+            "",
+            f"**Shipped events.yaml** ({r.shipped_sessions} sessions): whole build "
+            f"{_sr(r.shipped_build)}; `python -c '{_imports()}'` {_sr(r.imports)}; "
+            f"ratio {r.shipped_build.median / r.imports.median:.2f} (median of "
+            f"{r.imports.runs} interleaved runs each).",
+        ]
+    errors = [f"{b.sessions:,}: {b.yaml2ics_error}" for b in r.builds if b.yaml2ics_error]
+    if errors:
+        lines += ["", "yaml2ics did not run: " + "; ".join(errors)]
+    return "\n".join(lines) + "\n"
+
+
+def _contents(r: Results) -> str | None:
+    if not r.contents:
+        return None
+    tools = list(r.contents)
+    items: list[tuple[str, list[str]]] = [
+        ("VEVENTs", [str(c.events) for c in r.contents.values()]),
+        ("with DESCRIPTION", [str(c.descriptions) for c in r.contents.values()]),
+        ("STATUS", [_statuses(c) for c in r.contents.values()]),
+        ("VTIMEZONE (TZID)", [", ".join(c.timezones) or "none" for c in r.contents.values()]),
+        ("calendar properties", [", ".join(c.calendar_properties) for c in r.contents.values()]),
+        ("size", [f"{c.size:,} bytes" for c in r.contents.values()]),
+        ("same bytes when run again", [_yes(c.reproducible) for c in r.contents.values()]),
+    ]
+    lines = [
+        f"## What each feed contains ({r.contents_sessions:,} sessions)\n",
+        "| | " + " | ".join(tools) + " |",
+        "| --- |" + " --- |" * len(tools),
+    ]
+    lines += [f"| {name} | " + " | ".join(values) + " |" for name, values in items]
+    lines += [
+        "",
+        "calendar-feed also writes one .ics per session, the listing page, events.json and "
+        "announcements.atom in the same build; its VTIMEZONE covers only the dates used and its "
+        "DTSTAMP is fixed without a history, so the same file gives the same bytes. yaml2ics "
+        "stamps each event with the build time, and its TZID is a path into the ics library "
+        "rather than the IANA name.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _serving(r: Results) -> str | None:
+    if not r.serves:
+        return None
+    lines = [
+        "## Serving\n",
+        "Requests per second with p50 / p99 latency from `wrk --latency`; the same wrk "
+        "settings for every server. *calendar-feed* is `gunicorn 'calendar_feed:create_app()'` "
+        "(2 sync workers, history on, as in production); *Flask floor* is bench/floor_app.py on "
+        "the same gunicorn setup returning the same feed bytes and headers from memory; *nginx "
+        "static* serves the output of `calendar-feed build`; *proxy cache* is "
+        "deploy/nginx-proxy-cache.conf in front of our gunicorn. gunicorn's sync workers close "
+        "every connection, nginx keeps them open.\n",
+    ]
+    for serve in r.serves:
+        lines += [
+            f"### {serve.sessions:,} sessions (calendar.ics {serve.feed_bytes / 1e6:.2f} MB, "
+            f"server RSS {serve.server_rss_mb:.0f} MB for gunicorn and its workers)\n",
+            "| case | " + " | ".join(SERVERS) + " | ours ÷ floor | ours ÷ nginx | proxy ÷ nginx |",
+            "| --- |" + " ---: |" * (len(SERVERS) + 3),
+        ]
+        for case in CASES:
+            cells = [_rate(serve, server, case) for server in SERVERS]
+            ratios = [
+                _ratio(serve, "calendar-feed", "Flask floor", case),
+                _ratio(serve, "calendar-feed", "nginx static", case),
+                _ratio(serve, "proxy cache", "nginx static", case),
+            ]
+            shown = [f"{x:.2f}×" if x else "—" for x in ratios]
+            lines.append(f"| {CASE_PATHS[case]} | " + " | ".join(cells + shown) + " |")
+        lines.append("")
+        if serve.proxy:
+            p = serve.proxy
+            lifetime = f"{p.cache_lifetime} s" if p.cache_lifetime is not None else p.note
+            lines += [
+                f"Proxy and edits at {serve.sessions:,} sessions: before the edit the proxy "
+                f"served /calendar.ics from its cache: {_yes(p.hit_before_edit)}. After an edit "
+                f"the server had the new feed {p.upstream_new_after_s:.2f} s later; the proxy "
+                f"still served its copy: {_yes(p.served_from_cache_after_edit)}. nginx keeps "
+                f"that copy for {lifetime} (its cache entry), the feed's max-age is "
+                f"{p.max_age} s: the edit reaches subscribers through the proxy at most one "
+                "max-age after the copy was fetched, then nginx revalidates with the ETag.",
+                "",
+            ]
+    return "\n".join(lines)
+
+
+def _edits(r: Results) -> str | None:
+    if not r.edits:
+        return None
+    lines = [
+        "## Edit to live\n",
+        "Time from the end of rewriting events.yaml (a new open slot appended) to the live "
+        "server's reply with the new feed, polling /calendar.ics on 127.0.0.1 every 10 ms with "
+        "If-None-Match. *First* is the first new reply; *every worker* is the start of "
+        f"{STREAK} consecutive new replies (each worker notices the edit on its own). The "
+        "server looks at the file once a second and reads it once it has been unchanged for "
+        "0.5 s.\n",
+        "| file | write | edits | first reply: median (max) | every worker: median (max) |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for e in r.edits:
+        if e.error and not e.first_seconds:
+            lines.append(f"| {e.label} | {e.mode} | 0 | error | error |")
+            continue
+        lines.append(
+            f"| {e.label} | {e.mode} | {len(e.first_seconds)} "
+            f"| {_spread(e.first_seconds)} | {_spread(e.all_seconds)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _errors(r: Results) -> str | None:
+    errors = r.all_errors()
+    if not errors:
+        return None
+    lines = ["## Errors\n"]
+    lines += [f"- {e.splitlines()[0]}" for e in errors]
+    return "\n".join(lines) + "\n"
+
+
+# -- formatting ---------------------------------------------------------------------
+
+
+def _s(sample: Sample | None) -> str:
+    return "—" if sample is None else _seconds(sample.median)
+
+
+def _sr(sample: Sample | None) -> str:
+    return "—" if sample is None else f"{_seconds(sample.median)} ({sample.rss:.0f} MB)"
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} s ({max(values):.2f} s)" if values else "—"
+
+
+def _rps(rate: Rate) -> str:
+    return f"{rate.requests_per_second:,.0f} req/s"
+
+
+def _rate(serve: ServeSize, server: str, case: str) -> str:
+    found = next((c for c in serve.cases if c.server == server and c.case == case), None)
+    if found is None:
+        return "—"
+    if found.rate is None:
+        return "error"
+    rate = found.rate
+    text = f"{_rps(rate)} · {rate.p50_ms:.1f} / {rate.p99_ms:.1f} ms"
+    return text + (f" · {rate.errors} errors" if rate.errors else "")
+
+
+def _ratio(serve: ServeSize, top: str, bottom: str, case: str) -> float | None:
+    a, b = serve.rate(top, case), serve.rate(bottom, case)
+    return a.requests_per_second / b.requests_per_second if a and b else None
+
+
+def _peer(b: BuildSize) -> bool:
+    return b.build is not None and b.yaml2ics is not None
+
+
+def _samples(b: BuildSize) -> Iterable[Sample]:
+    return (s for s in (b.load, b.feed, b.listing, b.build) if s)
+
+
+def _statuses(c: Contents) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(c.statuses.items())) or "none"
+
+
+def _yes(value: bool | None) -> str:
+    return "—" if value is None else ("yes" if value else "no")
+
+
+def _imports() -> str:
+    return "import icalendar, yaml, pytz, jinja2"
