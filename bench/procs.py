@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -35,6 +37,24 @@ class Timed:
     stdout: bytes
 
 
+# Started with `python -S` between the suite and each measured command. Linux counts
+# the memory of the process that exec()s a program in that program's peak RSS, so a
+# command started straight from the suite (itself 60-200 MB) would report at least
+# the suite's size; this small process starts it instead, times it and reports its
+# peak RSS (RUSAGE_CHILDREN: the one child it waited for) as JSON in argv[1].
+_LAUNCHER = """
+import json, resource, subprocess, sys, time
+report, command = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+code = subprocess.call(command)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+with open(report, "w") as stream:
+    json.dump({"seconds": seconds, "peak_kb": peak, "code": code}, stream)
+sys.exit(0 if code == 0 else 1)
+"""
+
+
 def run_timed(
     command: Sequence[str],
     *,
@@ -45,32 +65,35 @@ def run_timed(
 ) -> Timed:
     """Run ``command`` in a fresh process; wall time from start to exit and its peak RSS.
 
-    ``os.wait4`` reports the child's own peak RSS (not the largest of all children
-    so far, as RUSAGE_CHILDREN would). A watchdog kills the process group after
-    ``timeout`` seconds.
+    A watchdog kills the process group (launcher and command) after ``timeout`` seconds.
     """
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(
             stdout.open("wb") if stdout else tempfile.TemporaryFile()  # noqa: SIM115
         )
         err = stack.enter_context(tempfile.TemporaryFile())
-        start = time.perf_counter()
+        report = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "report.json"
+        launcher = [sys.executable, "-S", "-c", _LAUNCHER, str(report)]
         process = subprocess.Popen(
-            list(command), cwd=cwd, env=dict(env), stdout=out, stderr=err, start_new_session=True
+            [*launcher, *command],
+            cwd=cwd,
+            env=dict(env),
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
         )
         watchdog = threading.Timer(timeout, _kill_group, (process.pid,))
         watchdog.start()
         try:
-            _, status, usage = os.wait4(process.pid, 0)
+            process.wait()
         finally:
             watchdog.cancel()
-        seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        if process.returncode != 0:
+        result = json.loads(report.read_text()) if report.exists() else {"code": -9}
+        if process.returncode != 0 or result["code"] != 0:
             err.seek(0)
             message = err.read().decode("utf-8", "replace").strip()[-2000:]
             raise BenchError(
-                f"{' '.join(command)} exited with {process.returncode}"
+                f"{' '.join(command)} exited with {result['code']}"
                 + (" (killed after the timeout)" if process.returncode < 0 else "")
                 + (f":\n{message}" if message else "")
             )
@@ -78,7 +101,7 @@ def run_timed(
         if stdout is None:
             out.seek(0)
             output = out.read()
-    return Timed(seconds, usage.ru_maxrss / 1024, output)
+    return Timed(result["seconds"], result["peak_kb"] / 1024, output)
 
 
 def _kill_group(pid: int) -> None:
