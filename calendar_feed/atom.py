@@ -9,27 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from functools import cache
-
-from jinja2 import Environment, PackageLoader
 
 from .history import Announcement
 from .ical import FIXED_STAMP
 from .model import Series
+from .templating import environment
 
 ATOM_FILE = "announcements.atom"
 MAX_ENTRIES = 50
-
-
-@cache
-def _environment() -> Environment:
-    # XML escaping for every value: autoescape on regardless of the template's name.
-    return Environment(
-        loader=PackageLoader("calendar_feed", "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def entry_id(series: Series, announcement: Announcement) -> str:
@@ -43,7 +30,7 @@ def render_atom(series: Series, announcements: Sequence[Announcement]) -> bytes:
     entries = [a for _, a in order][:MAX_ENTRIES]
     updated = entries[0].published if entries else FIXED_STAMP
     text = (
-        _environment()
+        environment()
         .get_template("announcements.atom")
         .render(
             series=series,

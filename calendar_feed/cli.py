@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import subprocess
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -27,14 +27,18 @@ from .history import (
 from .ical import FIXED_STAMP
 from .listing import PageContext, today_in
 from .loading import DEFAULT_MAX_BYTES
-from .markdown_export import render_markdown, unshown
-from .markdown_import import ImportOptions, PageError, import_page
+from .markdown_format import ImportOptions
 from .model import Schedule
 from .publishing import Release, prepare_release, read_history_or_none
-from .qr import feed_qr_svg
 from .site import render_site
 from .texts import feed_url
 from .validation import DEFAULT_MAX_SESSIONS, Loaded, load_schedule, load_schedule_bytes
+
+if TYPE_CHECKING:
+    from .markdown_page import PageError
+
+# The Markdown and QR modules are imported by the commands that use them, so that
+# `validate` and `build` do not pay for them at start-up.
 
 FILE_ARGUMENT = click.argument(
     "file", default="events.yaml", type=click.Path(dir_okay=False, path_type=Path)
@@ -192,7 +196,11 @@ def build(
         loaded = dataclasses.replace(loaded, schedule=with_base_url(loaded.schedule, base_url))
     schedule = loaded.schedule
     day = today.date() if today else today_in(schedule)
-    qr_svg = feed_qr_svg(feed_url(schedule.series)) if schedule.series.base_url else ""
+    qr_svg = ""
+    if schedule.series.base_url:
+        from .qr import feed_qr_svg
+
+        qr_svg = feed_qr_svg(feed_url(schedule.series))
     context = PageContext(today=day, qr_svg=qr_svg)
     files: dict[str, bytes] = {}
 
@@ -428,6 +436,8 @@ def import_markdown(
     Every piece of text is kept: what cannot be placed goes into a session's
     note, with a warning naming its line. The result passes `validate`.
     """
+    from .markdown_import import PageError, import_page
+
     options = ImportOptions(series_id or "", timezone, year, start, end, location)
     try:
         imported = import_page(page.read_bytes(), str(page), options)
@@ -447,6 +457,8 @@ def import_markdown(
 @limits
 def export_markdown(file: Path, out: Path | None, max_bytes: int, max_sessions: int) -> None:
     """Render FILE (default ./events.yaml) as the seminar's Markdown page."""
+    from .markdown_export import render_markdown, unshown
+
     schedule = load_or_exit(file, max_bytes, max_sessions).schedule
     for note in unshown(schedule):
         click.echo(f"{file}: warning: {note}", err=True)

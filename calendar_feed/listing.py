@@ -1,7 +1,7 @@
 """Schedule -> the HTML listing page, through autoescaping Jinja2 templates.
 
 Text from events.yaml only ever reaches the page escaped; the one filter that
-builds markup (``paragraphs``) escapes every piece before joining.
+builds markup (``paragraphs``, in templating.py) escapes every piece before joining.
 """
 
 from __future__ import annotations
@@ -9,15 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import pytz
-from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup, escape
 
 from .errors import Problem
 from .links import google_event_link, subscribe_links
 from .model import Schedule, Session
+from .templating import environment
 from .texts import FEED_FILE, JSON_FILE, session_anchor, session_file, speaker_line
 
 FRIENDLY_ZONE_NAMES = {"Asia/Shanghai": "Beijing time", "Asia/Hong_Kong": "Hong Kong time"}
@@ -36,27 +34,6 @@ class PageContext:
     """Errors in the current events.yaml while an older version is served."""
     live: bool = False
     """True on the live server, which offers per-subscriber feed options."""
-
-
-@cache
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("calendar_feed", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["paragraphs"] = paragraphs
-    return env
-
-
-def paragraphs(text: str) -> Markup:
-    """Blank lines separate paragraphs; single newlines are kept as line breaks."""
-    blocks = [b.strip("\n") for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
-    return Markup("").join(
-        Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(line) for line in b.split("\n")))
-        for b in blocks
-    )
 
 
 def zone_label(session: Session) -> str:
@@ -84,7 +61,7 @@ def render_listing(schedule: Schedule, context: PageContext) -> str:
     next_session = next((s for s in upcoming if s.is_talk), None) or next(
         (s for s in upcoming if not s.is_cancelled), None
     )
-    template = _environment().get_template("index.html")
+    template = environment().get_template("index.html")
     return template.render(
         series=series,
         upcoming=upcoming,

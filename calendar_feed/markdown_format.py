@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SCHEDULE_SUFFIX = "日程表"
@@ -65,3 +66,17 @@ def organizers_clause(names: Sequence[str]) -> str:
     bold = [f"**{name}**" for name in names]
     joined = bold[0] if len(bold) == 1 else "、".join(bold[:-1]) + "和" + bold[-1]
     return f"{ORGANIZERS_LEAD}{joined}{ORGANIZERS_TAIL}"
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the page does not say: the series id, timezone, year and the usual slot."""
+
+    series_id: str = ""
+    """Empty: made from the English title."""
+    timezone: str = "Asia/Shanghai"
+    year: int | None = None
+    """Year of the first date; by default taken from the semester label (2024秋)."""
+    start: str = "12:00"
+    end: str = "13:30"
+    location: str = "地点待定 / Room to be announced"

@@ -22,6 +22,7 @@ from .markdown_format import (
     SCHEDULE_LEAD,
     SCHEDULE_SUFFIX,
     SEMESTER_RE,
+    ImportOptions,
     next_year,
     semester_year,
 )
@@ -78,20 +79,6 @@ class PageError(ValueError):
         self.problems = tuple(problems)
         self.errors = tuple(p for p in problems if p.severity == "error")
         super().__init__("\n".join(str(p) for p in self.errors))
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    """What the page does not say: the series id, timezone, year and the usual slot."""
-
-    series_id: str = ""
-    """Empty: made from the English title."""
-    timezone: str = "Asia/Shanghai"
-    year: int | None = None
-    """Year of the first date; by default taken from the semester label (2024秋)."""
-    start: str = "12:00"
-    end: str = "13:30"
-    location: str = "地点待定 / Room to be announced"
 
 
 @dataclass(frozen=True)
