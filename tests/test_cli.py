@@ -80,11 +80,9 @@ def test_validate_missing_file(runner, tmp_path):
     )
 
 
-def test_default_file_is_events_yaml_in_the_current_directory(runner, shipped_path):
-    with runner.isolated_filesystem():
-        with open("events.yaml", "wb") as target:
-            target.write(shipped_path.read_bytes())
-        result = runner.invoke(main, ["validate"])
+def test_default_file_is_events_yaml_in_the_current_directory(runner, shipped_copy, monkeypatch):
+    monkeypatch.chdir(shipped_copy.parent)
+    result = runner.invoke(main, ["validate"])
     assert result.exit_code == 0
     assert result.output.startswith("events.yaml: OK, 18 sessions")
 
