@@ -14,18 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "events.yaml"
 SEED_PAGE = ROOT.parent / "shared" / "seed" / "000_4d6fd34c273b56c1.txt"
 
-MINIMAL = """\
-calendar:
-  id: demo
-  name: Demo Seminar
-  timezone: Asia/Shanghai
-defaults:
-  start: "12:00"
-  end: "13:30"
-  location: Room 101
-sessions:
-"""
-
 
 @pytest.fixture
 def shipped_path() -> Path:
