@@ -19,7 +19,7 @@ from .texts import FEED_FILE, JSON_FILE, session_file
 
 def render_site(
     schedule: Schedule,
-    context: PageContext,
+    context: PageContext | None,
     revisions: Mapping[str, Revision] | None = None,
     removed: Sequence[Session] = (),
     announcements: Sequence[Announcement] = (),
@@ -27,10 +27,11 @@ def render_site(
     """Relative path -> file content for the whole static site.
 
     ``revisions``, ``removed`` and ``announcements`` come from the revision history;
-    without them the feed is a plain snapshot of ``schedule``.
+    without them the feed is a plain snapshot of ``schedule``. Without a ``context``
+    there is no index.html: the live server renders the listing per request's site
+    URL and day instead.
     """
     files = {
-        "index.html": render_listing(schedule, context).encode("utf-8"),
         STYLESHEET: stylesheet(),
         FEED_FILE: render_calendar(schedule, revisions=revisions, extra_sessions=removed),
         JSON_FILE: render_json(schedule),
@@ -38,4 +39,6 @@ def render_site(
     }
     for session in schedule.sessions:
         files[session_file(session)] = render_session(schedule, session, revisions)
+    if context is not None:
+        files["index.html"] = render_listing(schedule, context).encode("utf-8")
     return files

@@ -21,7 +21,7 @@ import pytz
 
 from .errors import Problem
 from .ical import FeedOptions, render_calendar
-from .listing import PageContext, render_listing, today_in
+from .listing import PageContext, render_listing
 from .model import Session
 from .publishing import Release
 from .qr import feed_qr_svg
@@ -112,12 +112,11 @@ class Version:
         self.loaded_at = loaded_at
         files = render_site(
             self.schedule,
-            PageContext(today=today_in(self.schedule)),
+            None,  # the listing depends on the request's site URL and the day: see listing()
             revisions=release.revisions,
             removed=release.removed,
             announcements=release.announcements,
         )
-        del files["index.html"]  # depends on the request's site URL and the day: see listing()
         self.files = {path: Asset.of(body, modified) for path, body in files.items()}
         self._sessions = {session.key: session for session in self.schedule.sessions}
         self._listings: Lru[tuple[Any, ...], Asset] = Lru(LISTING_CACHE)
