@@ -31,7 +31,10 @@ def render_site(
     there is no index.html: the live server renders the listing per request's site
     URL and day instead.
     """
-    files = {
+    files: dict[str, bytes] = {}
+    if context is not None:  # first: the page is the largest single string of a build
+        files["index.html"] = render_listing(schedule, context).encode("utf-8")
+    files |= {
         STYLESHEET: stylesheet(),
         FEED_FILE: render_calendar(schedule, revisions=revisions, extra_sessions=removed),
         JSON_FILE: render_json(schedule),
@@ -39,6 +42,4 @@ def render_site(
     }
     for session in schedule.sessions:
         files[session_file(session)] = render_session(schedule, session, revisions)
-    if context is not None:
-        files["index.html"] = render_listing(schedule, context).encode("utf-8")
     return files
