@@ -1,18 +1,20 @@
-"""Shared fixtures: the shipped events file and a helper to write small variants of it."""
+"""Shared fixtures: the shipped events file, a server on a copy of it, and the CLI runner."""
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
 
 from calendar_feed.validation import load_schedule
-
-ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ROOT / "events.yaml"
-SEED_PAGE = ROOT.parent / "shared" / "seed" / "000_4d6fd34c273b56c1.txt"
+from calendar_feed.web import create_app
+from tests.helpers import SEED_PAGE, SHIPPED, TODAY
 
 
 @pytest.fixture
@@ -34,6 +36,12 @@ def shipped():
 
 
 @pytest.fixture
+def seed_page() -> Path:
+    """The seminar's hand-kept Markdown page (a copy kept in tests/data)."""
+    return SEED_PAGE
+
+
+@pytest.fixture
 def write_events(tmp_path: Path) -> Callable[[str], Path]:
     """Write YAML text (dedented) to tmp_path/events.yaml and return its path."""
 
@@ -43,3 +51,45 @@ def write_events(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def events(tmp_path: Path) -> Path:
+    """A copy of the shipped events.yaml that a test may edit."""
+    path = tmp_path / "events.yaml"
+    shutil.copyfile(SHIPPED, path)
+    return path
+
+
+@pytest.fixture
+def make_app(events: Path) -> Callable[..., Flask]:
+    """A factory of apps on ``events``, checking the file on every request."""
+
+    def make(**config: object) -> Flask:
+        # Check on every request and accept edits at once; the settle logic has its own tests.
+        settings = {
+            "EVENTS_FILE": str(events),
+            "CHECK_INTERVAL": 0,
+            "SETTLE_SECONDS": 0,
+            "TODAY": TODAY.isoformat(),
+        }
+        return create_app({**settings, **config})
+
+    return make
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    """A fresh app per test on its own copy of the shipped file."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Runs ``calendar-feed`` commands in-process (``runner.invoke(main, [...])``)."""
+    return CliRunner()

@@ -20,7 +20,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from calendar_feed.web import create_app
-from tests.conftest import SHIPPED
+from tests.helpers import SHIPPED
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

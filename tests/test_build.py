@@ -3,39 +3,24 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
 from calendar_feed.build import BuildError, write_site
 from calendar_feed.cli import main
+from tests.helpers import site_files
 
 
-def build(runner_args: list[str], cli_runner) -> str:
-    result = cli_runner.invoke(main, runner_args, catch_exceptions=False)
+def build(runner_args: list[str], runner) -> str:
+    result = runner.invoke(main, runner_args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result.output
 
 
-@pytest.fixture
-def cli_runner():
-    from click.testing import CliRunner
-
-    return CliRunner()
-
-
-def site_files(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }
-
-
-def test_build_writes_a_complete_site(tmp_path, shipped, shipped_copy, cli_runner):
+def test_build_writes_a_complete_site(tmp_path, shipped, shipped_copy, runner):
     out = tmp_path / "site"
-    output = build(
-        ["build", str(shipped_copy), "--out", str(out), "--today", "2024-09-20"], cli_runner
-    )
+    output = build(["build", str(shipped_copy), "--out", str(out), "--today", "2024-09-20"], runner)
     files = site_files(out)
     assert sorted(files) == sorted(
         [
@@ -70,17 +55,17 @@ def test_build_writes_a_complete_site(tmp_path, shipped, shipped_copy, cli_runne
     assert out.stat().st_mode & 0o777 == 0o755
 
 
-def test_build_without_history_is_reproducible(tmp_path, shipped_path, cli_runner):
+def test_build_without_history_is_reproducible(tmp_path, shipped_path, runner):
     for name in ("one", "two"):
         out = str(tmp_path / name)
         build(
             ["build", str(shipped_path), "--out", out, "--today", "2024-09-20", "--no-history"],
-            cli_runner,
+            runner,
         )
     assert site_files(tmp_path / "one") == site_files(tmp_path / "two")
 
 
-def test_feed_does_not_depend_on_the_build_date(tmp_path, shipped_path, cli_runner):
+def test_feed_does_not_depend_on_the_build_date(tmp_path, shipped_path, runner):
     for day in ("2024-09-01", "2025-06-01"):
         build(
             [
@@ -92,21 +77,19 @@ def test_feed_does_not_depend_on_the_build_date(tmp_path, shipped_path, cli_runn
                 day,
                 "--no-history",
             ],
-            cli_runner,
+            runner,
         )
     first, second = site_files(tmp_path / "2024-09-01"), site_files(tmp_path / "2025-06-01")
     assert first["calendar.ics"] == second["calendar.ics"]
     assert first["index.html"] != second["index.html"]
 
 
-def test_failed_validation_leaves_the_previous_site(
-    tmp_path, shipped_copy, cli_runner, write_events
-):
+def test_failed_validation_leaves_the_previous_site(tmp_path, shipped_copy, runner, write_events):
     out = tmp_path / "site"
-    build(["build", str(shipped_copy), "--out", str(out), "--today", "2024-09-20"], cli_runner)
+    build(["build", str(shipped_copy), "--out", str(out), "--today", "2024-09-20"], runner)
     before = site_files(out)
     broken = write_events("calendar:\n  id: x\nsessions: nope\n", name="broken.yaml")
-    result = cli_runner.invoke(main, ["build", str(broken), "--out", str(out)])
+    result = runner.invoke(main, ["build", str(broken), "--out", str(out)])
     assert result.exit_code == 1
     assert "nothing published" in result.output
     assert site_files(out) == before

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.test_build import site_files
+from tests.helpers import site_files
 
 SESSIONS = 1500
 FIRST = dt.date(2000, 1, 5)

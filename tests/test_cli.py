@@ -5,17 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-from click.testing import CliRunner
-
 from calendar_feed import __version__
 from calendar_feed.cli import main
-from tests.conftest import ROOT
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
+from tests.helpers import ROOT
 
 
 def test_validate_the_shipped_file(runner, shipped_path):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from tests.conftest import SHIPPED
+from tests.helpers import SHIPPED
 
 TIMEOUT = 30
 

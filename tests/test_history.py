@@ -8,8 +8,6 @@ import subprocess
 from pathlib import Path
 
 import feedparser
-import pytest
-from click.testing import CliRunner
 from icalendar import Calendar
 
 from calendar_feed.cli import main
@@ -190,11 +188,6 @@ def test_history_with_wrong_shape_is_a_warning(shipped_copy):
     ]
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
 def test_diff_words_every_change(shipped_copy, runner):
     publish(shipped_copy, T0)
     realistic_edit(shipped_copy)
@@ -334,4 +327,6 @@ def test_diff_against_a_git_revision(shipped_copy, runner):
     )
     result = runner.invoke(main, ["diff", str(shipped_copy), "--git", "no-such-revision"])
     assert result.exit_code == 1
-    assert result.output.startswith(f"Error: cannot read {shipped_copy} at no-such-revision: fatal:")
+    assert result.output.startswith(
+        f"Error: cannot read {shipped_copy} at no-such-revision: fatal:"
+    )

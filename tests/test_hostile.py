@@ -22,8 +22,7 @@ from calendar_feed.ical import render_calendar
 from calendar_feed.listing import PageContext, render_listing
 from calendar_feed.loading import DEFAULT_MAX_BYTES
 from calendar_feed.validation import load_schedule, load_schedule_bytes
-from tests.test_ical import unescape_text
-from tests.test_listing import Outline
+from tests.helpers import Outline, unescape_text
 
 CORPUS = Path(__file__).parent / "data" / "hostile"
 CASES = sorted(CORPUS.glob("*.yaml"))

@@ -12,14 +12,9 @@ from icalendar import Calendar
 
 from calendar_feed.ical import FeedOptions, Revision, render_calendar, render_session, session_uid
 from calendar_feed.validation import load_schedule_bytes
-from tests.test_validation import document
+from tests.helpers import document, unescape_text
 
 HOSTILE = 'Comma, semi; back\\slash "quoted" <b>bold</b> & 😀 e\u0301\nBEGIN:VEVENT\nUID:evil'
-
-
-def unescape_text(value: str) -> str:
-    """RFC 5545 TEXT unescaping (section 3.3.11)."""
-    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], value)
 
 
 def parse(data: bytes) -> Calendar:

@@ -4,35 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from html.parser import HTMLParser
 
 from calendar_feed.listing import PageContext, render_listing
 from calendar_feed.validation import load_schedule_bytes
-from tests.test_validation import document
+from tests.helpers import Outline, document
 
 TODAY = dt.date(2024, 9, 20)
-
-
-class Outline(HTMLParser):
-    """Collect tags with their attributes and the text inside elements of interest."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-    def ids(self) -> list[str]:
-        return [a["id"] for _, a in self.tags if a.get("id")]
-
-    def by_id(self, element_id: str) -> dict[str, str | None]:
-        return next(a for _, a in self.tags if a.get("id") == element_id)
 
 
 def test_sections_split_on_today(shipped):

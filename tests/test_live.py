@@ -18,7 +18,7 @@ from calendar_feed.ical import FeedOptions
 from calendar_feed.live import Publisher
 from calendar_feed.validation import load_schedule_bytes
 from calendar_feed.versions import Lru
-from tests.conftest import SHIPPED
+from tests.helpers import SHIPPED
 
 START = 2_000_000_000.0  # wall-clock seconds, a fixed "now" for mtimes
 
@@ -162,7 +162,7 @@ def test_the_file_is_looked_at_once_per_interval(events, clocks, monkeypatch):
 def test_an_invalid_edit_is_reported_once_and_kept_out(events, clocks, caplog):
     pub = publisher(events, clocks, settle=0)
     good = pub.state().version
-    write(events, FULL.replace(b"start: \"12:00\"", b"start: \"25:00\""), clocks[1])
+    write(events, FULL.replace(b'start: "12:00"', b'start: "25:00"'), clocks[1])
     state = pub.state()
     assert state.version is good
     [problem] = state.problems

@@ -19,8 +19,7 @@ from calendar_feed.markdown_export import render_markdown, unshown
 from calendar_feed.markdown_import import ImportOptions, PageError, import_page
 from calendar_feed.model import Schedule
 from calendar_feed.validation import load_schedule, load_schedule_bytes
-
-from .conftest import SEED_PAGE
+from tests.helpers import SEED_PAGE
 
 SHIPPED_ID = "pku-am-lunch"
 
@@ -639,7 +638,7 @@ def test_cli_export_prints_and_writes_the_page(tmp_path: Path, shipped_path: Pat
 def test_cli_export_of_an_invalid_file_writes_nothing(tmp_path: Path, write_events) -> None:
     path = write_events(
         "calendar: {id: demo, name: Demo, timezone: Nowhere}\n"
-        "defaults: {start: \"12:00\", duration: 60}\n"
+        'defaults: {start: "12:00", duration: 60}\n'
         "sessions: [{date: 2024-09-11}]\n"
     )
     out = tmp_path / "page.md"

@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 
 import pytest
 
 from calendar_feed.errors import ValidationError
 from calendar_feed.model import Status
 from calendar_feed.validation import load_schedule, load_schedule_bytes
-
-HEAD = """\
-calendar:
-  id: demo
-  name: Demo Seminar
-  timezone: Asia/Shanghai
-defaults:
-  start: "12:00"
-  end: "13:30"
-  location: Room 101
-sessions:
-"""
-
-
-def document(sessions: str, head: str = HEAD) -> bytes:
-    """``head`` followed by the dedented ``sessions`` indented under `sessions:`."""
-    return (head + textwrap.indent(textwrap.dedent(sessions), "  ")).encode("utf-8")
+from tests.helpers import HEAD, document
 
 
 def problems(text: str, head: str = HEAD) -> list[str]:

@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -30,47 +29,18 @@ from calendar_feed.qr import feed_qr_svg
 from calendar_feed.site import render_site
 from calendar_feed.validation import load_schedule
 from calendar_feed.web import create_app
-from tests.conftest import SHIPPED
+from tests.helpers import SHIPPED, TODAY
 
-TODAY = dt.date(2024, 9, 20)
 FEED_MAX_AGE = "public, max-age=43200"  # refresh_hours defaults to 12
 
 
-@pytest.fixture
-def events(tmp_path: Path) -> Path:
-    path = tmp_path / "events.yaml"
-    shutil.copyfile(SHIPPED, path)
-    return path
-
-
-@pytest.fixture
-def make_app(events: Path) -> Callable[..., Flask]:
-    def make(**config: object) -> Flask:
-        # Check on every request and accept edits at once; the settle logic has its own tests.
-        settings = {
-            "EVENTS_FILE": str(events),
-            "CHECK_INTERVAL": 0,
-            "SETTLE_SECONDS": 0,
-            "TODAY": TODAY.isoformat(),
-        }
-        return create_app({**settings, **config})
-
-    return make
-
-
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+def shared_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
     """One server for the tests that only read; rendering a version takes a moment."""
     path = tmp_path_factory.mktemp("shared") / "events.yaml"
     shutil.copyfile(SHIPPED, path)
     app = create_app({"EVENTS_FILE": str(path), "TODAY": TODAY.isoformat()})
     return app.test_client()
-
-
-@pytest.fixture
-def own_client(make_app: Callable[..., Flask]) -> FlaskClient:
-    """A server of its own on a copy of events.yaml, for tests that edit the file."""
-    return make_app().test_client()
 
 
 def edit(path: Path, text: str) -> None:
@@ -102,21 +72,21 @@ def events_of(data: bytes) -> list:
         ("/healthz", "application/json"),
     ],
 )
-def test_every_route_answers_with_its_content_type(client, url, content_type):
-    response = client.get(url)
+def test_every_route_answers_with_its_content_type(shared_client, url, content_type):
+    response = shared_client.get(url)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == content_type
     assert response.data
 
 
-def test_the_feed_is_served_inline_for_subscription(client):
-    response = client.get("/calendar.ics")
+def test_the_feed_is_served_inline_for_subscription(shared_client):
+    response = shared_client.get("/calendar.ics")
     assert response.headers["Content-Disposition"] == "inline; filename=pku-am-lunch.ics"
     assert len(events_of(response.data)) == 18
 
 
-def test_a_session_is_a_download_named_after_series_and_session(client):
-    response = client.get("/events/2024-09-25.ics")
+def test_a_session_is_a_download_named_after_series_and_session(shared_client):
+    response = shared_client.get("/events/2024-09-25.ics")
     assert response.headers["Content-Disposition"] == (
         "attachment; filename=pku-am-lunch-2024-09-25.ics"
     )
@@ -124,9 +94,9 @@ def test_a_session_is_a_download_named_after_series_and_session(client):
     assert str(event["summary"]).startswith("陈畅: Centauri")
 
 
-def test_served_bytes_are_what_the_renderer_makes(client):
+def test_served_bytes_are_what_the_renderer_makes(shared_client):
     """One renderer, two outlets: every file of render_site is served byte for byte."""
-    events = Path(client.application.config["EVENTS_FILE"])
+    events = Path(shared_client.application.config["EVENTS_FILE"])
     loaded = load_schedule(events)
     release = prepare_release(loaded, history_path_for(events))  # as the server published it
     assert release.changes == ()
@@ -146,36 +116,38 @@ def test_served_bytes_are_what_the_renderer_makes(client):
     )
     for path, body in files.items():
         url = "/" if path == "index.html" else f"/{path}"
-        assert client.get(url).data == body, path
+        assert shared_client.get(url).data == body, path
 
 
-def test_server_and_static_build_publish_the_same_files(own_client, events, tmp_path):
+def test_server_and_static_build_publish_the_same_files(client, events, tmp_path):
     """Same events.yaml and history: the built site and the server agree byte for byte."""
     text = events.read_text(encoding="utf-8")
     edit(events, text.replace("reason: 假期", "reason: 国庆"))  # a revision: SEQUENCE 1
-    assert own_client.get("/healthz").get_json()["serving"] == "current"
+    assert client.get("/healthz").get_json()["serving"] == "current"
     out = tmp_path / "site"
     result = CliRunner().invoke(main, ["build", str(events), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    built = [p for p in out.rglob("*") if p.is_file() and p.name not in ("index.html", ".calendar-feed")]
+    built = [
+        p for p in out.rglob("*") if p.is_file() and p.name not in ("index.html", ".calendar-feed")
+    ]
     assert len(built) >= 21  # calendar.ics, events.json, style.css, 18 sessions, ...
     for path in built:
         url = "/" + path.relative_to(out).as_posix()
-        assert own_client.get(url).data == path.read_bytes(), url
+        assert client.get(url).data == path.read_bytes(), url
     assert b"SEQUENCE:1" in (out / "calendar.ics").read_bytes()
 
 
-def test_an_edit_is_a_revision_for_subscribers(own_client, events):
+def test_an_edit_is_a_revision_for_subscribers(client, events):
     """Each new version is published against the revision history, as `build` does."""
     text = events.read_text(encoding="utf-8")
     edit(events, text.replace("reason: 假期", "reason: 国庆").replace("  - date: 2025-01-08\n", ""))
-    feed = {str(e["uid"]): e for e in events_of(own_client.get("/calendar.ics").data)}
+    feed = {str(e["uid"]): e for e in events_of(client.get("/calendar.ics").data)}
     changed = feed["pku-am-lunch-2024-10-02@calendar-feed"]
     assert changed["sequence"] == 1 and "LAST-MODIFIED" in changed
     removed = feed["pku-am-lunch-2025-01-08@calendar-feed"]  # kept, as CANCELLED
     assert removed["status"] == "CANCELLED"
     assert "SEQUENCE" not in feed["pku-am-lunch-2024-09-11@calendar-feed"]
-    assert own_client.get("/events/2025-01-08.ics").status_code == 404
+    assert client.get("/events/2025-01-08.ics").status_code == 404
     history = json.loads(history_path_for(events).read_text(encoding="utf-8"))
     assert history["events"]["pku-am-lunch-2024-10-02@calendar-feed"]["sequence"] == 1
 
@@ -187,23 +159,23 @@ def test_history_can_be_switched_off(make_app, events):
     assert not history_path_for(events).exists()
 
 
-def test_an_unusable_history_keeps_the_last_good_version(own_client, events, monkeypatch):
-    feed = own_client.get("/calendar.ics").data
+def test_an_unusable_history_keeps_the_last_good_version(client, events, monkeypatch):
+    feed = client.get("/calendar.ics").data
 
     def no_lock(path: Path) -> None:
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(publishing, "history_lock", no_lock)
     edit(events, events.read_text(encoding="utf-8").replace("reason: 假期", "reason: 国庆"))
-    assert own_client.get("/calendar.ics").data == feed
-    [error] = own_client.get("/healthz").get_json()["errors"]
+    assert client.get("/calendar.ics").data == feed
+    [error] = client.get("/healthz").get_json()["errors"]
     assert error["text"] == (
         f"{history_path_for(events)}: cannot update the revision history: Permission denied"
     )
 
 
-def test_listing_offers_every_way_to_subscribe(client):
-    page = client.get("/").get_data(as_text=True)
+def test_listing_offers_every_way_to_subscribe(shared_client):
+    page = shared_client.get("/").get_data(as_text=True)
     assert 'href="webcal://localhost/calendar.ics"' in page
     assert "cid=webcal%3A%2F%2Flocalhost%2Fcalendar.ics" in page
     assert "addfromweb?url=http%3A%2F%2Flocalhost%2Fcalendar.ics" in page
@@ -223,9 +195,9 @@ def test_listing_uses_the_configured_base_url_not_the_host(make_app):
     assert str(feed["source"]) == "https://seminar.example.edu/lunch/calendar.ics"
 
 
-def test_forwarded_headers_are_ignored_without_proxy_setting(client):
+def test_forwarded_headers_are_ignored_without_proxy_setting(shared_client):
     headers = {"X-Forwarded-Host": "seminar.example.edu", "X-Forwarded-Proto": "https"}
-    page = client.get("/", headers=headers).get_data(as_text=True)
+    page = shared_client.get("/", headers=headers).get_data(as_text=True)
     assert 'value="http://localhost/calendar.ics"' in page
     assert "seminar.example.edu" not in page
 
@@ -259,8 +231,8 @@ def test_untrusted_hosts_are_refused_when_configured(make_app):
     assert client.get("/", headers={"Host": "seminar.example.edu"}).status_code == 200
 
 
-def test_events_json_matches_the_schedule(client):
-    data = client.get("/events.json").get_json()
+def test_events_json_matches_the_schedule(shared_client):
+    data = shared_client.get("/events.json").get_json()
     assert data["calendar"]["id"] == "pku-am-lunch"
     assert [s["id"] for s in data["sessions"]][:2] == ["2024-09-11", "2024-09-18"]
 
@@ -268,8 +240,8 @@ def test_events_json_matches_the_schedule(client):
 # -- subscriber options -------------------------------------------------------------
 
 
-def test_alarm_adds_a_reminder_before_every_talk(client):
-    events = events_of(client.get("/calendar.ics?alarm=15").data)
+def test_alarm_adds_a_reminder_before_every_talk(shared_client):
+    events = events_of(shared_client.get("/calendar.ics?alarm=15").data)
     for event in events:
         alarms = list(event.walk("VALARM"))
         if event["status"] == "CANCELLED":
@@ -278,21 +250,26 @@ def test_alarm_adds_a_reminder_before_every_talk(client):
             [alarm] = alarms
             assert alarm["action"] == "DISPLAY"
             assert alarm["trigger"].dt == -dt.timedelta(minutes=15)
-    assert not any(e.walk("VALARM") for e in events_of(client.get("/calendar.ics").data))
+    assert not any(e.walk("VALARM") for e in events_of(shared_client.get("/calendar.ics").data))
 
 
-def test_options_leave_out_open_slots_and_cancelled_sessions(client):
-    statuses = [str(e["status"]) for e in events_of(client.get("/calendar.ics?tba=0").data)]
+def test_options_leave_out_open_slots_and_cancelled_sessions(shared_client):
+    statuses = [str(e["status"]) for e in events_of(shared_client.get("/calendar.ics?tba=0").data)]
     assert statuses == ["CONFIRMED", "CANCELLED", "CONFIRMED", "CANCELLED"]
-    statuses = [str(e["status"]) for e in events_of(client.get("/calendar.ics?cancelled=0").data)]
+    statuses = [
+        str(e["status"]) for e in events_of(shared_client.get("/calendar.ics?cancelled=0").data)
+    ]
     assert "CANCELLED" not in statuses and statuses.count("TENTATIVE") == 14
-    both = events_of(client.get("/calendar.ics?tba=0&cancelled=0&alarm=0").data)
+    both = events_of(shared_client.get("/calendar.ics?tba=0&cancelled=0&alarm=0").data)
     assert [str(e["status"]) for e in both] == ["CONFIRMED", "CONFIRMED"]
     assert all(e.subcomponents[0]["trigger"].dt == dt.timedelta(0) for e in both)
 
 
-def test_explicit_defaults_give_the_plain_feed(client):
-    assert client.get("/calendar.ics?tba=1&cancelled=1").data == client.get("/calendar.ics").data
+def test_explicit_defaults_give_the_plain_feed(shared_client):
+    assert (
+        shared_client.get("/calendar.ics?tba=1&cancelled=1").data
+        == shared_client.get("/calendar.ics").data
+    )
 
 
 ALARM_MESSAGE = "alarm must be a whole number of minutes from 0 to 10080 (one week), e.g. alarm=15"
@@ -314,16 +291,16 @@ ALARM_MESSAGE = "alarm must be a whole number of minutes from 0 to 10080 (one we
         ("alarm=15&alarm=30", "alarm may be given only once"),
     ],
 )
-def test_bad_options_are_a_400_that_says_what_is_allowed(client, query, message):
-    response = client.get(f"/calendar.ics?{query}")
+def test_bad_options_are_a_400_that_says_what_is_allowed(shared_client, query, message):
+    response = shared_client.get(f"/calendar.ics?{query}")
     assert response.status_code == 400
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     assert f"<p>{message}</p>" in response.get_data(as_text=True)
 
 
-def test_unknown_query_parameters_are_ignored(client):
+def test_unknown_query_parameters_are_ignored(shared_client):
     """Calendar apps and people add cache-busters; they must not break a subscription."""
-    assert client.get("/calendar.ics?v=2").data == client.get("/calendar.ics").data
+    assert shared_client.get("/calendar.ics?v=2").data == shared_client.get("/calendar.ics").data
 
 
 # -- not found, wrong method ----------------------------------------------------------
@@ -350,8 +327,8 @@ def test_unknown_query_parameters_are_ignored(client):
         "/index.html",
     ],
 )
-def test_unknown_and_hostile_ids_are_404(client, url):
-    response = client.get(url)
+def test_unknown_and_hostile_ids_are_404(shared_client, url):
+    response = shared_client.get(url)
     assert response.status_code == 404
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     page = response.get_data(as_text=True)
@@ -359,15 +336,15 @@ def test_unknown_and_hostile_ids_are_404(client, url):
     assert "pku-am-lunch" not in page and "BEGIN:VCALENDAR" not in page
 
 
-def test_unknown_session_says_so(client):
-    page = client.get("/events/2099-01-01.ics").get_data(as_text=True)
+def test_unknown_session_says_so(shared_client):
+    page = shared_client.get("/events/2099-01-01.ics").get_data(as_text=True)
     assert "There is no session with that id. The listing links to each one." in page
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
 @pytest.mark.parametrize("url", ["/", "/calendar.ics", "/events/2024-09-11.ics", "/healthz"])
-def test_writing_methods_get_a_friendly_405(client, method, url):
-    response = client.open(url, method=method)
+def test_writing_methods_get_a_friendly_405(shared_client, method, url):
+    response = shared_client.open(url, method=method)
     assert response.status_code == 405
     assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
     assert "This address can only be read (GET or HEAD)." in response.get_data(as_text=True)
@@ -386,8 +363,8 @@ def test_writing_methods_get_a_friendly_405(client, method, url):
         "/nope",
     ],
 )
-def test_head_works_wherever_get_does(client, url):
-    get, head = client.get(url), client.head(url)
+def test_head_works_wherever_get_does(shared_client, url):
+    get, head = shared_client.get(url), shared_client.head(url)
     assert head.status_code == get.status_code
     assert head.data == b""
     assert head.headers["Content-Length"] == get.headers["Content-Length"]
@@ -408,55 +385,55 @@ def test_head_works_wherever_get_does(client, url):
         "/events/2024-09-11.ics",
     ],
 )
-def test_304_for_a_matching_etag(client, url):
-    first = client.get(url)
+def test_304_for_a_matching_etag(shared_client, url):
+    first = shared_client.get(url)
     etag = first.headers["ETag"]
     assert re.fullmatch(r'"[0-9a-f]{32}"', etag)  # strong, from the content
-    again = client.get(url, headers={"If-None-Match": etag})
+    again = shared_client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.data == b""
     assert again.headers["ETag"] == etag
     assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
-    other = client.get(url, headers={"If-None-Match": '"0123456789abcdef0123456789abcdef"'})
+    other = shared_client.get(url, headers={"If-None-Match": '"0123456789abcdef0123456789abcdef"'})
     assert other.status_code == 200 and other.data == first.data
 
 
 @pytest.mark.parametrize("url", ["/", "/calendar.ics", "/events/2024-09-11.ics"])
-def test_304_for_if_modified_since(client, url):
-    first = client.get(url)
+def test_304_for_if_modified_since(shared_client, url):
+    first = shared_client.get(url)
     modified = first.headers["Last-Modified"]
-    assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
+    assert shared_client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
     earlier = "Mon, 01 Jan 2024 00:00:00 GMT"
-    assert client.get(url, headers={"If-Modified-Since": earlier}).status_code == 200
+    assert shared_client.get(url, headers={"If-Modified-Since": earlier}).status_code == 200
 
 
-def test_etag_changes_when_the_content_does(own_client, events):
-    before = own_client.get("/calendar.ics").headers["ETag"]
+def test_etag_changes_when_the_content_does(client, events):
+    before = client.get("/calendar.ics").headers["ETag"]
     edit(events, events.read_text(encoding="utf-8").replace("假期", "国庆假期"))
-    response = own_client.get("/calendar.ics", headers={"If-None-Match": before})
+    response = client.get("/calendar.ics", headers={"If-None-Match": before})
     assert response.status_code == 200
     assert response.headers["ETag"] != before
     assert "国庆假期".encode() in response.data.replace(b"\r\n ", b"")
 
 
-def test_cache_control_follows_the_feed_refresh_interval(own_client, events):
-    assert own_client.get("/calendar.ics").headers["Cache-Control"] == FEED_MAX_AGE
-    assert own_client.get("/events/2024-09-11.ics").headers["Cache-Control"] == FEED_MAX_AGE
-    assert own_client.get("/events.json").headers["Cache-Control"] == FEED_MAX_AGE
-    assert own_client.get("/").headers["Cache-Control"] == "no-cache"
-    assert own_client.get("/healthz").headers["Cache-Control"] == "no-store"
+def test_cache_control_follows_the_feed_refresh_interval(client, events):
+    assert client.get("/calendar.ics").headers["Cache-Control"] == FEED_MAX_AGE
+    assert client.get("/events/2024-09-11.ics").headers["Cache-Control"] == FEED_MAX_AGE
+    assert client.get("/events.json").headers["Cache-Control"] == FEED_MAX_AGE
+    assert client.get("/").headers["Cache-Control"] == "no-cache"
+    assert client.get("/healthz").headers["Cache-Control"] == "no-store"
     text = events.read_text(encoding="utf-8")
     edit(
         events,
         text.replace("  timezone: Asia/Shanghai", "  timezone: Asia/Shanghai\n  refresh_hours: 2"),
     )
-    assert own_client.get("/calendar.ics").headers["Cache-Control"] == "public, max-age=7200"
+    assert client.get("/calendar.ics").headers["Cache-Control"] == "public, max-age=7200"
 
 
 @pytest.mark.parametrize("url", ["/", "/calendar.ics", "/events.json", "/style.css"])
-def test_gzip_for_clients_that_accept_it(client, url):
-    plain = client.get(url)
-    packed = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+def test_gzip_for_clients_that_accept_it(shared_client, url):
+    plain = shared_client.get(url)
+    packed = shared_client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
     assert packed.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(packed.data) == plain.data
     assert len(packed.data) < len(plain.data)
@@ -465,8 +442,8 @@ def test_gzip_for_clients_that_accept_it(client, url):
     assert packed.headers["ETag"] != plain.headers["ETag"]
     etag = packed.headers["ETag"]
     headers = {"Accept-Encoding": "gzip", "If-None-Match": etag}
-    assert client.get(url, headers=headers).status_code == 304
-    refused = client.get(url, headers={"Accept-Encoding": "gzip;q=0"})
+    assert shared_client.get(url, headers=headers).status_code == 304
+    refused = shared_client.get(url, headers={"Accept-Encoding": "gzip;q=0"})
     assert "Content-Encoding" not in refused.headers
 
 
@@ -474,8 +451,8 @@ def test_gzip_for_clients_that_accept_it(client, url):
 
 
 @pytest.mark.parametrize("url", ["/", "/nope", "/calendar.ics"])
-def test_security_headers(client, url):
-    headers = client.get(url).headers
+def test_security_headers(shared_client, url):
+    headers = shared_client.get(url).headers
     csp = headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "style-src 'self'" in csp
     assert "unsafe-inline" not in csp and "script-src" not in csp
@@ -483,12 +460,12 @@ def test_security_headers(client, url):
     assert headers["Referrer-Policy"] == "no-referrer"
 
 
-def test_nothing_from_yaml_can_run_in_the_page(own_client, events):
+def test_nothing_from_yaml_can_run_in_the_page(client, events):
     text = events.read_text(encoding="utf-8").replace(
         "    speaker: 陈畅", "    speaker: '<script>alert(1)</script><img src=x onerror=alert(2)>'"
     )
     edit(events, text)
-    page = own_client.get("/").get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in page
     assert "<script" not in page and "<img" not in page
 
@@ -496,7 +473,7 @@ def test_nothing_from_yaml_can_run_in_the_page(own_client, events):
 # -- edits while running ----------------------------------------------------------------
 
 
-def test_an_edit_is_served_without_restart(own_client, events):
+def test_an_edit_is_served_without_restart(client, events):
     text = events.read_text(encoding="utf-8")
     edit(
         events,
@@ -505,22 +482,22 @@ def test_an_edit_is_served_without_restart(own_client, events):
             "  - date: 2024-10-09\n    speaker: Ada Lovelace\n    title: Engines\n",
         ),
     )
-    page = own_client.get("/").get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
     assert "Ada Lovelace" in page
-    summaries = [str(e["summary"]) for e in events_of(own_client.get("/calendar.ics").data)]
+    summaries = [str(e["summary"]) for e in events_of(client.get("/calendar.ics").data)]
     assert "Ada Lovelace: Engines" in summaries
-    assert own_client.get("/healthz").get_json()["serving"] == "current"
+    assert client.get("/healthz").get_json()["serving"] == "current"
 
 
-def test_a_broken_edit_keeps_the_last_good_version(own_client, events, caplog):
-    good_feed = own_client.get("/calendar.ics").data
-    good_page = own_client.get("/").data
+def test_a_broken_edit_keeps_the_last_good_version(client, events, caplog):
+    good_feed = client.get("/calendar.ics").data
+    good_page = client.get("/").data
     text = events.read_text(encoding="utf-8")
     edit(events, text.replace("  - date: 2024-10-16", "  - date: 2024-10-32"))
 
-    assert own_client.get("/calendar.ics").data == good_feed
-    assert own_client.get("/events/2024-10-16.ics").status_code == 200
-    health = own_client.get("/healthz").get_json()
+    assert client.get("/calendar.ics").data == good_feed
+    assert client.get("/events/2024-10-16.ics").status_code == 200
+    health = client.get("/healthz").get_json()
     assert health["status"] == "error"
     assert health["serving"] == "last-good"
     assert health["version"]["sessions"] == 18
@@ -530,49 +507,49 @@ def test_a_broken_edit_keeps_the_last_good_version(own_client, events, caplog):
     assert error["text"] == f'{events}:66:11: sessions[5].date: "2024-10-32" is not a real date'
     assert f'{events}:66:11: sessions[5].date: "2024-10-32" is not a real date' in caplog.text
 
-    page = own_client.get("/").get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
     assert page != good_page.decode()
     assert "events.yaml has 1 error; this page still shows the last valid version." in page
     assert "sessions[5].date: &#34;2024-10-32&#34; is not a real date" in page
 
     edit(events, text)  # fixed
-    assert own_client.get("/healthz").get_json()["serving"] == "current"
-    assert own_client.get("/healthz").get_json()["errors"] == []
-    assert own_client.get("/").data == good_page
-    assert own_client.get("/calendar.ics").data == good_feed
+    assert client.get("/healthz").get_json()["serving"] == "current"
+    assert client.get("/healthz").get_json()["errors"] == []
+    assert client.get("/").data == good_page
+    assert client.get("/calendar.ics").data == good_feed
 
 
-def test_recovery_with_a_new_valid_version(own_client, events):
+def test_recovery_with_a_new_valid_version(client, events):
     text = events.read_text(encoding="utf-8")
     edit(events, "calendar: [unclosed\n")
-    health = own_client.get("/healthz").get_json()
+    health = client.get("/healthz").get_json()
     assert health["serving"] == "last-good"
     assert health["errors"][0]["line"] == 2
     edit(events, text.replace("reason: 假期", "reason: 国庆"))
-    assert own_client.get("/healthz").get_json()["serving"] == "current"
-    assert "国庆" in own_client.get("/").get_data(as_text=True)
+    assert client.get("/healthz").get_json()["serving"] == "current"
+    assert "国庆" in client.get("/").get_data(as_text=True)
 
 
-def test_a_deleted_file_keeps_the_last_good_version(own_client, events):
+def test_a_deleted_file_keeps_the_last_good_version(client, events):
     text = events.read_text(encoding="utf-8")
-    feed = own_client.get("/calendar.ics").data
+    feed = client.get("/calendar.ics").data
     events.unlink()
-    assert own_client.get("/calendar.ics").data == feed
-    health = own_client.get("/healthz").get_json()
+    assert client.get("/calendar.ics").data == feed
+    health = client.get("/healthz").get_json()
     assert health["serving"] == "last-good"
     assert health["errors"][0]["text"] == f"{events}: file not found"
     events.write_text(text, encoding="utf-8")
-    assert own_client.get("/healthz").get_json()["serving"] == "current"
+    assert client.get("/healthz").get_json()["serving"] == "current"
 
 
-def test_an_empty_file_is_never_published(own_client, events):
-    feed = own_client.get("/calendar.ics").data
+def test_an_empty_file_is_never_published(client, events):
+    feed = client.get("/calendar.ics").data
     edit(events, "")
-    assert own_client.get("/calendar.ics").data == feed
-    assert own_client.get("/healthz").get_json()["serving"] == "last-good"
+    assert client.get("/calendar.ics").data == feed
+    assert client.get("/healthz").get_json()["serving"] == "last-good"
 
 
-def test_one_render_per_change_not_per_request(own_client, events, monkeypatch):
+def test_one_render_per_change_not_per_request(client, events, monkeypatch):
     renders: list[int] = []
     listings: list[int] = []
     real_site, real_listing = versions.render_site, versions.render_listing
@@ -586,13 +563,13 @@ def test_one_render_per_change_not_per_request(own_client, events, monkeypatch):
     edit(events, text.replace("reason: 假期", "reason: 国庆"))
 
     def fetch(url: str) -> int:
-        return own_client.application.test_client().get(url).status_code
+        return client.application.test_client().get(url).status_code
 
     with ThreadPoolExecutor(8) as pool:
         statuses = list(pool.map(fetch, ["/", "/calendar.ics", "/events.json"] * 20))
     assert set(statuses) == {200}
-    assert own_client.get("/healthz").get_json()["serving"] == "current"
-    assert "国庆" in own_client.get("/").get_data(as_text=True)
+    assert client.get("/healthz").get_json()["serving"] == "current"
+    assert "国庆" in client.get("/").get_data(as_text=True)
     assert len(renders) == 1
     assert len(listings) <= 2  # the old version's page may be served while the new one renders
 
