@@ -18,9 +18,9 @@ PHASES = ("load", "feed", "listing")
 
 
 def main(phase: str, events_file: str) -> None:
-    from calendar_feed.ical import render_calendar
-    from calendar_feed.listing import PageContext, render_listing
-    from calendar_feed.validation import load_schedule
+    from calendar_feed.render.ical import render_calendar
+    from calendar_feed.render.listing import PageContext, render_listing
+    from calendar_feed.source.validation import load_schedule
 
     start = time.perf_counter()
     schedule = load_schedule(events_file, max_bytes=0).schedule

@@ -14,7 +14,7 @@ def __getattr__(name: str) -> Any:
     find the factory while ``calendar-feed validate`` stays quick.
     """
     if name == "create_app":
-        from .web import create_app
+        from .server.web import create_app
 
         return create_app
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,10 +12,9 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .build import BuildError, write_site
 from .errors import Problem, ValidationError
 from .files import write_text_atomically
-from .history import (
+from .history.changes import (
     DEFAULT_KEEP_REMOVED_DAYS,
     Change,
     describe_change,
@@ -24,18 +23,19 @@ from .history import (
     publish,
     uid_warnings,
 )
-from .ical import FIXED_STAMP
-from .listing import PageContext, today_in
-from .loading import DEFAULT_MAX_BYTES
-from .markdown_format import ImportOptions
+from .markdown.format import ImportOptions
 from .model import Schedule
-from .publishing import Release, prepare_release, read_history_or_none
-from .site import render_site
+from .publish.release import Release, prepare_release, read_history_or_none
+from .publish.sitedir import BuildError, write_site
+from .render.ical import FIXED_STAMP
+from .render.listing import PageContext, today_in
+from .render.site import render_site
+from .source.loading import DEFAULT_MAX_BYTES
+from .source.validation import DEFAULT_MAX_SESSIONS, Loaded, load_schedule, load_schedule_bytes
 from .texts import feed_url
-from .validation import DEFAULT_MAX_SESSIONS, Loaded, load_schedule, load_schedule_bytes
 
 if TYPE_CHECKING:
-    from .markdown_page import PageError
+    from .markdown.page import PageError
 
 # The Markdown and QR modules are imported by the commands that use them, so that
 # `validate` and `build` do not pay for them at start-up.
@@ -198,7 +198,7 @@ def build(
     day = today.date() if today else today_in(schedule)
     qr_svg = ""
     if schedule.series.base_url:
-        from .qr import feed_qr_svg
+        from .render.qr import feed_qr_svg
 
         qr_svg = feed_qr_svg(feed_url(schedule.series))
     context = PageContext(today=day, qr_svg=qr_svg)
@@ -357,7 +357,7 @@ def serve(
     reported on /healthz and on the page. Uses Flask's development server; for
     production run gunicorn (see README).
     """
-    from .web import create_app  # Flask only for the command that needs it
+    from .server.web import create_app  # Flask only for the command that needs it
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = {
@@ -436,7 +436,7 @@ def import_markdown(
     Every piece of text is kept: what cannot be placed goes into a session's
     note, with a warning naming its line. The result passes `validate`.
     """
-    from .markdown_import import PageError, import_page
+    from .markdown.importer import PageError, import_page
 
     options = ImportOptions(series_id or "", timezone, year, start, end, location)
     try:
@@ -457,7 +457,7 @@ def import_markdown(
 @limits
 def export_markdown(file: Path, out: Path | None, max_bytes: int, max_sessions: int) -> None:
     """Render FILE (default ./events.yaml) as the seminar's Markdown page."""
-    from .markdown_export import render_markdown, unshown
+    from .markdown.exporter import render_markdown, unshown
 
     schedule = load_or_exit(file, max_bytes, max_sessions).schedule
     for note in unshown(schedule):

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from calendar_feed.validation import load_schedule
-from calendar_feed.web import create_app
+from calendar_feed.server.web import create_app
+from calendar_feed.source.validation import load_schedule
 from tests.helpers import SEED_PAGE, SHIPPED, TODAY
 
 

@@ -38,8 +38,8 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from calendar_feed.ical import render_calendar
-from calendar_feed.validation import load_schedule_bytes
+from calendar_feed.render.ical import render_calendar
+from calendar_feed.source.validation import load_schedule_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "events.yaml"

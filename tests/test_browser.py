@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pytest
 from werkzeug.serving import make_server
 
-from calendar_feed.web import create_app
+from calendar_feed.server.web import create_app
 from tests.helpers import SHIPPED
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))

@@ -11,10 +11,10 @@ import feedparser
 from icalendar import Calendar
 
 from calendar_feed.cli import main
-from calendar_feed.listing import PageContext
-from calendar_feed.publishing import Release, prepare_release
-from calendar_feed.site import render_site
-from calendar_feed.validation import load_schedule
+from calendar_feed.publish.release import Release, prepare_release
+from calendar_feed.render.listing import PageContext
+from calendar_feed.render.site import render_site
+from calendar_feed.source.validation import load_schedule
 
 T0 = dt.datetime(2024, 9, 1, 8, 0, tzinfo=dt.UTC)
 T1 = dt.datetime(2024, 9, 5, 9, 30, tzinfo=dt.UTC)

@@ -18,10 +18,10 @@ from icalendar import Calendar
 
 from calendar_feed.cli import main
 from calendar_feed.errors import ValidationError
-from calendar_feed.ical import render_calendar
-from calendar_feed.listing import PageContext, render_listing
-from calendar_feed.loading import DEFAULT_MAX_BYTES
-from calendar_feed.validation import load_schedule, load_schedule_bytes
+from calendar_feed.render.ical import render_calendar
+from calendar_feed.render.listing import PageContext, render_listing
+from calendar_feed.source.loading import DEFAULT_MAX_BYTES
+from calendar_feed.source.validation import load_schedule, load_schedule_bytes
 from tests.helpers import Outline, unescape_text
 
 CORPUS = Path(__file__).parent / "data" / "hostile"

@@ -10,8 +10,14 @@ import pytest
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
-from calendar_feed.ical import FeedOptions, Revision, render_calendar, render_session, session_uid
-from calendar_feed.validation import load_schedule_bytes
+from calendar_feed.render.ical import (
+    FeedOptions,
+    Revision,
+    render_calendar,
+    render_session,
+    session_uid,
+)
+from calendar_feed.source.validation import load_schedule_bytes
 from tests.helpers import document, unescape_text
 
 HOSTILE = 'Comma, semi; back\\slash "quoted" <b>bold</b> & 😀 e\u0301\nBEGIN:VEVENT\nUID:evil'

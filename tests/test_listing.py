@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from calendar_feed.listing import PageContext, render_listing
-from calendar_feed.validation import load_schedule_bytes
+from calendar_feed.render.listing import PageContext, render_listing
+from calendar_feed.source.validation import load_schedule_bytes
 from tests.helpers import Outline, document
 
 TODAY = dt.date(2024, 9, 20)

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from calendar_feed import live, versions
-from calendar_feed.ical import FeedOptions
-from calendar_feed.live import Publisher
-from calendar_feed.validation import load_schedule_bytes
-from calendar_feed.versions import Lru
+from calendar_feed.render.ical import FeedOptions
+from calendar_feed.server import live as live
+from calendar_feed.server import versions as versions
+from calendar_feed.server.live import Publisher
+from calendar_feed.server.versions import Lru
+from calendar_feed.source.validation import load_schedule_bytes
 from tests.helpers import SHIPPED
 
 START = 2_000_000_000.0  # wall-clock seconds, a fixed "now" for mtimes

@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from calendar_feed.cli import main
-from calendar_feed.events_writer import dump_events
 from calendar_feed.files import write_text_atomically
-from calendar_feed.markdown_export import render_markdown, unshown
-from calendar_feed.markdown_import import ImportOptions, PageError, import_page
+from calendar_feed.markdown.exporter import render_markdown, unshown
+from calendar_feed.markdown.importer import ImportOptions, PageError, import_page
 from calendar_feed.model import Schedule
-from calendar_feed.validation import load_schedule, load_schedule_bytes
+from calendar_feed.source.validation import load_schedule, load_schedule_bytes
+from calendar_feed.source.writer import dump_events
 from tests.helpers import SEED_PAGE
 
 SHIPPED_ID = "pku-am-lunch"

@@ -16,9 +16,9 @@ from icalendar import Calendar
 
 from calendar_feed.cli import main
 from calendar_feed.errors import ValidationError
-from calendar_feed.ical import render_calendar
+from calendar_feed.render.ical import render_calendar
+from calendar_feed.source.validation import load_schedule_bytes
 from calendar_feed.texts import event_description, event_summary
-from calendar_feed.validation import load_schedule_bytes
 
 EXAMPLES = settings(
     max_examples=150,

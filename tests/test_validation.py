@@ -8,7 +8,7 @@ import pytest
 
 from calendar_feed.errors import ValidationError
 from calendar_feed.model import Status
-from calendar_feed.validation import load_schedule, load_schedule_bytes
+from calendar_feed.source.validation import load_schedule, load_schedule_bytes
 from tests.helpers import HEAD, document
 
 

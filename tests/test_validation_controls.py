@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 
-from calendar_feed.validation import _FORBIDDEN_CONTROL
+from calendar_feed.source.validation import _FORBIDDEN_CONTROL
 
 
 def test_same_characters_as_unicode_category_cc_minus_tab_and_newline():

@@ -19,16 +19,17 @@ from flask.cli import ScriptInfo
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
-from calendar_feed import publishing, versions
 from calendar_feed.cli import main
 from calendar_feed.errors import ValidationError
-from calendar_feed.history import history_path_for
-from calendar_feed.listing import PageContext
-from calendar_feed.publishing import prepare_release
-from calendar_feed.qr import feed_qr_svg
-from calendar_feed.site import render_site
-from calendar_feed.validation import load_schedule
-from calendar_feed.web import create_app
+from calendar_feed.history.changes import history_path_for
+from calendar_feed.publish import release as publishing
+from calendar_feed.publish.release import prepare_release
+from calendar_feed.render.listing import PageContext
+from calendar_feed.render.qr import feed_qr_svg
+from calendar_feed.render.site import render_site
+from calendar_feed.server import versions as versions
+from calendar_feed.server.web import create_app
+from calendar_feed.source.validation import load_schedule
 from tests.helpers import SHIPPED, TODAY
 
 FEED_MAX_AGE = "public, max-age=43200"  # refresh_hours defaults to 12

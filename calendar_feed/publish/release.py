@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Position, Problem
-from .history import (
+from ..errors import Position, Problem
+from ..history.changes import (
     DEFAULT_KEEP_REMOVED_DAYS,
     Announcement,
     Change,
@@ -27,9 +27,9 @@ from .history import (
     uid_warnings,
     write_history,
 )
-from .ical import Revision
-from .model import Schedule, Session
-from .validation import Loaded
+from ..model import Schedule, Session
+from ..render.ical import Revision
+from ..source.validation import Loaded
 
 
 @dataclass(frozen=True)

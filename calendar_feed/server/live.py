@@ -19,12 +19,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .errors import Position, Problem, ValidationError
-from .history import DEFAULT_KEEP_REMOVED_DAYS, describe_change
-from .listing import today_in
-from .loading import DEFAULT_MAX_BYTES
-from .publishing import Release, prepare_release
-from .validation import DEFAULT_MAX_SESSIONS, load_schedule_bytes
+from ..errors import Position, Problem, ValidationError
+from ..history.changes import DEFAULT_KEEP_REMOVED_DAYS, describe_change
+from ..publish.release import Release, prepare_release
+from ..render.listing import today_in
+from ..source.loading import DEFAULT_MAX_BYTES
+from ..source.validation import DEFAULT_MAX_SESSIONS, load_schedule_bytes
 from .versions import Asset, Version, utc
 
 log = logging.getLogger(__name__)

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from .errors import Problem, ValidationError
-from .events_writer import dump_events
-from .loading import DEFAULT_MAX_BYTES
-from .markdown_page import ImportOptions, PageData, PageError, PageProblem, read_page
-from .validation import Loaded, load_schedule_bytes
+from ..errors import Problem, ValidationError
+from ..source.loading import DEFAULT_MAX_BYTES
+from ..source.validation import Loaded, load_schedule_bytes
+from ..source.writer import dump_events
+from .page import ImportOptions, PageData, PageError, PageProblem, read_page
 
 __all__ = ["ImportOptions", "ImportedPage", "PageError", "PageProblem", "import_page"]
 

@@ -11,7 +11,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from .markdown_format import (
+from ..model import Schedule, Series, Session
+from .format import (
     ABSTRACT_LABEL,
     BIO_LABEL,
     DETAILS_RULE,
@@ -30,7 +31,6 @@ from .markdown_format import (
     semester_year,
     short_date,
 )
-from .model import Schedule, Series, Session
 
 
 def render_markdown(schedule: Schedule) -> str:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..history.changes import Announcement
+from ..model import Schedule, Session
+from ..texts import FEED_FILE, JSON_FILE, session_file
 from .atom import ATOM_FILE, render_atom
-from .history import Announcement
 from .ical import Revision, render_calendar, render_session
 from .json_export import render_json
 from .listing import STYLESHEET, PageContext, render_listing, stylesheet
-from .model import Schedule, Session
-from .texts import FEED_FILE, JSON_FILE, session_file
 
 
 def render_site(

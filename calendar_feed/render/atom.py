@@ -10,9 +10,9 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 
-from .history import Announcement
+from ..history.changes import Announcement
+from ..model import Series
 from .ical import FIXED_STAMP
-from .model import Series
 from .templating import environment
 
 ATOM_FILE = "announcements.atom"

@@ -25,8 +25,8 @@ from icalendar import (
 )
 from icalendar.timezone import tzp
 
-from .model import Schedule, Series, Session, Status
-from .texts import event_description, event_summary, feed_url, session_url
+from ..model import Schedule, Series, Session, Status
+from ..texts import event_description, event_summary, feed_url, session_url
 
 PRODID = "-//calendar-feed//calendar-feed//EN"
 UTC = dt.UTC

@@ -25,10 +25,10 @@ from typing import Any
 
 import pytz
 
-from .errors import Position, Problem
-from .ical import Revision, session_uid
-from .model import Link, Schedule, Series, Session, Status
-from .texts import event_description, event_summary, session_url
+from ..errors import Position, Problem
+from ..model import Link, Schedule, Series, Session, Status
+from ..render.ical import Revision, session_uid
+from ..texts import event_description, event_summary, session_url
 
 FORMAT = 1
 DEFAULT_KEEP_REMOVED_DAYS = 30

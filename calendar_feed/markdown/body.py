@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .markdown_format import (
+from ..source.validation import LINK_LABELS
+from .format import (
     ABSTRACT_LABEL,
     BIO_LABEL,
     LINKS_LABEL,
@@ -20,7 +21,6 @@ from .markdown_format import (
     RULE_RE,
     SUMMARY,
 )
-from .validation import LINK_LABELS
 
 _TITLE_RE = re.compile(r"^(?:题目|标题|Title)\s*[:：]\s*(?P<title>.*)$", re.IGNORECASE)
 _SPEAKER_RE = re.compile(r"^\*\*(?P<name>[^*]+?)\*\*(?![:：])(?P<rest>.*)$")

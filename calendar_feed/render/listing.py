@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import pytz
 
-from .errors import Problem
+from ..errors import Problem
+from ..model import Schedule, Session
+from ..texts import FEED_FILE, JSON_FILE, session_anchor, session_file, speaker_line
 from .links import google_event_link, subscribe_links
-from .model import Schedule, Session
 from .templating import environment
-from .texts import FEED_FILE, JSON_FILE, session_anchor, session_file, speaker_line
 
 FRIENDLY_ZONE_NAMES = {"Asia/Shanghai": "Beijing time", "Asia/Hong_Kong": "Hong Kong time"}
 STYLESHEET = "style.css"

@@ -1,6 +1,6 @@
 """The live server: ``create_app()`` and its routes. The only module that imports Flask.
 
-Every body comes ready-made from :mod:`calendar_feed.live`, which renders with the
+Every body comes ready-made from :mod:`calendar_feed.server.live`, which renders with the
 same code as ``calendar-feed build``; this module only picks the right one and
 wraps it in HTTP: validators, caching, compression and security headers.
 """
@@ -12,20 +12,21 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 from werkzeug.http import http_date, is_resource_modified, parse_etags, quote_etag
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import get_content_type
 
-from .history import DEFAULT_KEEP_REMOVED_DAYS, history_path_for
-from .ical import FeedOptions
-from .listing import STYLESHEET
+from ..history.changes import DEFAULT_KEEP_REMOVED_DAYS, history_path_for
+from ..render.ical import FeedOptions
+from ..render.listing import STYLESHEET
+from ..render.templating import environment
+from ..source.loading import DEFAULT_MAX_BYTES
+from ..source.validation import DEFAULT_MAX_SESSIONS
+from ..texts import FEED_FILE, JSON_FILE
 from .live import CHECK_INTERVAL, SETTLE_SECONDS, Publisher
-from .loading import DEFAULT_MAX_BYTES
-from .texts import FEED_FILE, JSON_FILE
-from .validation import DEFAULT_MAX_SESSIONS
 from .versions import Asset, Version
 
 DEFAULTS: dict[str, Any] = {
@@ -265,8 +266,7 @@ def _error_page(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     if allowed := getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(allowed)
     # Plain paths, not url_for(): routing may be what failed (e.g. an untrusted Host).
-    page = render_template(
-        "error.html",
+    page = environment().get_template("error.html").render(
         code=code,
         title=TITLES.get(code, "Error"),
         message=message,

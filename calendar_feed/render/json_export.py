@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..model import Schedule, Session
+from ..texts import FEED_FILE, session_file, session_url
 from .ical import session_uid
-from .model import Schedule, Session
-from .texts import FEED_FILE, session_file, session_url
 
 
 def schedule_data(schedule: Schedule) -> dict[str, Any]:

@@ -15,8 +15,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .markdown_body import read_body
-from .markdown_format import (
+from ..source.validation import WEEKDAYS
+from .body import read_body
+from .format import (
     MONTHS,
     RULE_RE,
     SCHEDULE_LEAD,
@@ -26,7 +27,6 @@ from .markdown_format import (
     next_year,
     semester_year,
 )
-from .validation import WEEKDAYS
 
 Severity = Literal["error", "warning"]
 

@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 
 import pytz
 
-from .errors import Position, Problem, ValidationError
+from ..errors import Position, Problem, ValidationError
+from ..model import Link, Schedule, Series, Session, Status
 from .loading import (
     DEFAULT_MAX_BYTES,
     Mapping,
@@ -33,7 +34,6 @@ from .loading import (
     parse_events_bytes,
     read_events_file,
 )
-from .model import Link, Schedule, Series, Session, Status
 
 DEFAULT_MAX_SESSIONS = 20_000
 

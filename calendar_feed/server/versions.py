@@ -19,15 +19,15 @@ from typing import Any, Generic, TypeVar
 
 import pytz
 
-from .errors import Problem
-from .ical import FeedOptions, render_calendar
-from .listing import PageContext, render_listing
-from .model import Session
-from .publishing import Release
-from .qr import feed_qr_svg
-from .site import render_site
-from .texts import FEED_FILE, session_file
-from .validation import Loaded
+from ..errors import Problem
+from ..model import Session
+from ..publish.release import Release
+from ..render.ical import FeedOptions, render_calendar
+from ..render.listing import PageContext, render_listing
+from ..render.qr import feed_qr_svg
+from ..render.site import render_site
+from ..source.validation import Loaded
+from ..texts import FEED_FILE, session_file
 
 GZIP_MIN_BYTES = 256
 """Below this, gzip saves too little to be worth a second copy."""

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Position, Problem, ValidationError
+from ..errors import Position, Problem, ValidationError
 
 DEFAULT_MAX_BYTES = 5_000_000
 """Largest events file accepted; a seminar's file is a few tens of kilobytes."""
