@@ -194,7 +194,7 @@ def yaml2ics_text(events_file: Path) -> str:
     would publish, so both tools write the same text; yaml2ics 0.3 passes the keys
     of each event to ``ics.Event`` as they are.
     """
-    from calendar_feed.render.ical import session_uid
+    from calendar_feed.identity import session_uid
     from calendar_feed.source.validation import load_schedule
     from calendar_feed.texts import event_description, event_summary
 

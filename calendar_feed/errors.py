@@ -1,4 +1,4 @@
-"""Problems found in an events file, each pinned to a file, line, column and field."""
+"""Problems in an events file or a Markdown page, each pinned to a file, line, column and field."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ class Position:
     def __str__(self) -> str:
         if not self.line:
             return self.file
+        if not self.column:  # a Markdown page's problems name the line only
+            return f"{self.file}:{self.line}"
         return f"{self.file}:{self.line}:{self.column}"
 
 

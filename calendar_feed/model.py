@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Status(StrEnum):
@@ -23,6 +24,43 @@ class Link:
     url: str
 
 
+class Kind(StrEnum):
+    """How a session detail is written in events.yaml and checked."""
+
+    TEXT = "text"
+    URL = "url"
+    LINKS = "links"
+    """A mapping of known link names (slides, video, speaker_page) to web addresses."""
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """What a session detail means; validation, the YAML writer, JSON and history read it.
+
+    A detail is declared once, as a field of :class:`Session` with a rule in its
+    metadata (see :func:`detail`); calendar_feed.fields derives every list of keys
+    from these declarations.
+    """
+
+    kind: Kind = Kind.TEXT
+    makes_talk: bool = False
+    """Giving it makes a session without an explicit ``status`` a talk."""
+    talk_needs: bool = False
+    """A talk must have it, and an open slot must not."""
+    cancelled_only: bool = False
+    """Only meaningful for cancelled sessions (warn elsewhere)."""
+    prose: bool = False
+    """Paragraphs of text: a ``|`` block in YAML, paragraphs on the page."""
+    heading: str | None = None
+    """Its paragraph's heading in calendar descriptions ("" for none); None when the
+    description shows it another way (title line, CANCELLED line, link list)."""
+
+
+def detail(rule: FieldRule = FieldRule(), default: Any = "") -> Any:
+    """A session detail declared with its rule (a dataclass field with metadata)."""
+    return field(default=default, metadata={"rule": rule})
+
+
 @dataclass(frozen=True)
 class Session:
     """One meeting of the series: a talk, a cancelled date or an open slot."""
@@ -34,14 +72,15 @@ class Session:
     end: dt.datetime
     location: str
     status: Status
-    speaker: str = ""
-    affiliation: str = ""
-    title: str = ""
-    abstract: str = ""
-    bio: str = ""
-    reason: str = ""
-    note: str = ""
-    links: tuple[Link, ...] = ()
+    # The details an organizer writes, in the order events.yaml lists them.
+    speaker: str = detail(FieldRule(makes_talk=True, talk_needs=True))
+    affiliation: str = detail(FieldRule(makes_talk=True))
+    title: str = detail(FieldRule(makes_talk=True, talk_needs=True))
+    abstract: str = detail(FieldRule(makes_talk=True, prose=True, heading="Abstract"))
+    bio: str = detail(FieldRule(makes_talk=True, prose=True, heading="About the speaker"))
+    reason: str = detail(FieldRule(cancelled_only=True))
+    links: tuple[Link, ...] = detail(FieldRule(Kind.LINKS), default=())
+    note: str = detail(FieldRule(prose=True, heading=""))
 
     @property
     def date(self) -> dt.date:

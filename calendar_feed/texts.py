@@ -7,30 +7,9 @@ links written out as bare URLs.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from .model import Series, Session
-
-FEED_FILE = "calendar.ics"
-JSON_FILE = "events.json"
-
-
-def session_file(session: Session) -> str:
-    """Relative path of a session's own .ics, the same on a static host and the server."""
-    return f"events/{quote(session.key, safe='')}.ics"
-
-
-def session_anchor(session: Session) -> str:
-    return f"s-{session.key}"
-
-
-def session_url(series: Series, session: Session) -> str:
-    """Link to the session on the listing page; empty without a base URL."""
-    return f"{series.base_url}#{session_anchor(session)}" if series.base_url else ""
-
-
-def feed_url(series: Series) -> str:
-    return f"{series.base_url}{FEED_FILE}" if series.base_url else ""
+from .fields import DETAILS
+from .model import Kind, Series, Session
+from .urls import session_url
 
 
 def speaker_line(session: Session) -> str:
@@ -68,14 +47,14 @@ def event_description(series: Series, session: Session) -> str:
     heading = [line for line in (session.title, speaker_line(session)) if line]
     if heading:
         parts.append("\n".join(heading))
-    if session.abstract:
-        parts.append(f"Abstract:\n{session.abstract}")
-    if session.bio:
-        parts.append(f"About the speaker:\n{session.bio}")
-    if session.links:
-        parts.append("\n".join(f"{link.label}: {link.url}" for link in session.links))
-    if session.note:
-        parts.append(session.note)
+    for name, rule in DETAILS:  # abstract, bio, links, note: each a paragraph of its own
+        value = getattr(session, name)
+        if not value or (rule.heading is None and rule.kind is not Kind.LINKS):
+            continue
+        if rule.kind is Kind.LINKS:
+            parts.append("\n".join(f"{link.label}: {link.url}" for link in value))
+        else:
+            parts.append(f"{rule.heading}:\n{value}" if rule.heading else value)
     url = session_url(series, session)
     tail = [series.display_name]
     if url:

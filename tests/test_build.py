@@ -8,7 +8,7 @@ import pytest
 from icalendar import Calendar
 
 from calendar_feed.cli import main
-from calendar_feed.publish.sitedir import BuildError, write_site
+from calendar_feed.publish.site_dir import BuildError, write_site
 from tests.helpers import site_files
 
 

@@ -105,7 +105,10 @@ def test_build_rejects_a_bad_base_url(runner, shipped_path, tmp_path):
         ["build", str(shipped_path), "--out", str(tmp_path / "x"), "--base-url", "example.org"],
     )
     assert result.exit_code == 2
-    assert "Invalid value for --base-url: must start with http:// or https://" in result.output
+    assert (
+        "Error: Invalid value for '--base-url': must start with http:// or https://, "
+        "not 'example.org'\n"
+    ) in result.output
 
 
 def test_version(runner):

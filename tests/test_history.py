@@ -11,10 +11,8 @@ import feedparser
 from icalendar import Calendar
 
 from calendar_feed.cli import main
-from calendar_feed.publish.release import Release, prepare_release
-from calendar_feed.render.listing import PageContext
-from calendar_feed.render.site import render_site
-from calendar_feed.source.validation import load_schedule
+from calendar_feed.history import Release
+from calendar_feed.publish.build import build_site
 
 T0 = dt.datetime(2024, 9, 1, 8, 0, tzinfo=dt.UTC)
 T1 = dt.datetime(2024, 9, 5, 9, 30, tzinfo=dt.UTC)
@@ -24,28 +22,15 @@ UID = "pku-am-lunch-{}@calendar-feed"
 
 def publish(events: Path, now: dt.datetime, keep: int = 30) -> tuple[Release, dict[str, bytes]]:
     """Publish like `build` does, at a chosen time; return the release and the site."""
-    files: dict[str, bytes] = {}
-
-    def install(release: Release) -> None:
-        files.update(
-            render_site(
-                release.schedule,
-                PageContext(today=dt.date(2024, 9, 1)),
-                revisions=release.revisions,
-                removed=release.removed,
-                announcements=release.announcements,
-            )
-        )
-
-    loaded = load_schedule(events)
-    release = prepare_release(
-        loaded,
-        events.with_name("events.history.json"),
+    result = build_site(
+        events,
+        None,
+        history=events.with_name("events.history.json"),
+        keep_removed=keep,
+        today=dt.date(2024, 9, 1),
         now=now,
-        keep_removed_days=keep,
-        install=install,
     )
-    return release, files
+    return result.release, dict(result.files)
 
 
 def events_by_uid(feed: bytes) -> dict[str, object]:

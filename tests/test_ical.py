@@ -10,13 +10,8 @@ import pytest
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
-from calendar_feed.render.ical import (
-    FeedOptions,
-    Revision,
-    render_calendar,
-    render_session,
-    session_uid,
-)
+from calendar_feed.identity import Revision, session_uid
+from calendar_feed.render.ical import FeedOptions, render_calendar, render_session
 from calendar_feed.source.validation import load_schedule_bytes
 from tests.helpers import document, unescape_text
 

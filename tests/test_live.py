@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from calendar_feed.publish import build as publish_build
 from calendar_feed.render.ical import FeedOptions
 from calendar_feed.server import live as live
 from calendar_feed.server import versions as versions
@@ -201,7 +202,7 @@ def test_a_bug_while_loading_keeps_the_feed(events, clocks, monkeypatch, caplog)
     def broken(*args: object, **kwargs: object) -> dict[str, bytes]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(versions, "render_site", broken)
+    monkeypatch.setattr(publish_build, "render_site", broken)
     write(events, MORE, clocks[1])
     state = pub.state()
     assert state.version is good

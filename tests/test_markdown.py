@@ -13,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from calendar_feed.cli import main
+from calendar_feed.errors import ValidationError
 from calendar_feed.files import write_text_atomically
 from calendar_feed.markdown.exporter import render_markdown, unshown
-from calendar_feed.markdown.importer import ImportOptions, PageError, import_page
+from calendar_feed.markdown.importer import ImportOptions, import_page
 from calendar_feed.model import Schedule
 from calendar_feed.source.validation import load_schedule, load_schedule_bytes
 from calendar_feed.source.writer import dump_events
@@ -31,7 +32,7 @@ def run_import(text: str, name: str = "page.md", **options: object) -> object:
 
 
 def import_error(text: str, **options: object) -> list[str]:
-    with pytest.raises(PageError) as caught:
+    with pytest.raises(ValidationError) as caught:
         run_import(text, **options)
     return [str(problem) for problem in caught.value.problems]
 
@@ -427,7 +428,7 @@ def test_options_that_do_not_validate_are_reported() -> None:
 
 
 def test_a_page_that_is_not_utf8() -> None:
-    with pytest.raises(PageError) as caught:
+    with pytest.raises(ValidationError) as caught:
         import_page("# 讨论班\n\n1. Sep 11\n".encode("gbk"), "page.md")
     assert [str(p) for p in caught.value.problems] == [
         "page.md:1: not valid UTF-8; save the page as UTF-8"

@@ -21,15 +21,14 @@ from icalendar import Calendar
 
 from calendar_feed.cli import main
 from calendar_feed.errors import ValidationError
-from calendar_feed.history.changes import history_path_for
+from calendar_feed.history import history_path_for
+from calendar_feed.publish import build as publish_build
 from calendar_feed.publish import release as publishing
-from calendar_feed.publish.release import prepare_release
-from calendar_feed.render.listing import PageContext
+from calendar_feed.publish.build import build_site
+from calendar_feed.render.listing import PageContext, render_listing
 from calendar_feed.render.qr import feed_qr_svg
-from calendar_feed.render.site import render_site
-from calendar_feed.server import versions as versions
+from calendar_feed.server import versions
 from calendar_feed.server.web import create_app
-from calendar_feed.source.validation import load_schedule
 from tests.helpers import SHIPPED, TODAY
 
 FEED_MAX_AGE = "public, max-age=43200"  # refresh_hours defaults to 12
@@ -98,9 +97,8 @@ def test_a_session_is_a_download_named_after_series_and_session(shared_client):
 def test_served_bytes_are_what_the_renderer_makes(shared_client):
     """One renderer, two outlets: every file of render_site is served byte for byte."""
     events = Path(shared_client.application.config["EVENTS_FILE"])
-    loaded = load_schedule(events)
-    release = prepare_release(loaded, history_path_for(events))  # as the server published it
-    assert release.changes == ()
+    result = build_site(events, None, history=history_path_for(events), page=False)
+    assert result.release.changes == ()  # the same history the server published against
     site_url = "http://localhost/"
     context = PageContext(
         today=TODAY,
@@ -108,13 +106,7 @@ def test_served_bytes_are_what_the_renderer_makes(shared_client):
         qr_svg=feed_qr_svg(site_url + "calendar.ics"),
         live=True,
     )
-    files = render_site(
-        loaded.schedule,
-        context,
-        revisions=release.revisions,
-        removed=release.removed,
-        announcements=release.announcements,
-    )
+    files = {**result.files, "index.html": render_listing(result.schedule, context).encode()}
     for path, body in files.items():
         url = "/" if path == "index.html" else f"/{path}"
         assert shared_client.get(url).data == body, path
@@ -553,9 +545,9 @@ def test_an_empty_file_is_never_published(client, events):
 def test_one_render_per_change_not_per_request(client, events, monkeypatch):
     renders: list[int] = []
     listings: list[int] = []
-    real_site, real_listing = versions.render_site, versions.render_listing
+    real_site, real_listing = publish_build.render_site, versions.render_listing
     monkeypatch.setattr(
-        versions, "render_site", lambda *a, **k: renders.append(1) or real_site(*a, **k)
+        publish_build, "render_site", lambda *a, **k: renders.append(1) or real_site(*a, **k)
     )
     monkeypatch.setattr(
         versions, "render_listing", lambda *a, **k: listings.append(1) or real_listing(*a, **k)
@@ -633,4 +625,7 @@ def test_serve_rejects_a_bad_base_url(monkeypatch, events):
     monkeypatch.setattr(Flask, "run", lambda self, **kw: pytest.fail("must not start"))
     result = CliRunner().invoke(main, ["serve", str(events), "--base-url", "example.edu"])
     assert result.exit_code == 2
-    assert "base URL must start with http:// or https://" in result.output
+    assert (
+        "Error: Invalid value for '--base-url': must start with http:// or https://, "
+        "not 'example.edu'\n"
+    ) in result.output

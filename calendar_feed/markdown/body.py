@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..source.validation import LINK_LABELS
+from ..fields import LINK_LABELS
 from .format import (
     ABSTRACT_LABEL,
     BIO_LABEL,

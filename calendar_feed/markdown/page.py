@@ -13,9 +13,10 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from ..source.validation import WEEKDAYS
+from ..errors import Position, Problem, Severity, ValidationError
+from ..source.parsers import WEEKDAYS
 from .body import read_body
 from .format import (
     MONTHS,
@@ -27,8 +28,6 @@ from .format import (
     next_year,
     semester_year,
 )
-
-Severity = Literal["error", "warning"]
 
 PLACEHOLDER = "TBA"
 """Title or speaker of a talk whose page gives only the other one."""
@@ -57,28 +56,9 @@ _MAINTAINER_RE = re.compile(
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-@dataclass(frozen=True)
-class PageProblem:
-    """Something wrong with the page, rendered ``PAGE:LINE: message`` like a compiler."""
-
-    file: str
-    line: int
-    message: str
-    severity: Severity = "error"
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {prefix}{self.message}"
-
-
-class PageError(ValueError):
-    """The page cannot be imported; carries every problem found, warnings included."""
-
-    def __init__(self, problems: list[PageProblem]):
-        self.problems = tuple(problems)
-        self.errors = tuple(p for p in problems if p.severity == "error")
-        super().__init__("\n".join(str(p) for p in self.errors))
+def page_problem(file: str, line: int, message: str, severity: Severity = "error") -> Problem:
+    """A problem on the page, rendered ``PAGE:LINE: message`` like a compiler's."""
+    return Problem(Position(file, line), "", message, severity)
 
 
 @dataclass(frozen=True)
@@ -86,7 +66,7 @@ class PageData:
     """The page as events data (dicts and lists, dates as ``datetime.date``) plus warnings."""
 
     data: dict[str, Any]
-    warnings: tuple[PageProblem, ...]
+    warnings: tuple[Problem, ...]
     session_lines: tuple[int, ...]
     """Page line of each session in ``data["sessions"]``, to point warnings back at the page."""
 
@@ -114,13 +94,13 @@ class _Reader:
     def __init__(self, name: str, options: ImportOptions):
         self.name = name
         self.options = options
-        self.problems: list[PageProblem] = []
+        self.problems: list[Problem] = []
 
     def error(self, line: int, message: str) -> None:
-        self.problems.append(PageProblem(self.name, line, message))
+        self.problems.append(page_problem(self.name, line, message))
 
     def warn(self, line: int, message: str) -> None:
-        self.problems.append(PageProblem(self.name, line, message, "warning"))
+        self.problems.append(page_problem(self.name, line, message, "warning"))
 
     # -- the page as a whole -------------------------------------------------------
 
@@ -130,7 +110,7 @@ class _Reader:
         header, items, trailer = self.split(lines)
         if not items:
             self.error(0, "not a schedule page: found no numbered list of dates like `1. Sep 11`")
-            raise PageError(self.problems)
+            raise ValidationError(self.problems)
         calendar = self.header(header)
         self.trailer(trailer, calendar)
         sessions, session_lines = self.sessions(items, calendar.get("semester", ""))
@@ -145,7 +125,7 @@ class _Reader:
         if weekday is not None:
             calendar["weekday"] = WEEKDAYS[weekday]
         if any(p.severity == "error" for p in self.problems):
-            raise PageError(sorted(self.problems, key=lambda p: p.line))
+            raise ValidationError(sorted(self.problems, key=lambda p: p.position.line))
         data = {
             "calendar": calendar,
             "defaults": {
@@ -155,7 +135,7 @@ class _Reader:
             },
             "sessions": sessions,
         }
-        warnings = tuple(sorted(self.problems, key=lambda p: p.line))
+        warnings = tuple(sorted(self.problems, key=lambda p: p.position.line))
         return PageData(data, warnings, tuple(session_lines))
 
     def split(

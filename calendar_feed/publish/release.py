@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import Position, Problem
-from ..history.changes import (
+from ..history import (
     DEFAULT_KEEP_REMOVED_DAYS,
-    Announcement,
-    Change,
     History,
     HistoryError,
+    Release,
     history_lock,
     publish,
     read_history,
@@ -27,40 +25,27 @@ from ..history.changes import (
     uid_warnings,
     write_history,
 )
-from ..model import Schedule, Session
-from ..render.ical import Revision
 from ..source.validation import Loaded
 
 
-@dataclass(frozen=True)
-class Release:
-    """Everything a renderer needs beyond the schedule itself."""
-
-    schedule: Schedule
-    revisions: dict[str, Revision] = field(default_factory=dict)
-    removed: tuple[Session, ...] = ()
-    announcements: tuple[Announcement, ...] = ()
-    changes: tuple[Change, ...] = ()
-    warnings: tuple[Problem, ...] = ()
-
-
-def prepare_release(
+@contextlib.contextmanager
+def releasing(
     loaded: Loaded,
     history_file: Path | None,
     *,
     now: dt.datetime | None = None,
     keep_removed_days: int = DEFAULT_KEEP_REMOVED_DAYS,
-    install: Callable[[Release], None] = lambda release: None,
-) -> Release:
-    """Update the history for ``loaded`` and call ``install`` before saving it.
+) -> Iterator[Release]:
+    """Yield the release for ``loaded``; save the updated history when the block succeeds.
 
-    Without a history file (``--no-history``) the release is a plain snapshot:
-    SEQUENCE 0, a fixed DTSTAMP, and no announcements.
+    The caller renders and installs the release inside the ``with`` block; an
+    exception there leaves the history as it was. Without a history file
+    (``--no-history``) the release is a plain snapshot: SEQUENCE 0, a fixed
+    DTSTAMP, and no announcements.
     """
     if history_file is None:
-        release = Release(loaded.schedule)
-        install(release)
-        return release
+        yield Release(loaded.schedule)
+        return
     moment = now or dt.datetime.now(dt.UTC)
     lock = history_lock(history_file) if history_file.parent.is_dir() else contextlib.nullcontext()
     with lock:
@@ -77,7 +62,7 @@ def prepare_release(
             )
         warnings.extend(uid_warnings(history, loaded.schedule, loaded.locations))
         updated, changes = publish(history, loaded.schedule, moment)
-        release = Release(
+        yield Release(
             schedule=loaded.schedule,
             revisions=updated.revisions(),
             removed=tuple(
@@ -87,10 +72,8 @@ def prepare_release(
             changes=tuple(changes),
             warnings=tuple(warnings),
         )
-        install(release)
         if changes or history is None:
             write_history(history_file, updated)
-    return release
 
 
 def read_history_or_none(history_file: Path | None) -> tuple[History | None, list[Problem]]:

@@ -6,13 +6,12 @@ cancellations with their reason, and moves of time or room.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Sequence
 
-from ..history.changes import Announcement
+from ..history.records import Announcement
+from ..identity import FIXED_STAMP, rfc3339
 from ..model import Series
-from .ical import FIXED_STAMP
 from .templating import environment
 
 ATOM_FILE = "announcements.atom"
@@ -35,13 +34,13 @@ def render_atom(series: Series, announcements: Sequence[Announcement]) -> bytes:
         .render(
             series=series,
             feed_id=uuid.uuid5(uuid.NAMESPACE_URL, f"calendar-feed:{series.id}").urn,
-            updated=_rfc3339(updated),
+            updated=rfc3339(updated),
             entries=[
                 {
                     "id": entry_id(series, a),
                     "title": a.title,
                     "text": a.text,
-                    "updated": _rfc3339(a.published),
+                    "updated": rfc3339(a.published),
                     "link": f"{series.base_url}#s-{a.key}" if series.base_url else "",
                 }
                 for a in entries
@@ -50,7 +49,3 @@ def render_atom(series: Series, announcements: Sequence[Announcement]) -> bytes:
         )
     )
     return text.encode("utf-8")
-
-
-def _rfc3339(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -25,13 +25,13 @@ from icalendar import (
 )
 from icalendar.timezone import tzp
 
+from ..identity import FIXED_STAMP, Revision, session_uid
 from ..model import Schedule, Series, Session, Status
-from ..texts import event_description, event_summary, feed_url, session_url
+from ..texts import event_description, event_summary
+from ..urls import feed_url, session_url
 
 PRODID = "-//calendar-feed//calendar-feed//EN"
 UTC = dt.UTC
-FIXED_STAMP = dt.datetime(2000, 1, 1, tzinfo=UTC)
-"""DTSTAMP when no revision history is known, fixed so that builds are reproducible."""
 _END = b"END:VCALENDAR\r\n"
 
 _STATUS = {
@@ -39,14 +39,6 @@ _STATUS = {
     Status.CANCELLED: "CANCELLED",
     Status.OPEN: "TENTATIVE",
 }
-
-
-@dataclass(frozen=True)
-class Revision:
-    """What the revision history knows about one published event."""
-
-    sequence: int = 0
-    modified: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -63,11 +55,6 @@ class FeedOptions:
         if session.is_cancelled:
             return self.include_cancelled
         return True
-
-
-def session_uid(series: Series, session: Session) -> str:
-    """Stable UID: survives edits of title, speaker, abstract and (with an id) the date."""
-    return f"{series.id}-{session.key}@calendar-feed"
 
 
 def render_calendar(

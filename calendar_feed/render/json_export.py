@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..fields import detail_data
+from ..identity import session_uid
 from ..model import Schedule, Session
-from ..texts import FEED_FILE, session_file, session_url
-from .ical import session_uid
+from ..urls import FEED_FILE, session_file, session_url
 
 
 def schedule_data(schedule: Schedule) -> dict[str, Any]:
@@ -38,14 +39,7 @@ def _session(schedule: Schedule, session: Session) -> dict[str, Any]:
         "start": session.start.isoformat(),
         "end": session.end.isoformat(),
         "location": session.location,
-        "speaker": session.speaker,
-        "affiliation": session.affiliation,
-        "title": session.title,
-        "abstract": session.abstract,
-        "bio": session.bio,
-        "reason": session.reason,
-        "note": session.note,
-        "links": {link.label: link.url for link in session.links},
+        **detail_data(session),
         "ics": session_file(session),
         "url": session_url(schedule.series, session) or None,
     }

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from ..model import Series, Session
-from ..texts import FEED_FILE, event_description, event_summary
+from ..texts import event_description, event_summary
+from ..urls import FEED_FILE
 
 GOOGLE_DETAILS_LIMIT = 1200
 """Characters of description put in a Google link; longer URLs are cut off by browsers."""

@@ -14,7 +14,8 @@ import pytz
 
 from ..errors import Problem
 from ..model import Schedule, Session
-from ..texts import FEED_FILE, JSON_FILE, session_anchor, session_file, speaker_line
+from ..texts import speaker_line
+from ..urls import FEED_FILE, JSON_FILE, session_anchor, session_file
 from .links import google_event_link, subscribe_links
 from .templating import environment
 

@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import Position, Problem, ValidationError
-from ..history.changes import DEFAULT_KEEP_REMOVED_DAYS, describe_change
-from ..publish.release import Release, prepare_release
+from ..history import DEFAULT_KEEP_REMOVED_DAYS, describe_change
+from ..publish.build import BuildResult, EventsBytes, build_site
 from ..render.listing import today_in
 from ..source.loading import DEFAULT_MAX_BYTES
-from ..source.validation import DEFAULT_MAX_SESSIONS, load_schedule_bytes
+from ..source.validation import DEFAULT_MAX_SESSIONS
+from ..urls import normalize_base_url
 from .versions import Asset, Version, utc
 
 log = logging.getLogger(__name__)
@@ -55,15 +56,6 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     """The file's bytes, reading at most one byte past the limit so validation can refuse it."""
     with path.open("rb") as stream:
         return stream.read() if max_bytes <= 0 else stream.read(max_bytes + 1)
-
-
-def normalize_base_url(url: str) -> str:
-    """'' stays ''; anything else must be http(s) and gets the trailing slash links need."""
-    if not url:
-        return ""
-    if not url.startswith(("http://", "https://")):
-        raise ValueError(f"base URL must start with http:// or https://, not {url!r}")
-    return url if url.endswith("/") else url + "/"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -148,48 +140,40 @@ class Publisher:
         return signature, State(version, since=version.loaded_at)
 
     def _make_version(self, data: bytes, signature: Signature | None) -> Version:
-        loaded = load_schedule_bytes(
-            data, str(self.path), max_bytes=self.max_bytes, max_sessions=self.max_sessions
-        )
-        if self.base_url:
-            series = dataclasses.replace(loaded.schedule.series, base_url=self.base_url)
-            schedule = dataclasses.replace(loaded.schedule, series=series)
-            loaded = dataclasses.replace(loaded, schedule=schedule)
         now = self._now()
-        modified = min(utc(signature.mtime_ns / 1e9), now) if signature else now
-        digest = hashlib.sha256(data).hexdigest()
-        made: list[Version] = []
-
-        def install(release: Release) -> None:
-            made.append(Version(loaded, release, digest, modified, now))
-
         try:
-            # The history is saved only after install() has rendered the new version.
-            release = prepare_release(
-                loaded,
-                self.history_file,
+            result = build_site(
+                EventsBytes(data, str(self.path)),
+                None,  # kept in memory; the listing is rendered per request
+                history=self.history_file,
+                keep_removed=self.keep_removed_days,
+                base_url=self.base_url,
+                page=False,
                 now=now,
-                keep_removed_days=self.keep_removed_days,
-                install=install,
+                max_bytes=self.max_bytes,
+                max_sessions=self.max_sessions,
             )
         except OSError as exc:
             message = f"cannot update the revision history: {exc.strerror or exc}"
-            if not made:
-                problem = Problem(Position(str(self.history_file)), "", message)
-                raise ValidationError([problem]) from None
-            log.error("%s: %s; publishing anyway", self.history_file, message)
+            problem = Problem(Position(str(self.history_file)), "", message)
+            raise ValidationError([problem]) from None
+        if result.history_error:
+            log.error(
+                "%s: cannot update the revision history: %s; publishing anyway",
+                self.history_file,
+                result.history_error,
+            )
         else:
-            self._log_changes(release, len(loaded.schedule.sessions))
-        return made[0]
+            self._log_changes(result)
+        modified = min(utc(signature.mtime_ns / 1e9), now) if signature else now
+        return Version(result, hashlib.sha256(data).hexdigest(), modified, now)
 
-    def _log_changes(self, release: Release, sessions: int) -> None:
+    def _log_changes(self, result: BuildResult) -> None:
         """What subscribers will see change, in the words of ``calendar-feed diff``."""
-        changes = release.changes
-        fresh = all(c.kinds[0].startswith("new ") for c in changes)
-        if changes and fresh and len(changes) == sessions:
+        if result.started_history:
             log.info("%s: started the revision history", self.history_file)
             return
-        for change in changes:
+        for change in result.release.changes:
             log.info("  %s", describe_change(change, self.keep_removed_days))
 
     def _read_problem(self, exc: OSError) -> Problem:

@@ -21,13 +21,11 @@ import pytz
 
 from ..errors import Problem
 from ..model import Session
-from ..publish.release import Release
+from ..publish.build import BuildResult
 from ..render.ical import FeedOptions, render_calendar
 from ..render.listing import PageContext, render_listing
 from ..render.qr import feed_qr_svg
-from ..render.site import render_site
-from ..source.validation import Loaded
-from ..texts import FEED_FILE, session_file
+from ..urls import FEED_FILE, session_file
 
 GZIP_MIN_BYTES = 256
 """Below this, gzip saves too little to be worth a second copy."""
@@ -95,29 +93,18 @@ class Version:
     """One valid events.yaml and everything rendered from it; read-only once made."""
 
     def __init__(
-        self,
-        loaded: Loaded,
-        release: Release,
-        sha256: str,
-        modified: dt.datetime,
-        loaded_at: dt.datetime,
+        self, result: BuildResult, sha256: str, modified: dt.datetime, loaded_at: dt.datetime
     ):
-        self.schedule = loaded.schedule
-        self.release = release
+        self.schedule = result.schedule
+        self.release = result.release
         """What the revision history adds: SEQUENCE, LAST-MODIFIED, removed sessions, news."""
-        self.warnings = (*loaded.warnings, *release.warnings)
+        self.warnings = result.warnings
         self.sha256 = sha256
         self.modified = modified
         """When the file was last changed: Last-Modified for everything from this version."""
         self.loaded_at = loaded_at
-        files = render_site(
-            self.schedule,
-            None,  # the listing depends on the request's site URL and the day: see listing()
-            revisions=release.revisions,
-            removed=release.removed,
-            announcements=release.announcements,
-        )
-        self.files = {path: Asset.of(body, modified) for path, body in files.items()}
+        # No index.html: the listing depends on the request's site URL and day (listing()).
+        self.files = {path: Asset.of(body, modified) for path, body in result.files.items()}
         self._sessions = {session.key: session for session in self.schedule.sessions}
         self._listings: Lru[tuple[Any, ...], Asset] = Lru(LISTING_CACHE)
         self._feeds: Lru[FeedOptions, Asset] = Lru(FEED_CACHE)

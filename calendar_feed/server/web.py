@@ -19,13 +19,13 @@ from werkzeug.http import http_date, is_resource_modified, parse_etags, quote_et
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import get_content_type
 
-from ..history.changes import DEFAULT_KEEP_REMOVED_DAYS, history_path_for
+from ..history import DEFAULT_KEEP_REMOVED_DAYS, history_path_for
 from ..render.ical import FeedOptions
 from ..render.listing import STYLESHEET
 from ..render.templating import environment
 from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import DEFAULT_MAX_SESSIONS
-from ..texts import FEED_FILE, JSON_FILE
+from ..urls import FEED_FILE, JSON_FILE
 from .live import CHECK_INTERVAL, SETTLE_SECONDS, Publisher
 from .versions import Asset, Version
 
@@ -266,11 +266,15 @@ def _error_page(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     if allowed := getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(allowed)
     # Plain paths, not url_for(): routing may be what failed (e.g. an untrusted Host).
-    page = environment().get_template("error.html").render(
-        code=code,
-        title=TITLES.get(code, "Error"),
-        message=message,
-        root=request.script_root,
+    page = (
+        environment()
+        .get_template("error.html")
+        .render(
+            code=code,
+            title=TITLES.get(code, "Error"),
+            message=message,
+            root=request.script_root,
+        )
     )
     return page, code, headers
 

@@ -13,20 +13,14 @@ from typing import Any
 
 import yaml
 
-from .validation import CALENDAR_FIELDS, DEFAULTS_FIELDS
+from ..fields import CALENDAR_KEYS, PROSE_KEYS, SESSION_KEYS, TIMING_KEYS, URL_KEYS
 
-CALENDAR_KEYS = CALENDAR_FIELDS
-DEFAULTS_KEYS = DEFAULTS_FIELDS
-SESSION_KEYS = (
-    "id", "date", "status", "start", "end", "duration", "location", "speaker", "affiliation",
-    "title", "abstract", "bio", "reason", "links", "note",
-)  # fmt: skip
-LONG_TEXT_KEYS = frozenset({"description", "abstract", "bio", "note"})
+LONG_TEXT_KEYS = PROSE_KEYS | {"description"}
 """Prose fields: written as ``|`` blocks once they are long or have several lines."""
 LONG = 60
 """Characters after which a one-line value reads better as a block than inline."""
 TIME_KEYS = frozenset({"start", "end"})
-URL_KEYS = frozenset({"base_url", "slides", "video", "speaker_page"})
+ADDRESS_KEYS = URL_KEYS | {"base_url"}
 """Addresses stay on one plain line, however long, so they can be copied."""
 
 HEADER = """\
@@ -100,7 +94,7 @@ def dump_events(data: Mapping[str, Any], origin: str = "") -> str:
     id_comment = ID_COMMENT if "id" in calendar else ""
     url_comment = "" if "base_url" in calendar else BASE_URL_COMMENT
     parts.append(f"{head}\n{id_comment}{rest}{url_comment}")
-    defaults = _ordered(data.get("defaults", {}), DEFAULTS_KEYS)
+    defaults = _ordered(data.get("defaults", {}), TIMING_KEYS)
     if defaults:
         parts.append(DEFAULTS_COMMENT + _dump({"defaults": defaults}))
     sessions = [_ordered(session, SESSION_KEYS) for session in data.get("sessions", [])]
@@ -154,6 +148,6 @@ def _styled(key: str, value: Any) -> Any:
         return _Quoted(value)
     if "\n" in value or (key in LONG_TEXT_KEYS and len(value) > LONG):
         return _Literal(value.strip("\n") + "\n")
-    if len(value) > LONG and key not in URL_KEYS:
+    if len(value) > LONG and key not in ADDRESS_KEYS:
         return _Folded(value)
     return value

@@ -1,0 +1,149 @@
+"""Options, loading and reporting shared by every ``calendar-feed`` command."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+
+from ..errors import Problem, ValidationError
+from ..files import write_text_atomically
+from ..history import DEFAULT_KEEP_REMOVED_DAYS
+from ..model import Schedule
+from ..publish.build import load_events
+from ..source.loading import DEFAULT_MAX_BYTES
+from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded
+from ..urls import normalize_base_url
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FILE_ARGUMENT = click.argument(
+    "file", default="events.yaml", type=click.Path(dir_okay=False, path_type=Path)
+)
+OUT_OPTION = click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (replaced only when everything succeeded) instead of printing.",
+)
+
+
+class ProblemReport(click.ClickException):
+    """Every problem, one per line, then a count; exit status 1, no traceback."""
+
+    outcome = "nothing published"
+
+    def __init__(self, error: ValidationError, source: Path):
+        super().__init__(str(error))
+        self.error = error
+        self.source = source
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        for problem in self.error.problems:
+            click.echo(str(problem), err=True)
+        count = len(self.error.errors)
+        click.echo(f"{self.source}: {plural(count, 'error')}; {self.outcome}", err=True)
+
+
+class InvalidEvents(ProblemReport):
+    """The events file has errors: nothing is published."""
+
+
+class PageNotImported(ProblemReport):
+    """The Markdown page could not be imported: nothing is written."""
+
+    outcome = "nothing written"
+
+
+def _checked_base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    try:
+        return normalize_base_url(value or "")
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
+def base_url_option(help_text: str) -> Callable[[F], F]:
+    """--base-url, checked and normalised like calendar.base_url (one rule for both)."""
+    return click.option("--base-url", default="", callback=_checked_base_url, help=help_text)
+
+
+def limits(function: F) -> F:
+    function = click.option(
+        "--max-bytes",
+        default=DEFAULT_MAX_BYTES,
+        show_default=True,
+        help="Refuse events files larger than this (0 for no limit).",
+    )(function)
+    return click.option(
+        "--max-sessions",
+        default=DEFAULT_MAX_SESSIONS,
+        show_default=True,
+        help="Refuse files with more sessions than this.",
+    )(function)
+
+
+def history_options(function: F) -> F:
+    """--history / --no-history / --keep-removed, shared by the commands that publish."""
+    function = click.option(
+        "--keep-removed",
+        default=DEFAULT_KEEP_REMOVED_DAYS,
+        show_default=True,
+        type=click.IntRange(0),
+        help="Days a session removed from FILE stays in the feed as CANCELLED.",
+    )(function)
+    function = click.option(
+        "--no-history", is_flag=True, help="Neither read nor update the revision history."
+    )(function)
+    return click.option(
+        "--history",
+        "history_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Revision history file (default: FILE's name with .history.json, beside it).",
+    )(function)
+
+
+def load_or_exit(
+    file: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+    base_url: str = "",
+) -> Loaded:
+    """The validated file with its warnings shown, or exit 1 listing every problem."""
+    try:
+        loaded = load_events(file, base_url, max_bytes=max_bytes, max_sessions=max_sessions)
+    except ValidationError as error:
+        raise InvalidEvents(error, file) from None
+    show_warnings(loaded.warnings)
+    return loaded
+
+
+def show_warnings(warnings: Iterable[Problem]) -> None:
+    for warning in warnings:
+        click.echo(str(warning), err=True)
+
+
+def summary(schedule: Schedule) -> str:
+    sessions = schedule.sessions
+    talks = sum(s.is_talk for s in sessions)
+    cancelled = sum(s.is_cancelled for s in sessions)
+    open_slots = sum(s.is_open for s in sessions)
+    return (
+        f"{plural(len(sessions), 'session')} ({plural(talks, 'talk')}, {cancelled} cancelled, "
+        f"{plural(open_slots, 'open slot')})"
+    )
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def write_or_echo(text: str, out: Path | None) -> None:
+    """Print ``text``, or replace ``out`` with it in one step."""
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_text_atomically(out, text)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None

@@ -1,0 +1,85 @@
+"""``import-markdown`` and ``export-markdown``: moving between the old page and events.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import ValidationError
+from ..markdown.format import ImportOptions
+from .common import (
+    FILE_ARGUMENT,
+    OUT_OPTION,
+    PageNotImported,
+    limits,
+    load_or_exit,
+    show_warnings,
+    summary,
+    write_or_echo,
+)
+
+IMPORT_DEFAULTS = ImportOptions()
+
+
+@click.command("import-markdown")
+@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@OUT_OPTION
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 9999),
+    help="Year of the first date (default: from the semester label, e.g. 2024秋).",
+)
+@click.option(
+    "--id", "series_id", help="Series id used in event UIDs (default: from the English title)."
+)
+@click.option(
+    "--timezone", default=IMPORT_DEFAULTS.timezone, show_default=True, help="IANA timezone."
+)
+@click.option("--start", default=IMPORT_DEFAULTS.start, show_default=True, help="Usual start.")
+@click.option("--end", default=IMPORT_DEFAULTS.end, show_default=True, help="Usual end.")
+@click.option("--location", default=IMPORT_DEFAULTS.location, show_default=True, help="Usual room.")
+def import_markdown(
+    page: Path,
+    out: Path | None,
+    year: int | None,
+    series_id: str | None,
+    timezone: str,
+    start: str,
+    end: str,
+    location: str,
+) -> None:
+    """Turn the seminar's Markdown PAGE into an events file.
+
+    Every piece of text is kept: what cannot be placed goes into a session's
+    note, with a warning naming its line. The result passes `validate`.
+    """
+    from ..markdown.importer import import_page
+
+    options = ImportOptions(series_id or "", timezone, year, start, end, location)
+    try:
+        imported = import_page(page.read_bytes(), str(page), options)
+    except ValidationError as error:
+        raise PageNotImported(error, page) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {page}: {exc.strerror or exc}") from None
+    show_warnings(imported.warnings)
+    write_or_echo(imported.text, out)
+    if out is not None:
+        click.echo(f"Wrote {out} from {page}: {summary(imported.loaded.schedule)}")
+
+
+@click.command("export-markdown")
+@FILE_ARGUMENT
+@OUT_OPTION
+@limits
+def export_markdown(file: Path, out: Path | None, max_bytes: int, max_sessions: int) -> None:
+    """Render FILE (default ./events.yaml) as the seminar's Markdown page."""
+    from ..markdown.exporter import render_markdown, unshown
+
+    schedule = load_or_exit(file, max_bytes, max_sessions).schedule
+    for note in unshown(schedule):
+        click.echo(f"{file}: warning: {note}", err=True)
+    write_or_echo(render_markdown(schedule), out)
+    if out is not None:
+        click.echo(f"Wrote {out} from {file}: {summary(schedule)}")

@@ -1,0 +1,63 @@
+"""What subscribers would see change if a schedule were published now (``calendar-feed diff``).
+
+The prediction uses the same history planning as the build, so a diff right
+after a build reports nothing, and the next build changes what diff said.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Problem
+from ..history import Change, History, plan, publish, uid_warnings
+from ..identity import FIXED_STAMP
+from ..source.validation import Loaded
+from .release import read_history_or_none
+
+
+class GitError(ValueError):
+    """``git show`` could not give the file at a revision."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The changes a publish would make, and what to warn the organizer about first."""
+
+    changes: tuple[Change, ...]
+    warnings: tuple[Problem, ...]
+    uid_problems: tuple[Problem, ...]
+    """Edits that would change a session's UID (``diff --check`` fails on these)."""
+
+
+def preview(loaded: Loaded, history: History | None, warnings: list[Problem]) -> Preview:
+    """Changes from ``history`` (None: nothing published yet) to ``loaded``."""
+    uid_problems = tuple(uid_warnings(history, loaded.schedule, loaded.locations))
+    return Preview(tuple(plan(history, loaded.schedule)), (*warnings, *uid_problems), uid_problems)
+
+
+def against_history(loaded: Loaded, history_file: Path | None) -> Preview:
+    """Compare with the revision history (what subscribers have now)."""
+    history, warnings = read_history_or_none(history_file)
+    return preview(loaded, history, warnings)
+
+
+def against_schedule(loaded: Loaded, baseline: Loaded) -> Preview:
+    """Compare with another version of the file, as if it had been published."""
+    history, _ = publish(None, baseline.schedule, FIXED_STAMP)
+    return preview(loaded, history, [])
+
+
+def git_show(file: Path, revision: str) -> bytes:
+    """FILE's content at a git revision, for ``diff --git REV``."""
+    result = subprocess.run(
+        ["git", "show", f"{revision}:./{file.name}"],
+        cwd=file.resolve().parent,
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip() or "git show failed"
+        raise GitError(f"cannot read {file} at {revision}: {message}")
+    return result.stdout
