@@ -109,7 +109,8 @@ def open_page(browser, base: str, **context_options):  # type: ignore[no-untyped
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     response = page.goto(base)
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     page.wait_for_load_state("load")
     return context, page, errors, outside
 
@@ -144,7 +145,8 @@ def test_listing_in_chromium(browser, server, tmp_path):
         )
         assert page.input_value("#feed-url") == feed
         google = talk.locator("a.google").get_attribute("href")
-        assert "action=TEMPLATE" in google and "dates=20240925T040000Z%2F20240925T053000Z" in google
+        assert "action=TEMPLATE" in google
+        assert "dates=20240925T040000Z%2F20240925T053000Z" in google
         assert talk.locator("a.ics").get_attribute("href") == "events/2024-09-25.ics"
         download = page.request.get(server + "events/2024-09-25.ics")
         assert download.status == 200
@@ -152,7 +154,9 @@ def test_listing_in_chromium(browser, server, tmp_path):
 
         # The QR code is drawn, at a size a phone camera can read.
         qr = page.locator("#qr svg").bounding_box()
-        assert qr is not None and qr["width"] >= 100 and qr["height"] >= 100
+        assert qr is not None
+        assert qr["width"] >= 100
+        assert qr["height"] >= 100
         assert page.locator("#qr svg path").count() >= 1
 
         # The feed options are explained on the live server.
@@ -187,9 +191,12 @@ def test_listing_fits_a_phone(browser, server, tmp_path):
         assert width <= 390, "the page scrolls sideways on a phone"
         for name in ("google", "webcal", "outlook"):
             box = page.locator(f"#subscribe-{name}").bounding_box()
-            assert box is not None and box["width"] > 300  # full-width, easy to tap
+            assert box is not None
+            assert box["width"] > 300
         qr = page.locator("#qr svg").bounding_box()
-        assert qr is not None and qr["x"] >= 0 and qr["x"] + qr["width"] <= 390
+        assert qr is not None
+        assert qr["x"] >= 0
+        assert qr["x"] + qr["width"] <= 390
         shot = tmp_path / "listing-phone.png"
         page.screenshot(path=str(shot))
         shutil.copyfile(shot, SCREENSHOT_COPY.with_name("calendar-feed-screenshot-phone.png"))

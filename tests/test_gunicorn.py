@@ -69,7 +69,8 @@ def test_gunicorn_serves_the_feed(tmp_path: Path):
         calendar = Calendar.from_ical(body)
         assert len(list(calendar.walk("VEVENT"))) == 18
         health = fetch(f"http://127.0.0.1:{port}/healthz")
-        assert health[0] == 200 and b'"serving":"current"' in health[2]
+        assert health[0] == 200
+        assert b'"serving":"current"' in health[2]
     finally:
         process.send_signal(signal.SIGTERM)
         try:

@@ -42,7 +42,8 @@ def test_calendar_properties(shipped):
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT12H\r\n" in text
     assert "X-PUBLISHED-TTL:PT12H\r\n" in text
     # No base_url in the shipped file: no SOURCE/URL links.
-    assert "SOURCE" not in calendar and "URL" not in calendar
+    assert "SOURCE" not in calendar
+    assert "URL" not in calendar
 
 
 def test_calendar_name_with_special_characters_is_escaped():
@@ -240,4 +241,5 @@ def test_revisions_set_sequence_last_modified_and_dtstamp(shipped):
     assert first["SEQUENCE"] == 3
     assert first["LAST-MODIFIED"].dt == changed
     assert first["DTSTAMP"].dt == changed
-    assert "SEQUENCE" not in second and "LAST-MODIFIED" not in second
+    assert "SEQUENCE" not in second
+    assert "LAST-MODIFIED" not in second

@@ -99,7 +99,8 @@ def test_a_half_written_file_is_never_published(events, clocks):
     advance(clocks, 0.5)
     assert sessions(pub) == 19
     health = pub.health()
-    assert health["serving"] == "current" and health["errors"] == []
+    assert health["serving"] == "current"
+    assert health["errors"] == []
 
 
 def test_a_file_that_changes_while_being_read_is_read_again(events, clocks, monkeypatch):
@@ -192,7 +193,8 @@ def test_reverting_a_broken_edit_restores_the_current_state(events, clocks):
     advance(clocks, 1)
     write(events, FULL, clocks[1])
     state = pub.state()
-    assert state.version is good and state.current
+    assert state.version is good
+    assert state.current
 
 
 def test_a_bug_while_loading_keeps_the_feed(events, clocks, monkeypatch, caplog):

@@ -199,10 +199,15 @@ def answer(data: bytes) -> None:
     try:
         load_schedule_bytes(data, "events.yaml")
     except ValidationError as error:
-        assert error.errors
-        for problem in error.problems:
-            assert str(problem).startswith("events.yaml")
-            assert problem.position.line >= 0 and problem.position.column >= 0
+        assert_positioned(error)
+
+
+def assert_positioned(error: ValidationError) -> None:
+    assert error.errors
+    for problem in error.problems:
+        assert str(problem).startswith("events.yaml")
+        assert problem.position.line >= 0
+        assert problem.position.column >= 0
 
 
 YAML_VALUES = st.recursive(

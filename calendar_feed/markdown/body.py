@@ -70,12 +70,8 @@ class _Body:
         details_line = 0
         for number, line in _dedent(raw):
             stripped = line.strip()
-            if stripped.startswith("<details"):
-                details_line, self.section = number, None
-            elif stripped == "</details>":
-                if not details_line:
-                    self.warn(number, "</details> without a <details> before it; ignored")
-                details_line, self.section = 0, None
+            if stripped.startswith("<details") or stripped == "</details>":
+                details_line = self.details_tag(number, stripped, details_line)
             elif summary := _SUMMARY_RE.match(stripped):
                 if summary["text"].strip().lower() not in _SUMMARIES:
                     self.keep(number, summary["text"].strip(), "summary text")
@@ -93,6 +89,15 @@ class _Body:
                 details_line, "<details> is not closed before the next date; read up to there"
             )
         self.finish_sections()
+
+    def details_tag(self, number: int, tag: str, details_line: int) -> int:
+        """Open or close a <details> block; the line it was opened on, or 0 once closed."""
+        self.section = None
+        if tag != "</details>":
+            return number
+        if not details_line:
+            self.warn(number, "</details> without a <details> before it; ignored")
+        return 0
 
     def heading(self, number: int, label: re.Match[str], line: str) -> bool:
         """Start a details section (摘要, 报告人信息, …); False if this is not a heading."""

@@ -188,15 +188,8 @@ class _Reader:
                 continue
             elif match := _MAINTAINER_RE.match(text):
                 calendar["maintainer"] = match["who"]
-            else:
-                organizers = _ORGANIZERS_RE.search(text)
-                if organizers and "organizers" not in calendar:
-                    calendar["organizers"] = re.findall(r"\*\*([^*]+)\*\*", organizers["names"])
-                    text = text[: organizers.start()].rstrip()
-                    if text and organizers["comma"]:
-                        text += "。"  # the clause replaced the end of the sentence
-                if text:
-                    description.append(text)
+            elif text := _take_organizers(text, calendar):
+                description.append(text)
             semester = SEMESTER_RE.search(text)
             if semester and "semester" not in calendar:
                 calendar["semester"] = semester[0]
@@ -367,3 +360,15 @@ def _usual_weekday(days: list[dt.date]) -> int | None:
 def _slug(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64].strip("-")
     return slug or "seminar"
+
+
+def _take_organizers(text: str, calendar: dict[str, Any]) -> str:
+    """Move a "本学期由**A**和**B**同学负责" clause into ``calendar``; return the rest."""
+    organizers = _ORGANIZERS_RE.search(text)
+    if not organizers or "organizers" in calendar:
+        return text
+    calendar["organizers"] = re.findall(r"\*\*([^*]+)\*\*", organizers["names"])
+    rest = text[: organizers.start()].rstrip()
+    if rest and organizers["comma"]:
+        rest += "。"  # the clause replaced the end of the sentence
+    return rest

@@ -143,34 +143,8 @@ def parse_events_text(text: str, name: str) -> Mapping:
         raise _fail(name, "file is empty; expected `calendar:`, `defaults:` and `sessions:`")
     try:
         documents = list(yaml.compose_all(text, Loader=_Loader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        message = exc.problem or "could not parse"
-        if mark and "cannot start any token" in message and _char_at(text, mark) == "\t":
-            message = "a tab character; YAML indentation must use spaces"
-        if exc.context:
-            message = f"{exc.context}, {message}"
-        raise ValidationError(
-            [Problem(Position(name, line, column), "", f"YAML syntax error: {message}")]
-        ) from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        raise ValidationError(
-            [
-                Problem(
-                    Position(name, line, column),
-                    "",
-                    f"the control character U+{exc.character:04X} is not allowed in YAML; "
-                    "remove it",
-                )
-            ]
-        ) from None
-    except yaml.YAMLError as exc:
-        raise _fail(name, f"YAML syntax error: {exc}") from None
-    except RecursionError:
-        raise _fail(name, "YAML is nested too deeply") from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise ValidationError([_syntax_problem(exc, text, name)]) from None
     documents = [d for d in documents if d is not None]
     if not documents:
         raise _fail(name, "file is empty; expected `calendar:`, `defaults:` and `sessions:`")
@@ -202,6 +176,30 @@ def parse_events_text(text: str, name: str) -> Mapping:
             ]
         )
     return root
+
+
+def _syntax_problem(exc: Exception, text: str, name: str) -> Problem:
+    """Where and why PyYAML could not read the text, in an organizer's words."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = exc.problem or "could not parse"
+        if mark and "cannot start any token" in message and _char_at(text, mark) == "\t":
+            message = "a tab character; YAML indentation must use spaces"
+        if exc.context:
+            message = f"{exc.context}, {message}"
+        return Problem(Position(name, line, column), "", f"YAML syntax error: {message}")
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return Problem(
+            Position(name, line, column),
+            "",
+            f"the control character U+{exc.character:04X} is not allowed in YAML; remove it",
+        )
+    if isinstance(exc, RecursionError):
+        return Problem(Position(name), "", "YAML is nested too deeply")
+    return Problem(Position(name), "", f"YAML syntax error: {exc}")
 
 
 def _refuse_alias_bombs(root: yaml.Node, name: str) -> None:
@@ -303,6 +301,9 @@ class _Converter:
                 ),
             )
         assert isinstance(node, yaml.MappingNode)
+        return self.mapping(node, position, path, depth)
+
+    def mapping(self, node: yaml.MappingNode, position: Position, path: str, depth: int) -> Mapping:
         if node.tag != _TAG + "map":
             self.problems.append(
                 Problem(position, path, f"tag {_short_tag(node.tag)} is not allowed here")
