@@ -198,7 +198,17 @@ def diff(
     type=click.IntRange(0),
     help="Number of reverse proxies in front whose X-Forwarded-* headers to trust.",
 )
-@click.option("--debug", is_flag=True, help="Flask debug mode; never on a public address.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Worker processes (default: CPU cores + 1, at most 4).",
+)
+@click.option(
+    "--dev", is_flag=True, help="Flask's development server with its reloader, for template work."
+)
+@click.option(
+    "--debug", is_flag=True, help="With --dev: Flask debug mode; never on a public address."
+)
 @history_options
 @limits
 def serve(
@@ -207,6 +217,8 @@ def serve(
     port: int,
     base_url: str,
     proxies: int,
+    workers: int | None,
+    dev: bool,
     debug: bool,
     history_file: Path | None,
     no_history: bool,
@@ -217,10 +229,21 @@ def serve(
     """Serve the listing and feeds from FILE, following its edits without a restart.
 
     An edit that breaks the file leaves the last valid version online and is
-    reported on /healthz and on the page. Uses Flask's development server; for
-    production run gunicorn (see README).
+    reported on /healthz and on the page. Runs gunicorn (the `server` extra);
+    --dev runs Flask's development server instead.
     """
     from .server.web import create_app  # Flask only for the command that needs it
+
+    if debug and not dev:
+        raise click.UsageError("--debug needs --dev (Flask's development server)")
+    if not dev:
+        try:
+            from .server import production
+        except ImportError:
+            raise click.ClickException(
+                "gunicorn is not installed: pip install 'calendar-feed[server]' "
+                "(or run Flask's development server with --dev)"
+            ) from None
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = {
@@ -236,4 +259,7 @@ def serve(
         app = create_app(config)
     except ValidationError as error:
         raise InvalidEvents(error, file) from None
-    app.run(host=host, port=port, debug=debug, use_reloader=debug)
+    if dev:
+        app.run(host=host, port=port, debug=debug, use_reloader=True)
+    else:
+        production.run(app, host=host, port=port, workers=workers or production.default_workers())
