@@ -244,6 +244,7 @@ def _event(
     url = session_url(series, session)
     if url:
         event.add("url", url, parameters={"VALUE": "URI"})
+    _add_department_properties(event, series, session)
     if revision.sequence:
         event.add("sequence", revision.sequence)
     if revision.modified:
@@ -255,3 +256,16 @@ def _event(
         alarm.add("trigger", -dt.timedelta(minutes=options.alarm_minutes))
         event.add_component(alarm)
     return event
+
+
+def _add_department_properties(event: Event, series: Series, session: Session) -> None:
+    """RFC 7986 CONFERENCE for a meeting link, CATEGORIES for the tags (own and inherited)."""
+    if session.online:
+        event.add(
+            "conference",
+            session.online,
+            parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Join online"},
+        )
+    tags = series.session_tags(session)
+    if tags:
+        event.add("categories", list(tags))
