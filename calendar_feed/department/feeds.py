@@ -36,9 +36,13 @@ class FeedQuery:
     windowed: bool = True
     """Subscription feeds keep only the series' feed_window of past sessions."""
 
-    def narrowed(self, series: frozenset[str] | None, tag: str | None, options: FeedOptions) -> FeedQuery:
+    def narrowed(
+        self, series: frozenset[str] | None, tag: str | None, options: FeedOptions
+    ) -> FeedQuery:
         """This feed further filtered by a subscriber's query string."""
-        chosen = self.series if series is None else (series & self.series if self.series else series)
+        chosen = (
+            self.series if series is None else (series & self.series if self.series else series)
+        )
         both = FeedOptions(
             self.options.include_open and options.include_open,
             self.options.include_cancelled and options.include_cancelled,
@@ -112,7 +116,11 @@ def render_query(
 
 def feed_head(department: Department, query: FeedQuery) -> Series:
     """What the calendar is called in apps: the series, its term, or the department."""
-    only = department.group(next(iter(query.series))) if query.series and len(query.series) == 1 else None
+    only = (
+        department.group(next(iter(query.series)))
+        if query.series and len(query.series) == 1
+        else None
+    )
     if only is not None and not query.tags:
         if query.term is None:
             return only.series

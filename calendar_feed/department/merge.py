@@ -67,7 +67,9 @@ class Department:
 
     @property
     def tags(self) -> tuple[str, ...]:
-        found = {t for g in self.groups for s in g.schedule.sessions for t in g.series.session_tags(s)}
+        found = {
+            t for g in self.groups for s in g.schedule.sessions for t in g.series.session_tags(s)
+        }
         return tuple(sorted(found))
 
 

@@ -89,7 +89,9 @@ def department_json(department: Department) -> bytes:
             sessions.append(item)
     sessions.sort(key=lambda s: (s["start"], s["series"], s["id"]))
     site = {"name": department.config.name, "base_url": department.config.base_url or None}
-    text = json.dumps({"site": site, "series": series, "sessions": sessions}, ensure_ascii=False, indent=2)
+    text = json.dumps(
+        {"site": site, "series": series, "sessions": sessions}, ensure_ascii=False, indent=2
+    )
     return (text + "\n").encode("utf-8")
 
 

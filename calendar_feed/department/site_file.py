@@ -111,7 +111,7 @@ class _SiteReader(FieldParser):
                 self.error(
                     fields["frame_ancestors"].position,
                     f"site.embed.frame_ancestors[{index}]",
-                    f'"{source}" is not an origin like https://math.example.edu or \'self\'',
+                    f"\"{source}\" is not an origin like https://math.example.edu or 'self'",
                 )
         return sources
 
@@ -145,4 +145,3 @@ class _SiteReader(FieldParser):
             return None
         days = window if isinstance(window, int) else None
         return SeriesFile(self.path.parent / name, item.position, days)
-
