@@ -32,7 +32,7 @@ class FeedQuery:
     """Tags a session must all have (its own or its series')."""
     term: str | None = None
     """A term's slug: that term's sessions only, complete (its archive feed)."""
-    options: FeedOptions = FeedOptions()
+    options: FeedOptions = FeedOptions()  # noqa: RUF009  (frozen, so one shared default is safe)
     windowed: bool = True
     """Subscription feeds keep only the series' feed_window of past sessions."""
 

@@ -143,7 +143,7 @@ def _clash(
 ) -> list[Problem]:
     """A session key of ``one`` already used by an earlier term of the same series."""
     problems = []
-    for other_entry, other in earlier:
+    for _, other in earlier:
         for key in sorted(set(one.locations) & set(other.locations)):
             path, position = one.locations[key]
             _, first = other.locations[key]
