@@ -103,7 +103,9 @@ def test_online_speaker_url_and_tags_in_the_event(site: Path) -> None:
     assert conference.params["VALUE"] == "URI" and conference.params["FEATURE"] == "VIDEO"
     assert "Join online:\nhttps://meeting.example.com/j/123456" in str(event["DESCRIPTION"])
     assert event["CATEGORIES"].cats == ["numerics", "lunch"]
-    stream = IcsCalendarStream.calendar_from_ics(build(site)["lunch/events/2025-02-26.ics"].decode())
+    stream = IcsCalendarStream.calendar_from_ics(
+        build(site)["lunch/events/2025-02-26.ics"].decode()
+    )
     assert stream.events[0].categories == ["numerics", "lunch"]
 
 
@@ -149,9 +151,9 @@ def test_clashing_terms_and_errors_in_several_files_reported_at_once(site: Path)
     with pytest.raises(ValidationError) as caught:
         build(site)
     messages = [str(p) for p in caught.value.errors]
-    assert any(
-        m.startswith(f"{colloquium}:") and "defaults.duration" in m for m in messages
-    ), messages
+    assert any(m.startswith(f"{colloquium}:") and "defaults.duration" in m for m in messages), (
+        messages
+    )
     clash = next(m for m in messages if "another term" in m)
     assert clash.startswith(f"{spring}:") and "sessions[2].date" in clash
     assert f"{site.parent / 'lunch' / '2024-autumn.yaml'}:" in clash
@@ -175,7 +177,9 @@ def test_missing_file_named_with_the_others(tmp_path: Path, site: Path) -> None:
     site.write_text(site.read_text() + "  - nowhere.yaml\n")
     with pytest.raises(ValidationError) as caught:
         build(site)
-    assert [str(p) for p in caught.value.errors] == [f"{site.parent / 'nowhere.yaml'}: file not found"]
+    assert [str(p) for p in caught.value.errors] == [
+        f"{site.parent / 'nowhere.yaml'}: file not found"
+    ]
 
 
 def test_size_warning() -> None:

@@ -116,9 +116,7 @@ def test_one_broken_file_keeps_everything_served(site: Path, site_client: FlaskC
     assert len(uids(site_client.get("/analysis/calendar.ics").data)) == 2
 
 
-def test_clashing_edit_is_rejected_for_that_file_only(
-    site: Path, site_client: FlaskClient
-) -> None:
+def test_clashing_edit_is_rejected_for_that_file_only(site: Path, site_client: FlaskClient) -> None:
     spring = site.parent / "lunch" / "2025-spring.yaml"
     spring.write_text(spring.read_text().replace("2025-03-12", "2024-09-25"))
     health = site_client.get("/healthz").json
