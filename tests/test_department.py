@@ -75,7 +75,8 @@ def test_department_feed_has_every_series_with_unique_uids(site: Path) -> None:
 def test_series_feed_merges_its_terms(site: Path) -> None:
     files = build(site)
     lunch = uids(files["lunch/calendar.ics"])
-    assert len(lunch) == 8 and all(u.startswith("lunch-") for u in lunch)
+    assert len(lunch) == 8
+    assert all(u.startswith("lunch-") for u in lunch)
     assert len(uids(files["lunch/2024-autumn/calendar.ics"])) == 4
     assert len(uids(files["lunch/2025-spring/calendar.ics"])) == 4
 
@@ -100,7 +101,8 @@ def test_online_speaker_url_and_tags_in_the_event(site: Path) -> None:
     event = events_of(build(site)["lunch/events/2025-02-26.ics"])[0]
     conference = event["CONFERENCE"]
     assert str(conference) == "https://meeting.example.com/j/123456"
-    assert conference.params["VALUE"] == "URI" and conference.params["FEATURE"] == "VIDEO"
+    assert conference.params["VALUE"] == "URI"
+    assert conference.params["FEATURE"] == "VIDEO"
     assert "Join online:\nhttps://meeting.example.com/j/123456" in str(event["DESCRIPTION"])
     assert event["CATEGORIES"].cats == ["numerics", "lunch"]
     stream = IcsCalendarStream.calendar_from_ics(
@@ -118,10 +120,12 @@ def test_pages(site: Path) -> None:
     assert 'href="analysis/index.html"' in index
     assert "张三" not in index  # 2025-02-26 is past
     series = files["lunch/index.html"].decode()
-    assert 'href="2024-autumn/index.html"' in series and "Anna Schmidt" in series
+    assert 'href="2024-autumn/index.html"' in series
+    assert "Anna Schmidt" in series
     assert "王泽昊" not in series  # a past term lives on its own page
     term = files["lunch/2024-autumn/index.html"].decode()
-    assert "王泽昊" in term and 'href="../events/2024-09-11.ics"' in term
+    assert "王泽昊" in term
+    assert 'href="../events/2024-09-11.ics"' in term
     spring = files["lunch/2025-spring/index.html"].decode()
     assert 'href="https://example.edu/~zhang"' in spring
     assert 'href="https://meeting.example.com/j/123456"' in spring
@@ -132,7 +136,8 @@ def test_json(site: Path) -> None:
     assert [s["id"] for s in data["series"]] == ["lunch", "analysis", "colloquium"]
     assert len(data["sessions"]) == 12
     first = data["sessions"][0]
-    assert first["series"] == "lunch" and first["ics"] == "lunch/events/2024-09-11.ics"
+    assert first["series"] == "lunch"
+    assert first["ics"] == "lunch/events/2024-09-11.ics"
     assert first["tags"] == ["probability", "lunch"]
 
 
@@ -155,7 +160,8 @@ def test_clashing_terms_and_errors_in_several_files_reported_at_once(site: Path)
         messages
     )
     clash = next(m for m in messages if "another term" in m)
-    assert clash.startswith(f"{spring}:") and "sessions[2].date" in clash
+    assert clash.startswith(f"{spring}:")
+    assert "sessions[2].date" in clash
     assert f"{site.parent / 'lunch' / '2024-autumn.yaml'}:" in clash
 
 

@@ -138,7 +138,8 @@ def open_page(browser, url: str, allowed: tuple[str, ...], **options):  # type: 
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     response = page.goto(url)
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     page.wait_for_load_state("load")
     return context, page, errors, outside
 
@@ -194,12 +195,13 @@ def test_viewer_in_shanghai_sees_the_page_as_written(browser, servers):
 
 def test_page_is_complete_without_javascript(browser, servers):
     base, _ = servers
-    context, page, errors, _ = open_page(
+    context, page, _errors, _ = open_page(
         browser, base, (base,), timezone_id="America/New_York", java_script_enabled=False
     )
     try:
         text = page.locator("#upcoming").inner_text()
-        assert "Anna Schmidt" in text and "12:00–13:30, Beijing time (UTC+8)" in text
+        assert "Anna Schmidt" in text
+        assert "12:00–13:30, Beijing time (UTC+8)" in text
         assert page.locator(".viewer-time").count() == 0
     finally:
         context.close()

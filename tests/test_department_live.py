@@ -54,7 +54,8 @@ def test_pages_and_files(site_client: FlaskClient) -> None:
 
 def test_series_and_tag_filters_on_every_feed(site_client: FlaskClient) -> None:
     both = uids(site_client.get("/calendar.ics?series=lunch,analysis").data)
-    assert len(both) == 10 and not any(u.startswith("colloquium-") for u in both)
+    assert len(both) == 10
+    assert not any(u.startswith("colloquium-") for u in both)
     pde = uids(site_client.get("/calendar.ics?series=analysis&tag=pde").data)
     assert pde == {"analysis-2025-02-26@calendar-feed", "analysis-2025-03-05@calendar-feed"}
     lunch_talks = uids(site_client.get("/lunch/calendar.ics?tba=0&cancelled=0").data)
@@ -102,7 +103,8 @@ def test_one_broken_file_keeps_everything_served(site: Path, site_client: FlaskC
     health = site_client.get("/healthz").json
     assert health["status"] == "error"
     broken = next(f for f in health["files"] if f["file"] == str(analysis))
-    assert broken["serving"] == "last-good" and broken["series"] == "analysis"
+    assert broken["serving"] == "last-good"
+    assert broken["series"] == "analysis"
     assert broken["errors"][0]["path"] == "defaults.start"
     others = [f for f in health["files"] if f["file"] != str(analysis)]
     assert all(f["status"] == "ok" and f["serving"] == "current" for f in others)
