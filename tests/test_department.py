@@ -217,3 +217,62 @@ def test_cli_reports_problems(site: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(site)])
     assert result.exit_code == 1
     assert "calendar.id: missing required field" in result.output
+
+
+def test_new_fields_in_a_single_events_file(tmp_path: Path) -> None:
+    """speaker_url, online and tags work in a plain events.yaml too (page, feed, JSON, history)."""
+    from calendar_feed.publish.build import build_site
+    from tests.helpers import document
+
+    events = tmp_path / "events.yaml"
+    events.write_bytes(
+        document(
+            """\
+            - date: 2024-09-11
+              speaker: Ada
+              title: Engines
+              speaker_url: https://example.org/ada
+              online: https://meet.example.org/x
+              tags: [History, numerics]
+            """
+        )
+    )
+    history = tmp_path / "events.history.json"
+    result = build_site(events, None, history=history, today=dt.date(2024, 9, 1))
+    page = result.files["index.html"].decode()
+    assert '<a href="https://example.org/ada" rel="noopener nofollow">Ada</a>' in page
+    assert '<a href="https://meet.example.org/x" rel="noopener nofollow">Join online</a>' in page
+    assert '<span class="tag">history</span>' in page
+    session = json.loads(result.files["events.json"])["sessions"][0]
+    assert session["tags"] == ["history", "numerics"]
+    assert session["online"] == "https://meet.example.org/x"
+    event = events_of(result.files["calendar.ics"])[0]
+    assert event["CONFERENCE"].params["FEATURE"] == "VIDEO"
+    # The history remembers the new details: editing a tag is a change, rebuilding is not.
+    again = build_site(events, None, history=history, today=dt.date(2024, 9, 1))
+    assert again.release.changes == ()
+    events.write_text(events.read_text().replace("[History, numerics]", "[numerics]"))
+    edited = build_site(events, None, history=history, today=dt.date(2024, 9, 1))
+    assert len(edited.release.changes) == 1
+
+
+def test_bad_tags_are_positioned(tmp_path: Path) -> None:
+    from calendar_feed.source.validation import load_schedule_bytes
+    from tests.helpers import document
+
+    data = document(
+        """\
+        - date: 2024-09-11
+          speaker: Ada
+          title: Engines
+          tags: [ok, "not a tag"]
+          online: zoom
+        """
+    )
+    with pytest.raises(ValidationError) as caught:
+        load_schedule_bytes(data)
+    assert [str(p) for p in caught.value.errors] == [
+        'events.yaml:13:16: sessions[0].tags[1]: "not a tag" is not a valid id: use letters, '
+        'digits, "-", "_" or "." (at most 64, starting with a letter or digit)',
+        'events.yaml:14:13: sessions[0].online: "zoom" is not a web address; write it as https://…',
+    ]

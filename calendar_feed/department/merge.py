@@ -11,6 +11,7 @@ import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ..errors import Position, Problem, ValidationError
@@ -65,7 +66,7 @@ class Department:
     def group(self, series_id: str) -> SeriesGroup | None:
         return next((g for g in self.groups if g.id == series_id), None)
 
-    @property
+    @cached_property  # asked per feed request; frozen dataclasses allow it (no __slots__)
     def tags(self) -> tuple[str, ...]:
         found = {
             t for g in self.groups for s in g.schedule.sessions for t in g.series.session_tags(s)

@@ -68,6 +68,7 @@ def _common(department: Department, root: str, problems: Sequence[Problem]) -> d
         "speaker_line": speaker_line,
         "target": "",
         "link_root": root,
+        "viewer_zone": True,  # session.html marks times for the viewer-zone script
     }
 
 
