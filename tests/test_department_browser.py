@@ -167,6 +167,9 @@ def test_viewer_in_new_york_sees_both_times(browser, servers, tmp_path):
         assert note.get_attribute("data-zone") == "America/New_York"
         # 2025-03-05 12:00 in Beijing is 23:00 the evening before in New York (EST).
         assert "23:00–00:30 (America/New_York)" in note.inner_text()
+        # Right after the written time, outside any <del> of a cancelled date.
+        assert page.locator("del .viewer-time").count() == 0
+        assert page.locator(".time + .viewer-time").count() == 5
         assert "Tue, Mar 4" in note.inner_text() or "Tue 4 Mar" in note.inner_text()
         assert page.locator(".viewer-time").count() == 5
         shot = tmp_path / "department.png"

@@ -17,6 +17,8 @@
     note.setAttribute("data-zone", zone);
     note.textContent = " · your time: " + day.format(start) + ", " + clock.format(start) +
       "–" + clock.format(end) + " (" + zone + ")";
-    times[i].parentNode.appendChild(note);
+    var line = times[i].closest(".when") || times[i].parentNode;
+    var written_clock = line.querySelector(".time");
+    line.insertBefore(note, written_clock ? written_clock.nextSibling : null);
   }
 })();
