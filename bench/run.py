@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import department
 import load
 import report
 import schedules
@@ -70,8 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             kept = Path(tempfile.mkdtemp(prefix="calendar-feed-bench-kept-"))
             shutil.copytree(tmp, kept, dirs_exist_ok=True, ignore=shutil.ignore_patterns("pycache"))
             print(f"Kept the run's files (schedules, sites, logs) in {kept}")
+        # A department: 50 series x 10 years (smoke form: 2 x 1), built from one site file.
+        size = (2, 1) if args.quick else (50, 10)
+        site_figures = department.measure(Path(tmp) / "department", *size)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report.render(results), "utf-8")
+    args.out.write_text(report.render(results) + department.section(site_figures), "utf-8")
     errors = results.all_errors()
     print(f"Wrote {args.out}" + (f" with {len(errors)} error(s):" if errors else ""))
     for error in errors:

@@ -21,6 +21,8 @@ from .commands.common import (
     summary,
 )
 from .commands.markdown import export_markdown, import_markdown
+from .commands.site import build_site_file, validate_site
+from .department.site_file import is_site_file
 from .errors import ValidationError
 from .history import describe_change, history_path_for, uid_warnings
 from .publish.build import EventsBytes, build_site, load_events
@@ -48,6 +50,9 @@ def _history(file: Path, history_file: Path | None, no_history: bool) -> Path | 
 @limits
 def validate(file: Path, max_bytes: int, max_sessions: int) -> None:
     """Check FILE (default ./events.yaml) and report every problem with its line."""
+    if is_site_file(file):  # a department's site file: every events file it lists
+        validate_site(file, max_bytes, max_sessions)
+        return
     loaded = load_or_exit(file, max_bytes, max_sessions)
     history, _ = read_history_or_none(history_path_for(file))
     if history is not None:
@@ -85,6 +90,12 @@ def build(
     max_sessions: int,
 ) -> None:
     """Write the static site for FILE: index.html, calendar.ics, one .ics per session, JSON."""
+    if is_site_file(file):  # a department: one site for every series the site file lists
+        build_site_file(
+            file, out_dir, today=today.date() if today else None, history=not no_history,
+            keep_removed=keep_removed, max_bytes=max_bytes, max_sessions=max_sessions,
+        )  # fmt: skip
+        return
     try:
         result = build_site(
             file,

@@ -15,7 +15,7 @@ from .model import FieldRule, Kind, Link, Session
 
 CALENDAR_KEYS = (
     "id", "name", "local_name", "description", "semester", "organizers", "maintainer",
-    "timezone", "base_url", "language", "weekday", "refresh_hours",
+    "timezone", "base_url", "language", "weekday", "refresh_hours", "tags",
 )  # fmt: skip
 """Keys of ``calendar:``, in the order the YAML writer puts them."""
 SCHEDULE_KEYS = ("id", "date", "status", "start", "end", "duration", "location")
@@ -42,7 +42,7 @@ _DEFAULTS = {f.name: f.default for f in dataclasses.fields(Session) if f.name in
 
 def detail_data(session: Session) -> dict[str, Any]:
     """The session's details as JSON values (links as ``{label: url}``)."""
-    return {name: _to_data(getattr(session, name)) for name in DETAIL_NAMES}
+    return {name: _to_data(rule, getattr(session, name)) for name, rule in DETAILS}
 
 
 def details_from_data(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -50,7 +50,9 @@ def details_from_data(data: Mapping[str, Any]) -> dict[str, Any]:
     return {name: _from_data(rule, data.get(name, _DEFAULTS[name])) for name, rule in DETAILS}
 
 
-def _to_data(value: Any) -> Any:
+def _to_data(rule: FieldRule, value: Any) -> Any:
+    if rule.kind is Kind.TAGS:
+        return list(value)
     if isinstance(value, tuple):
         return {link.label: link.url for link in value}
     return value
@@ -60,4 +62,6 @@ def _from_data(rule: FieldRule, value: Any) -> Any:
     if rule.kind is Kind.LINKS:
         items = value.items() if isinstance(value, Mapping) else ()
         return tuple(Link(str(label), str(url)) for label, url in items)
+    if rule.kind is Kind.TAGS:
+        return tuple(str(tag) for tag in value) if isinstance(value, list | tuple) else ()
     return "" if value is None else str(value)

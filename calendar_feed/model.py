@@ -31,6 +31,8 @@ class Kind(StrEnum):
     URL = "url"
     LINKS = "links"
     """A mapping of known link names (slides, video, speaker_page) to web addresses."""
+    TAGS = "tags"
+    """A list of short identifiers (``[pde, numerics]``) that feeds can be filtered by."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,11 @@ class Session:
     reason: str = detail(FieldRule(cancelled_only=True))
     links: tuple[Link, ...] = detail(FieldRule(Kind.LINKS), default=())
     note: str = detail(FieldRule(prose=True, heading=""))
+    speaker_url: str = detail(FieldRule(Kind.URL))
+    """The speaker's homepage: their name links to it on the page."""
+    online: str = detail(FieldRule(Kind.URL, heading="Join online"))
+    """A meeting link for hybrid sessions: RFC 7986 CONFERENCE in the event."""
+    tags: tuple[str, ...] = detail(FieldRule(Kind.TAGS), default=())
 
     @property
     def date(self) -> dt.date:
@@ -119,6 +126,12 @@ class Series:
     weekday: int | None = None
     """Usual weekday (Monday is 0), used only to warn about odd dates."""
     refresh_hours: int = 12
+    tags: tuple[str, ...] = ()
+    """Tags every session of the series has, besides its own."""
+
+    def session_tags(self, session: Session) -> tuple[str, ...]:
+        """The session's tags and the series' (inherited), each once, in order."""
+        return tuple(dict.fromkeys((*session.tags, *self.tags)))
 
     @property
     def display_name(self) -> str:

@@ -24,6 +24,7 @@ SECTIONS = (
     "## What each feed contains (10 sessions)",
     "## Serving",
     "## Edit to live",
+    "## Department (issue 14)",
 )
 
 

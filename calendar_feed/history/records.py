@@ -78,6 +78,8 @@ def snapshot(series: Series, session: Session) -> dict[str, Any]:
 
 def digest(snap: Mapping[str, Any]) -> str:
     visible = {key: snap[key] for key in VISIBLE}
+    if snap.get("tags"):  # CATEGORIES; only when given, so older digests stay the same
+        visible["tags"] = snap["tags"]
     for key in ("start", "end"):  # the instant matters, not how its offset is written
         moment = dt.datetime.fromisoformat(visible[key]).astimezone(dt.UTC)
         visible[key] = moment.isoformat()

@@ -8,7 +8,7 @@ the data changes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -244,6 +244,7 @@ def _event(
     url = session_url(series, session)
     if url:
         event.add("url", url, parameters={"VALUE": "URI"})
+    _add_department_properties(event, series, session)
     if revision.sequence:
         event.add("sequence", revision.sequence)
     if revision.modified:
@@ -255,3 +256,43 @@ def _event(
         alarm.add("trigger", -dt.timedelta(minutes=options.alarm_minutes))
         event.add_component(alarm)
     return event
+
+
+def _add_department_properties(event: Event, series: Series, session: Session) -> None:
+    """RFC 7986 CONFERENCE for a meeting link, CATEGORIES for the tags (own and inherited)."""
+    if session.online:
+        event.add(
+            "conference",
+            session.online,
+            parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Join online"},
+        )
+    tags = series.session_tags(session)
+    if tags:
+        event.add("categories", list(tags))
+
+
+def render_mixed(
+    head: Series,
+    items: Sequence[tuple[Series, Session]],
+    options: FeedOptions = FeedOptions(),
+    revisions: Mapping[str, Revision] | None = None,
+) -> bytes:
+    """One feed holding sessions of several series (a department's), each with its own UID.
+
+    ``head`` names the calendar; every event is made exactly as in its own series' feed.
+    """
+    revisions = revisions or {}
+    chosen = [(series, s) for series, s in items if options.wants(s)]
+    events = [
+        _event_ical(series, s, revisions.get(session_uid(series, s)), options.alarm_minutes)
+        for series, s in chosen
+    ]
+    parts = [_head(head, True)]
+    if chosen:
+        first = min(s.start for _, s in chosen).date()
+        last = max(s.end for _, s in chosen).date() + dt.timedelta(days=1)
+        for tzid in sorted(set().union(*(event.tzids for event in events))):
+            parts.append(_vtimezone_ical(tzid, first, last))
+    parts.extend(event.ical for event in events)
+    parts.append(_END)
+    return b"".join(parts)

@@ -19,6 +19,7 @@ from werkzeug.http import http_date, is_resource_modified, parse_etags, quote_et
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import get_content_type
 
+from ..department.site_file import is_site_file
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, history_path_for
 from ..render.ical import FeedOptions
 from ..render.listing import STYLESHEET
@@ -75,17 +76,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     cfg = app.config
-    app.extensions["calendar_feed"] = Publisher(
-        cfg["EVENTS_FILE"],
-        base_url=cfg["BASE_URL"] or "",
-        check_interval=float(cfg["CHECK_INTERVAL"]),
-        settle=float(cfg["SETTLE_SECONDS"]),
-        max_bytes=int(cfg["MAX_BYTES"]),
-        max_sessions=int(cfg["MAX_SESSIONS"]),
-        today=_date(cfg["TODAY"]),
-        history_file=_history_file(cfg["HISTORY_FILE"], cfg["EVENTS_FILE"]),
-        keep_removed_days=int(cfg["KEEP_REMOVED_DAYS"]),
-    )
+    blueprint = bp
+    if is_site_file(cfg["EVENTS_FILE"]):  # a department: several series, one site
+        from .site_web import site_bp, site_publisher
+
+        history = _history_file(cfg["HISTORY_FILE"], cfg["EVENTS_FILE"]) is not None
+        app.extensions["calendar_feed_site"] = site_publisher(cfg, _date(cfg["TODAY"]), history)
+        blueprint = site_bp
+    else:
+        app.extensions["calendar_feed"] = _publisher(cfg)
     proxies = int(cfg["PROXY_FIX"] or 0)
     if proxies:
         # Trust X-Forwarded-* only from this many proxies, and only when asked to.
@@ -98,11 +97,25 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             x_prefix=proxies,
         )
     app.json.sort_keys = False  # type: ignore[attr-defined]  # /healthz reads top-down
-    app.register_blueprint(bp)
+    app.register_blueprint(blueprint)
     for code in (400, 404, 405):
         app.register_error_handler(code, _error_page)
     app.after_request(_security_headers)
     return app
+
+
+def _publisher(cfg: Mapping[str, Any]) -> Publisher:
+    return Publisher(
+        cfg["EVENTS_FILE"],
+        base_url=cfg["BASE_URL"] or "",
+        check_interval=float(cfg["CHECK_INTERVAL"]),
+        settle=float(cfg["SETTLE_SECONDS"]),
+        max_bytes=int(cfg["MAX_BYTES"]),
+        max_sessions=int(cfg["MAX_SESSIONS"]),
+        today=_date(cfg["TODAY"]),
+        history_file=_history_file(cfg["HISTORY_FILE"], cfg["EVENTS_FILE"]),
+        keep_removed_days=int(cfg["KEEP_REMOVED_DAYS"]),
+    )
 
 
 def _date(value: Any) -> dt.date | None:

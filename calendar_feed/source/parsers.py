@@ -295,7 +295,19 @@ class FieldParser:
 
     def by_kind(self, kind: Kind) -> Callable[[Node, str], object]:
         """The parser for a session detail of this kind."""
-        return {Kind.TEXT: self.text, Kind.URL: self.url, Kind.LINKS: self.links}[kind]
+        parsers = {Kind.TEXT: self.text, Kind.URL: self.url, Kind.LINKS: self.links}
+        return self.tags if kind is Kind.TAGS else parsers[kind]
+
+    def tags(self, node: Node, path: str) -> tuple[str, ...] | None:
+        """``[pde, numerics]`` (or one tag alone): short ids, each once."""
+        items = node.items if isinstance(node, Sequence) else (node,)
+        if not isinstance(node, Sequence | Scalar):
+            self.error(node.position, path, f"expected a list of tags, got {describe(node)}")
+            return None
+        values = [self.identifier(item, f"{path}[{i}]") for i, item in enumerate(items)]
+        if any(v is None for v in values):
+            return None
+        return tuple(dict.fromkeys(v.lower() for v in values if v))
 
     def links(self, node: Node, path: str) -> tuple[Link, ...] | None:
         fields = self.mapping(node, path, tuple(LINK_LABELS))

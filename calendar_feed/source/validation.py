@@ -198,6 +198,7 @@ class _Checker(FieldParser):
             "language": self.language,
             "weekday": self.weekday,
             "refresh_hours": self.positive_int,
+            "tags": self.tags,
         }
         for key, parse in optional.items():
             value = self.get(fields, key, path, parse)

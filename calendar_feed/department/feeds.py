@@ -1,0 +1,141 @@
+"""Which sessions a department feed holds (series, tag, term, window) and its bytes.
+
+Every feed of the site, static or live, is a FeedQuery: the static build writes a
+fixed set of them (per series, per tag, talks only, per term), the live server
+narrows the query of the requested path with ``?series=``, ``?tag=`` and the
+subscriber options of a single series' feed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..history import Release
+from ..identity import Revision
+from ..model import Series, Session
+from ..render.ical import FeedOptions, render_mixed
+from ..urls import FEED_FILE
+from .merge import Department, SeriesGroup
+
+TAGS_DIR = "tags"
+TALKS_FILE = "talks.ics"
+
+
+@dataclass(frozen=True)
+class FeedQuery:
+    series: frozenset[str] | None = None
+    """Series ids to include; None for all."""
+    tags: frozenset[str] = frozenset()
+    """Tags a session must all have (its own or its series')."""
+    term: str | None = None
+    """A term's slug: that term's sessions only, complete (its archive feed)."""
+    options: FeedOptions = FeedOptions()  # noqa: RUF009  (frozen, so one shared default is safe)
+    windowed: bool = True
+    """Subscription feeds keep only the series' feed_window of past sessions."""
+
+    def narrowed(
+        self, series: frozenset[str] | None, tag: str | None, options: FeedOptions
+    ) -> FeedQuery:
+        """This feed further filtered by a subscriber's query string."""
+        chosen = (
+            self.series if series is None else (series & self.series if self.series else series)
+        )
+        both = FeedOptions(
+            self.options.include_open and options.include_open,
+            self.options.include_cancelled and options.include_cancelled,
+            options.alarm_minutes,
+        )
+        tags = self.tags | {tag} if tag else self.tags
+        return dataclasses.replace(self, series=chosen, tags=frozenset(tags), options=both)
+
+
+def query_for_path(department: Department, path: str) -> FeedQuery | None:
+    """The query behind a feed's path, or None when no such feed exists."""
+    parts = path.split("/")
+    if path == FEED_FILE:
+        return FeedQuery()
+    if path == TALKS_FILE:
+        return FeedQuery(options=FeedOptions(include_open=False))
+    if len(parts) == 2 and parts[0] == TAGS_DIR and parts[1].endswith(".ics"):
+        tag = parts[1].removesuffix(".ics")
+        return FeedQuery(tags=frozenset({tag})) if tag in department.tags else None
+    group = department.group(parts[0])
+    if group is None or parts[-1] != FEED_FILE:
+        return None
+    if len(parts) == 2:
+        return FeedQuery(series=frozenset({group.id}))
+    if len(parts) == 3 and any(t.slug == parts[1] for t in group.terms):
+        return FeedQuery(series=frozenset({group.id}), term=parts[1], windowed=False)
+    return None
+
+
+def select(
+    department: Department, releases: Mapping[str, Release], query: FeedQuery, today: dt.date
+) -> list[tuple[Series, Session]]:
+    """The (series, session) pairs of a feed, in time order."""
+    chosen: list[tuple[Series, Session]] = []
+    for group in department.groups:
+        if query.series is not None and group.id not in query.series:
+            continue
+        series = group.series
+        for session in _sessions(group, releases.get(group.id), query, today):
+            if query.tags <= set(series.session_tags(session)):
+                chosen.append((series, session))
+    chosen.sort(key=lambda pair: (pair[1].start, pair[0].id, pair[1].key))
+    return chosen
+
+
+def _sessions(
+    group: SeriesGroup, release: Release | None, query: FeedQuery, today: dt.date
+) -> tuple[Session, ...]:
+    if query.term is not None:
+        term = next(t for t in group.terms if t.slug == query.term)
+        return term.schedule.sessions
+    sessions = (*group.schedule.sessions, *(release.removed if release else ()))
+    if query.windowed and group.feed_window:
+        cutoff = today - dt.timedelta(days=group.feed_window)
+        return tuple(s for s in sessions if s.end.date() >= cutoff)
+    return sessions
+
+
+def render_query(
+    department: Department,
+    releases: Mapping[str, Release],
+    query: FeedQuery,
+    today: dt.date,
+) -> bytes:
+    items = select(department, releases, query, today)
+    revisions: dict[str, Revision] = {}
+    for release in releases.values():
+        revisions.update(release.revisions)
+    return render_mixed(feed_head(department, query), items, query.options, revisions)
+
+
+def feed_head(department: Department, query: FeedQuery) -> Series:
+    """What the calendar is called in apps: the series, its term, or the department."""
+    only = (
+        department.group(next(iter(query.series)))
+        if query.series and len(query.series) == 1
+        else None
+    )
+    if only is not None and not query.tags:
+        if query.term is None:
+            return only.series
+        term = next(t for t in only.terms if t.slug == query.term)
+        return dataclasses.replace(
+            term.schedule.series, name=f"{only.series.name} ({term.label})", base_url=""
+        )
+    config = department.config
+    zone = department.groups[0].series.timezone if department.groups else "UTC"
+    name = config.name + "".join(f" · {tag}" for tag in sorted(query.tags))
+    whole = query == FeedQuery()
+    return Series(
+        id="department",
+        name=name,
+        timezone=zone,
+        base_url=config.base_url if whole else "",
+        refresh_hours=min((g.series.refresh_hours for g in department.groups), default=12),
+    )

@@ -1,0 +1,201 @@
+"""Every events file of the site loaded, and the terms of each series joined into one.
+
+Files with the same ``calendar.id`` are terms of one series: their sessions are
+merged, and a session key (the date, or the explicit id) used in two of them is
+an error naming both files, because the two events would share one UID.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from ..errors import Position, Problem, ValidationError
+from ..history import history_path_for
+from ..model import Schedule, Series
+from ..source.validation import Loaded, load_schedule
+from .site_file import RESERVED_IDS, SeriesFile, SiteConfig
+
+_SLUG_RE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One events file of a series: a semester, with its own archive page and feed."""
+
+    slug: str
+    """Folder name under the series: the file's name without .yaml."""
+    file: Path
+    schedule: Schedule
+
+    @property
+    def label(self) -> str:
+        return self.schedule.series.semester or self.slug
+
+
+@dataclass(frozen=True)
+class SeriesGroup:
+    """A series of the department: its terms and their sessions merged in time order."""
+
+    schedule: Schedule
+    terms: tuple[Term, ...]
+    loaded: Loaded
+    """The merged schedule as a Loaded, for the revision history (releasing())."""
+    feed_window: int | None
+    history_file: Path
+
+    @property
+    def series(self) -> Series:
+        return self.schedule.series
+
+    @property
+    def id(self) -> str:
+        return self.schedule.series.id
+
+
+@dataclass(frozen=True)
+class Department:
+    config: SiteConfig
+    groups: tuple[SeriesGroup, ...]
+    warnings: tuple[Problem, ...] = ()
+
+    def group(self, series_id: str) -> SeriesGroup | None:
+        return next((g for g in self.groups if g.id == series_id), None)
+
+    @cached_property  # asked per feed request; frozen dataclasses allow it (no __slots__)
+    def tags(self) -> tuple[str, ...]:
+        found = {
+            t for g in self.groups for s in g.schedule.sessions for t in g.series.session_tags(s)
+        }
+        return tuple(sorted(found))
+
+
+def load_files(
+    config: SiteConfig, *, max_bytes: int, max_sessions: int
+) -> tuple[dict[Path, Loaded], list[Problem]]:
+    """Load every listed file; problems of all of them together, none stops the others."""
+    loaded: dict[Path, Loaded] = {}
+    problems: list[Problem] = []
+    for entry in config.files:
+        try:
+            loaded[entry.path] = load_schedule(
+                entry.path, max_bytes=max_bytes, max_sessions=max_sessions
+            )
+        except ValidationError as error:
+            problems.extend(error.problems)
+    return loaded, problems
+
+
+def assemble(config: SiteConfig, loaded: Mapping[Path, Loaded]) -> tuple[Department, list[Problem]]:
+    """Join the files loaded so far into series; errors name the file that clashes.
+
+    A file whose sessions clash with an earlier term is left out (and reported),
+    so the live server can keep serving everything else.
+    """
+    problems: list[Problem] = []
+    by_id: dict[str, list[tuple[SeriesFile, Loaded]]] = {}
+    for entry in config.files:
+        if entry.path not in loaded:
+            continue
+        one = loaded[entry.path]
+        series_id = one.schedule.series.id
+        if series_id in RESERVED_IDS:
+            problems.append(_reserved(entry, one))
+            continue
+        clash = _clash(entry, one, by_id.get(series_id, []))
+        if clash:
+            problems.extend(clash)
+            continue
+        by_id.setdefault(series_id, []).append((entry, one))
+    warnings = [w for _, one in _all(by_id) for w in one.warnings]
+    groups = tuple(_group(config, members) for members in by_id.values())
+    return Department(config, groups, tuple(warnings)), problems
+
+
+def load_department(config: SiteConfig, *, max_bytes: int, max_sessions: int) -> Department:
+    """Every file loaded and merged; raise ValidationError listing the problems of all."""
+    loaded, problems = load_files(config, max_bytes=max_bytes, max_sessions=max_sessions)
+    department, clashes = assemble(config, loaded)
+    problems.extend(clashes)
+    if any(p.severity == "error" for p in problems):
+        raise ValidationError(problems)
+    return department
+
+
+def _all(by_id: Mapping[str, list[tuple[SeriesFile, Loaded]]]) -> list[tuple[SeriesFile, Loaded]]:
+    return [member for members in by_id.values() for member in members]
+
+
+def _reserved(entry: SeriesFile, one: Loaded) -> Problem:
+    names = ", ".join(sorted(RESERVED_IDS))
+    return Problem(
+        Position(str(entry.path)),
+        "calendar.id",
+        f'"{one.schedule.series.id}" is a name the site uses itself ({names}); choose another id',
+    )
+
+
+def _clash(
+    entry: SeriesFile, one: Loaded, earlier: Sequence[tuple[SeriesFile, Loaded]]
+) -> list[Problem]:
+    """A session key of ``one`` already used by an earlier term of the same series."""
+    problems = []
+    for _, other in earlier:
+        for key in sorted(set(one.locations) & set(other.locations)):
+            path, position = one.locations[key]
+            _, first = other.locations[key]
+            problems.append(
+                Problem(
+                    position,
+                    path,
+                    f'"{key}" is also a session of series "{one.schedule.series.id}" in '
+                    f"{first} (another term of the same series); give one of them an `id:`",
+                )
+            )
+    return problems
+
+
+def _group(config: SiteConfig, members: list[tuple[SeriesFile, Loaded]]) -> SeriesGroup:
+    ordered = sorted(members, key=lambda m: (m[1].schedule.first_date, str(m[0].path)))
+    newest = ordered[-1][1].schedule.series
+    series_id = newest.id
+    base = f"{config.base_url}{series_id}/" if config.base_url else newest.base_url
+    series = dataclasses.replace(newest, base_url=base)
+    terms = []
+    slugs: set[str] = set()
+    for entry, one in ordered:
+        slug = _slug(entry.path, slugs)
+        term_series = dataclasses.replace(one.schedule.series, base_url=base)
+        terms.append(Term(slug, entry.path, dataclasses.replace(one.schedule, series=term_series)))
+    sessions = sorted(
+        (s for term in terms for s in term.schedule.sessions), key=lambda s: (s.start, s.key)
+    )
+    schedule = Schedule(series, tuple(sessions))
+    locations = {k: v for _, one in ordered for k, v in one.locations.items()}
+    windows = [entry.feed_window for entry, _ in ordered if entry.feed_window]
+    # One file: its own history, as a stand-alone build keeps it; terms: one for the series.
+    first_file = ordered[0][0].path
+    named = first_file if len(ordered) == 1 else first_file.with_name(f"{series_id}.yaml")
+    history = history_path_for(named)
+    return SeriesGroup(
+        schedule=schedule,
+        terms=tuple(terms),
+        loaded=Loaded(schedule, (), locations),
+        feed_window=min(windows) if windows else config.feed_window,
+        history_file=history,
+    )
+
+
+def _slug(path: Path, taken: set[str]) -> str:
+    base = _SLUG_RE.sub("-", path.stem).strip("-.") or "term"
+    if base == "events":  # the folder of the per-session .ics files
+        base = "archive"
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    taken.add(slug)
+    return slug

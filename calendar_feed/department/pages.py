@@ -1,0 +1,155 @@
+"""The department's HTML: its page, each series' page, each term's archive, the embed.
+
+Times are written in each series' zone, as on a single series' page; a small
+inline script, allowed by its CSP hash, adds the viewer's own time where their
+zone differs. Without JavaScript each page is complete.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from markupsafe import Markup
+
+from ..errors import Problem
+from ..model import Series, Session
+from ..render.links import google_event_link, subscribe_links
+from ..render.listing import zone_label
+from ..render.templating import environment
+from ..texts import speaker_line
+from ..urls import session_anchor, session_file
+from .merge import Department, SeriesGroup, Term
+
+UPCOMING_LIMIT = 200
+"""Sessions listed on the department's and a series' page; the rest are in the feeds."""
+EMBED_LIMIT = 15
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src {script}; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+
+@cache
+def viewer_script() -> str:
+    """The viewer-zone script, inlined into every department page."""
+    return files("calendar_feed").joinpath("static", "viewer-zone.js").read_text("utf-8")
+
+
+@cache
+def script_hash() -> str:
+    """CSP source allowing exactly that script: 'sha256-…'."""
+    digest = hashlib.sha256(viewer_script().encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def page_policy(frame_ancestors: Sequence[str] = ()) -> str:
+    """The Content-Security-Policy of a department page; framing only where allowed."""
+    ancestors = " ".join(frame_ancestors) if frame_ancestors else "'none'"
+    return PAGE_POLICY.format(script=script_hash()) + f"; frame-ancestors {ancestors}"
+
+
+def _common(department: Department, root: str, problems: Sequence[Problem]) -> dict[str, Any]:
+    first = department.groups[0].series if department.groups else None
+    return {
+        "site": department.config,
+        "root": root,
+        "language": first.language if first else "en",
+        "meta_csp": PAGE_POLICY.format(script=script_hash()),  # meta ignores frame-ancestors
+        "viewer_script": Markup(viewer_script()),
+        "problems": problems,
+        "zone_label": zone_label,
+        "session_anchor": session_anchor,
+        "speaker_line": speaker_line,
+        "target": "",
+        "link_root": root,
+        "viewer_zone": True,  # session.html marks times for the viewer-zone script
+    }
+
+
+def upcoming_items(department: Department, today: dt.date) -> list[tuple[Series, Session]]:
+    items = [
+        (group.series, session)
+        for group in department.groups
+        for session in group.schedule.sessions
+        if session.date >= today
+    ]
+    return sorted(items, key=lambda pair: (pair[1].start, pair[0].id, pair[1].key))
+
+
+def department_page(
+    department: Department, today: dt.date, *, live: bool = False, problems: Sequence[Problem] = ()
+) -> str:
+    upcoming = upcoming_items(department, today)
+    config = department.config
+    head = Series(id="department", name=config.name, base_url=config.base_url)
+    return (
+        environment()
+        .get_template("department.html")
+        .render(
+            **_common(department, "", problems),
+            groups=department.groups,
+            tags=department.tags,
+            upcoming=upcoming[:UPCOMING_LIMIT],
+            upcoming_total=len(upcoming),
+            subscribe=subscribe_links(config.base_url, head),
+            live=live,
+        )
+    )
+
+
+def embed_page(department: Department, today: dt.date) -> str:
+    upcoming = upcoming_items(department, today)[:EMBED_LIMIT]
+    context = _common(department, "", ())
+    context |= {"target": "_blank", "link_root": department.config.base_url}
+    return environment().get_template("embed.html").render(**context, upcoming=upcoming)
+
+
+def series_page(
+    department: Department, group: SeriesGroup, today: dt.date, problems: Sequence[Problem] = ()
+) -> str:
+    series = group.series
+    upcoming = [s for s in group.schedule.sessions if s.date >= today]
+    return (
+        environment()
+        .get_template("series.html")
+        .render(
+            **_common(department, "../", problems),
+            **_session_helpers(series, session_file),
+            series=series,
+            upcoming=upcoming[:UPCOMING_LIMIT],
+            upcoming_total=len(upcoming),
+            next_session=next((s for s in upcoming if s.is_talk), None),
+            terms=group.terms[::-1],
+            subscribe=subscribe_links(series.base_url, series),
+        )
+    )
+
+
+def term_page(department: Department, group: SeriesGroup, term: Term) -> str:
+    series = group.series
+    return (
+        environment()
+        .get_template("term.html")
+        .render(
+            **_common(department, "../../", ()),
+            **_session_helpers(series, lambda s: "../" + session_file(s)),
+            series=series,
+            term=term,
+            sessions=term.schedule.sessions,
+            next_session=None,
+        )
+    )
+
+
+def _session_helpers(series: Series, file_of: Callable[[Session], str]) -> dict[str, Any]:
+    """What session.html (the single series' session template) needs."""
+    return {
+        "session_file": file_of,
+        "google_link": lambda s: google_event_link(series, s),
+    }

@@ -1,0 +1,128 @@
+"""``serve SITE.yaml``: the department's routes, filters on every feed, /embed framing,
+and one broken file never taking the other series (or its own last good version) away."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from icalendar import Calendar
+
+from calendar_feed.server.web import create_app
+from tests.helpers import ROOT
+
+EXAMPLE = ROOT / "examples" / "department"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    shutil.copytree(EXAMPLE, tmp_path / "dept")
+    return tmp_path / "dept" / "site.yaml"
+
+
+@pytest.fixture
+def site_client(site: Path) -> FlaskClient:
+    app = create_app(
+        {
+            "EVENTS_FILE": str(site),
+            "TODAY": "2025-03-01",
+            "HISTORY_FILE": False,
+            "CHECK_INTERVAL": 0,
+            "SETTLE_SECONDS": 0,
+        }
+    )
+    return app.test_client()
+
+
+def uids(body: bytes) -> set[str]:
+    return {str(e["UID"]) for e in Calendar.from_ical(body).walk("VEVENT")}
+
+
+def test_pages_and_files(site_client: FlaskClient) -> None:
+    for path in ("/", "/index.html", "/lunch/", "/lunch/2024-autumn/index.html", "/embed.html"):
+        response = site_client.get(path)
+        assert response.status_code == 200, path
+        assert response.mimetype == "text/html"
+    assert site_client.get("/lunch/events/2025-02-26.ics").status_code == 200
+    assert site_client.get("/events.json").json["site"]["base_url"] == (
+        "https://example.edu/seminars/"
+    )
+    assert site_client.get("/nowhere/calendar.ics").status_code == 404
+
+
+def test_series_and_tag_filters_on_every_feed(site_client: FlaskClient) -> None:
+    both = uids(site_client.get("/calendar.ics?series=lunch,analysis").data)
+    assert len(both) == 10
+    assert not any(u.startswith("colloquium-") for u in both)
+    pde = uids(site_client.get("/calendar.ics?series=analysis&tag=pde").data)
+    assert pde == {"analysis-2025-02-26@calendar-feed", "analysis-2025-03-05@calendar-feed"}
+    lunch_talks = uids(site_client.get("/lunch/calendar.ics?tba=0&cancelled=0").data)
+    assert len(lunch_talks) == 4
+    # A series' feed narrowed to another series is empty, not the other series.
+    assert uids(site_client.get("/lunch/calendar.ics?series=analysis").data) == set()
+    tagged = uids(site_client.get("/tags/numerics.ics?series=lunch").data)
+    assert tagged == {
+        "lunch-2024-10-09@calendar-feed",
+        "lunch-2025-02-26@calendar-feed",
+        "lunch-2025-03-05@calendar-feed",
+    }
+    body = site_client.get("/calendar.ics?alarm=15&series=colloquium").data
+    assert Calendar.from_ical(body).walk("VALARM")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("series=nope", "unknown series nope; known: analysis, colloquium, lunch"),
+        ("tag=nope", "unknown tag &#39;nope&#39;; known: analysis, lunch, numerics"),
+        ("tba=2", "tba must be 0 or 1"),
+    ],
+)
+def test_bad_filters(site_client: FlaskClient, query: str, message: str) -> None:
+    response = site_client.get(f"/calendar.ics?{query}")
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_embed_may_be_framed_only_where_allowed(site_client: FlaskClient) -> None:
+    embed = site_client.get("/embed")
+    policy = embed.headers["Content-Security-Policy"]
+    assert policy.endswith("frame-ancestors https://math.example.edu")
+    assert "script-src 'sha256-" in policy
+    page = site_client.get("/")
+    assert page.headers["Content-Security-Policy"].endswith("frame-ancestors 'none'")
+    feed = site_client.get("/calendar.ics")
+    assert "frame-ancestors 'none'" in feed.headers["Content-Security-Policy"]
+
+
+def test_one_broken_file_keeps_everything_served(site: Path, site_client: FlaskClient) -> None:
+    analysis = site.parent / "analysis" / "events.yaml"
+    analysis.write_text(analysis.read_text().replace("16:00", "25:00"))
+    health = site_client.get("/healthz").json
+    assert health["status"] == "error"
+    broken = next(f for f in health["files"] if f["file"] == str(analysis))
+    assert broken["serving"] == "last-good"
+    assert broken["series"] == "analysis"
+    assert broken["errors"][0]["path"] == "defaults.start"
+    others = [f for f in health["files"] if f["file"] != str(analysis)]
+    assert all(f["status"] == "ok" and f["serving"] == "current" for f in others)
+    # Every series is still in the department feed, analysis as it last was valid.
+    assert len(uids(site_client.get("/calendar.ics").data)) == 12
+    assert "25:00" in site_client.get("/").get_data(as_text=True)  # the banner names it
+    # A valid edit of another file is published meanwhile.
+    colloquium = site.parent / "colloquium" / "events.yaml"
+    colloquium.write_text(colloquium.read_text() + "  - date: 2025-03-28\n")
+    assert "colloquium-2025-03-28@calendar-feed" in uids(site_client.get("/calendar.ics").data)
+    assert len(uids(site_client.get("/analysis/calendar.ics").data)) == 2
+
+
+def test_clashing_edit_is_rejected_for_that_file_only(site: Path, site_client: FlaskClient) -> None:
+    spring = site.parent / "lunch" / "2025-spring.yaml"
+    spring.write_text(spring.read_text().replace("2025-03-12", "2024-09-25"))
+    health = site_client.get("/healthz").json
+    entry = next(f for f in health["files"] if f["file"] == str(spring))
+    assert entry["serving"] == "last-good"
+    assert "another term" in entry["errors"][0]["message"]
+    assert "lunch-2025-03-12@calendar-feed" in uids(site_client.get("/lunch/calendar.ics").data)
