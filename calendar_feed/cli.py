@@ -152,10 +152,8 @@ def diff(
     if other is not None or revision is not None:
         label = str(other) if other else f"{file} at {revision}"
         try:
-            data = other.read_bytes() if other else git_show(file, revision or "")
-            baseline = load_events(
-                EventsBytes(data, label), base_url, max_bytes=max_bytes, max_sessions=max_sessions
-            )
+            source = other or EventsBytes(git_show(file, revision or ""), label)
+            baseline = load_events(source, base_url, max_bytes=max_bytes, max_sessions=max_sessions)
         except GitError as error:
             raise click.ClickException(str(error)) from None
         except ValidationError as error:

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import Position, Problem, ValidationError
+from ..files import read_regular_file
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, describe_change
 from ..publish.build import BuildResult, EventsBytes, build_site
 from ..render.listing import today_in
-from ..source.loading import DEFAULT_MAX_BYTES
+from ..source.loading import DEFAULT_MAX_BYTES, read_error_message
 from ..source.validation import DEFAULT_MAX_SESSIONS
 from ..urls import normalize_base_url
 from .versions import Asset, Version, utc
@@ -34,6 +35,8 @@ CHECK_INTERVAL = 1.0
 """Seconds between looks at the events file; a stat() per second costs nothing."""
 SETTLE_SECONDS = 0.5
 """How long a changed file must stay unchanged before it is read as a new version."""
+STALL_CHECKS = 3
+"""/healthz reports the reload as stalled when a check has run this many intervals."""
 
 
 class Signature(NamedTuple):
@@ -53,9 +56,12 @@ def stat_signature(path: Path) -> Signature | None:
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes, reading at most one byte past the limit so validation can refuse it."""
-    with path.open("rb") as stream:
-        return stream.read() if max_bytes <= 0 else stream.read(max_bytes + 1)
+    """The file's bytes, reading at most one byte past the limit so validation can refuse it.
+
+    Only a regular file is read: a FIFO, directory or device in its place is an
+    OSError at once, never a read that blocks the request (or worker) doing it.
+    """
+    return read_regular_file(path, max_bytes)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,6 +121,8 @@ class Publisher:
         self._wall = wall_clock
         self._lock = threading.Lock()
         self._pending: tuple[Signature | None, float] | None = None
+        self._check_started: float | None = None
+        """When the check now running began (monotonic), None between checks."""
         self._seen, self._state = self._first_load()
         self.checked_at = self._now()
         self._next_check = clock() + check_interval
@@ -177,12 +185,7 @@ class Publisher:
             log.info("  %s", describe_change(change, self.keep_removed_days))
 
     def _read_problem(self, exc: OSError) -> Problem:
-        reason = (
-            "file not found"
-            if isinstance(exc, FileNotFoundError)
-            else (f"cannot read: {exc.strerror or exc}")
-        )
-        return Problem(Position(str(self.path)), "", reason)
+        return Problem(Position(str(self.path)), "", read_error_message(exc))
 
     def _now(self) -> dt.datetime:
         return utc(self._wall())
@@ -210,12 +213,14 @@ class Publisher:
 
     def check(self) -> None:
         """Look at the file once; publish, reject or wait. Never raises."""
+        self._check_started = self._clock()
         try:
             self._check()
         except Exception:  # a bug must not take the published feed away
             log.exception("%s: unexpected error while reloading; still serving", self.path)
             self._reject([Problem(Position(str(self.path)), "", "internal error while loading")])
         self.checked_at = self._now()
+        self._check_started = None
 
     def _check(self) -> None:
         signature = stat_signature(self.path)
@@ -296,8 +301,13 @@ class Publisher:
         """What /healthz reports: which version is served and why."""
         state = self.state()
         version = state.version
+        errors = [p.as_dict() for p in state.problems]
+        stall = self.stall_problem()
+        if stall is not None:
+            errors.append(stall.as_dict())
         return {
-            "status": "ok" if state.current else "error",
+            "status": "ok" if state.current and stall is None else "error",
+            "reload": "ok" if stall is None else "stalled",
             "serving": "current" if state.current else "last-good",
             "events_file": str(self.path),
             "version": {
@@ -307,8 +317,26 @@ class Publisher:
                 "sessions": len(version.schedule.sessions),
                 "warnings": [w.as_dict() for w in version.warnings],
             },
-            "errors": [p.as_dict() for p in state.problems],
+            "errors": errors,
             "rejected_sha256": state.rejected_sha256 or None,
             "since": state.since.isoformat(),
             "checked_at": self.checked_at.isoformat(),
         }
+
+    def stall_problem(self) -> Problem | None:
+        """A check that has not finished within STALL_CHECKS intervals: reloading is stuck.
+
+        Reads never block (only regular files are read), so this reports what should
+        not happen, e.g. a hung network disk, instead of a frozen ``checked_at``.
+        """
+        started = self._check_started
+        if started is None:
+            return None
+        running = self._clock() - started
+        if running <= STALL_CHECKS * max(self.check_interval, 1.0):
+            return None
+        message = (
+            f"reloading is stalled: the check started {running:.0f} s ago has not finished; "
+            "still serving the last good version"
+        )
+        return Problem(Position(str(self.path)), "", message)

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import Position, Problem, ValidationError
+from ..files import NotRegularFile, read_regular_file
 
 DEFAULT_MAX_BYTES = 5_000_000
 """Largest events file accepted; a seminar's file is a few tens of kilobytes."""
@@ -92,26 +93,27 @@ def read_events_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Ma
     """Read and compose ``path``; raise ValidationError naming every structural problem."""
     name = str(path)
     try:
-        data = Path(path).read_bytes() if max_bytes <= 0 else _read_limited(Path(path), max_bytes)
-    except FileNotFoundError:
-        raise _fail(name, "file not found") from None
-    except IsADirectoryError:
-        raise _fail(name, "is a directory, not an events file") from None
+        data = read_regular_file(path, max_bytes)
     except OSError as exc:
-        raise _fail(name, f"cannot read: {exc.strerror or exc}") from None
-    return parse_events_bytes(data, name, max_bytes=max_bytes)
-
-
-def _read_limited(path: Path, max_bytes: int) -> bytes:
-    with path.open("rb") as stream:
-        data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
+        raise _fail(name, read_error_message(exc)) from None
+    if 0 < max_bytes < len(data):
         raise _fail(
-            str(path),
+            name,
             f"file is larger than the limit of {max_bytes:,} bytes "
             "(raise it with --max-bytes if this is intended)",
         )
-    return data
+    return parse_events_bytes(data, name, max_bytes=max_bytes)
+
+
+def read_error_message(exc: OSError) -> str:
+    """Why an events file could not be read, in an organizer's words (one rule for all readers)."""
+    if isinstance(exc, FileNotFoundError):
+        return "file not found"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory, not an events file"
+    if isinstance(exc, NotRegularFile):
+        return f"{exc.strerror}; only a regular file is read"
+    return f"cannot read: {exc.strerror or exc}"
 
 
 def parse_events_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Mapping:
