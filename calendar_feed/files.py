@@ -23,7 +23,7 @@ class NotRegularFile(OSError):
 
 
 def read_regular_file(path: str | Path, limit: int = 0) -> bytes:
-    """The bytes of ``path`` (at most ``limit`` + 1 when ``limit`` > 0), only if it is a regular file.
+    """The bytes of ``path`` (at most ``limit`` + 1 if ``limit`` > 0), only from a regular file.
 
     Opened non-blocking and checked with ``fstat`` before any read, so a FIFO, a
     directory or /dev/zero put in place of a file is refused at once instead of
