@@ -11,6 +11,7 @@ import click
 from . import __version__
 from .commands.common import (
     FILE_ARGUMENT,
+    RESET_HISTORY_OPTION,
     InvalidEvents,
     base_url_option,
     history_options,
@@ -72,6 +73,7 @@ def validate(file: Path, max_bytes: int, max_sessions: int) -> None:
     help="Date that splits upcoming from past sessions (default: today in the series' timezone).",
 )
 @history_options
+@RESET_HISTORY_OPTION
 @limits
 def build(
     file: Path,
@@ -81,6 +83,7 @@ def build(
     history_file: Path | None,
     no_history: bool,
     keep_removed: int,
+    reset_history: bool,
     max_bytes: int,
     max_sessions: int,
 ) -> None:
@@ -95,6 +98,7 @@ def build(
             base_url=base_url,
             max_bytes=max_bytes,
             max_sessions=max_sessions,
+            reset_history=reset_history,
         )
     except ValidationError as error:
         raise InvalidEvents(error, file) from None
@@ -198,6 +202,7 @@ def diff(
 )
 @click.option("--debug", is_flag=True, help="Flask debug mode; never on a public address.")
 @history_options
+@RESET_HISTORY_OPTION
 @limits
 def serve(
     file: Path,
@@ -209,6 +214,7 @@ def serve(
     history_file: Path | None,
     no_history: bool,
     keep_removed: int,
+    reset_history: bool,
     max_bytes: int,
     max_sessions: int,
 ) -> None:
@@ -229,6 +235,7 @@ def serve(
         "MAX_SESSIONS": max_sessions,
         "HISTORY_FILE": False if no_history else history_file,
         "KEEP_REMOVED_DAYS": keep_removed,
+        "RESET_HISTORY": reset_history,
     }
     try:
         app = create_app(config)

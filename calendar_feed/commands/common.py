@@ -103,6 +103,14 @@ def history_options(function: F) -> F:
     )(function)
 
 
+RESET_HISTORY_OPTION = click.option(
+    "--reset-history",
+    is_flag=True,
+    help="If the revision history is damaged and has no usable backup, start a new one "
+    "(every SEQUENCE restarts at 0; the damaged file is kept).",
+)
+
+
 def load_or_exit(
     file: Path,
     max_bytes: int = DEFAULT_MAX_BYTES,

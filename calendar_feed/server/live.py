@@ -104,6 +104,7 @@ class Publisher:
         today: dt.date | None = None,
         history_file: str | Path | None = None,
         keep_removed_days: int = DEFAULT_KEEP_REMOVED_DAYS,
+        reset_history: bool = False,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ):
@@ -117,6 +118,8 @@ class Publisher:
         self.history_file = Path(history_file) if history_file else None
         """The revision history to publish against, as ``build`` does; None for a snapshot."""
         self.keep_removed_days = keep_removed_days
+        self.reset_history = reset_history
+        """Start a new history if it is damaged without a usable backup (--reset-history)."""
         self._clock = clock
         self._wall = wall_clock
         self._lock = threading.Lock()
@@ -160,6 +163,7 @@ class Publisher:
                 now=now,
                 max_bytes=self.max_bytes,
                 max_sessions=self.max_sessions,
+                reset_history=self.reset_history,
             )
         except OSError as exc:
             message = f"cannot update the revision history: {exc.strerror or exc}"

@@ -40,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "TODAY": None,
     "HISTORY_FILE": None,
     "KEEP_REMOVED_DAYS": DEFAULT_KEEP_REMOVED_DAYS,
+    "RESET_HISTORY": False,
 }
 """Configuration keys; each can also be set as an environment variable ``CALENDAR_FEED_<KEY>``."""
 
@@ -85,6 +86,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         today=_date(cfg["TODAY"]),
         history_file=_history_file(cfg["HISTORY_FILE"], cfg["EVENTS_FILE"]),
         keep_removed_days=int(cfg["KEEP_REMOVED_DAYS"]),
+        reset_history=bool(cfg["RESET_HISTORY"]),
     )
     proxies = int(cfg["PROXY_FIX"] or 0)
     if proxies:
