@@ -14,6 +14,7 @@ from .commands.common import (
     RESET_HISTORY_OPTION,
     InvalidEvents,
     base_url_option,
+    checked_host,
     history_options,
     limits,
     load_or_exit,
@@ -186,7 +187,13 @@ def diff(
 
 @main.command()
 @FILE_ARGUMENT
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    callback=checked_host,
+    help="Address to listen on.",
+)
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port."
 )
