@@ -27,7 +27,7 @@ def test_next_session_is_marked(shipped):
     html = render_listing(shipped, PageContext(today=TODAY))
     assert '<li id="s-2024-09-25" class="session talk next">' in html
     assert (
-        '<p class="next-pointer">Next: <a href="#s-2024-09-25">Wed 25 Sep — 陈畅 (北京大学)</a></p>'
+        '<p class="next-pointer">Next: <a href="#s-2024-09-25">Wed 25 Sep — <bdi>陈畅 (北京大学)</bdi></a></p>'
         in html
     )
     later = render_listing(shipped, PageContext(today=dt.date(2024, 9, 26)))
@@ -38,7 +38,10 @@ def test_next_session_is_marked(shipped):
 def test_talk_details_cancelled_and_open(shipped):
     html = render_listing(shipped, PageContext(today=TODAY))
     chen = html[html.index('id="s-2024-09-25"') : html.index('id="s-2024-10-02"')]
-    assert '<strong>陈畅</strong>, <span class="affiliation">北京大学</span>' in chen
+    assert (
+        '<strong><bdi>陈畅</bdi></strong>, <span class="affiliation"><bdi>北京大学</bdi></span>'
+        in chen
+    )
     assert "<details>" in chen
     assert "<summary>Abstract and speaker / 具体信息</summary>" in chen
     assert "heterogeneous training environments.<br>\nIn this talk" in chen
