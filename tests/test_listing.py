@@ -48,7 +48,7 @@ def test_talk_details_cancelled_and_open(shipped):
     assert "12:00–13:30, Beijing time (UTC+8)" in chen
     holiday = html[html.index('id="s-2024-10-02"') : html.index('id="s-2024-10-09"')]
     assert '<del><time datetime="2024-10-02T12:00:00+08:00">Wed 02 Oct 2024</time></del>' in holiday
-    assert "Cancelled (假期)" in holiday
+    assert "Cancelled (<bdi>假期</bdi>)" in holiday
     assert "Add to Google Calendar" not in holiday
     slot = html[html.index('id="s-2024-10-09"') : html.index('id="s-2024-10-16"')]
     assert "Open slot" in slot
