@@ -52,7 +52,7 @@ def test_talk_details_cancelled_and_open(shipped):
     assert "Add to Google Calendar" not in holiday
     slot = html[html.index('id="s-2024-10-09"') : html.index('id="s-2024-10-16"')]
     assert "Open slot" in slot
-    assert "want to speak? Ask 吴清玉 or 沈城烽" in slot
+    assert "want to speak? Ask <bdi>吴清玉</bdi> or <bdi>沈城烽</bdi>" in slot
     assert '<a class="ics" href="events/2024-10-09.ics" download>' in slot
 
 
