@@ -100,6 +100,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             x_prefix=proxies,
         )
     app.json.sort_keys = False  # type: ignore[attr-defined]  # /healthz reads top-down
+    # Only GET and HEAD, as documented: no automatic OPTIONS answer (Flask >= 3.1).
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.register_blueprint(bp)
     for code in (400, 404, 405):
         app.register_error_handler(code, _error_page)
