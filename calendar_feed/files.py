@@ -67,3 +67,23 @@ def write_text_atomically(path: str | Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def write_bytes_atomically(path: str | Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step (unchanged bytes are not rewritten)."""
+    target = Path(path)
+    with contextlib.suppress(OSError):
+        if read_regular_file(target) == data:
+            return
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

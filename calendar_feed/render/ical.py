@@ -52,10 +52,7 @@ class vText(_LibraryText):  # shadows icalendar's, so every TEXT value here uses
     def to_ical(self) -> bytes:
         text = str(self).replace("\r\n", "\n").replace("\r", "\n")
         escaped = (
-            text.replace("\\", "\\\\")
-            .replace(";", "\\;")
-            .replace(",", "\\,")
-            .replace("\n", "\\n")
+            text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
         )
         return escaped.encode(self.encoding)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import Position, Problem, ValidationError
-from ..files import read_regular_file
+from ..files import read_regular_file, write_bytes_atomically
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, describe_change
 from ..publish.build import BuildResult, EventsBytes, build_site
 from ..render.listing import today_in
@@ -45,6 +45,8 @@ class Signature(NamedTuple):
     inode: int
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
+    """Changes with permissions too, so a file made unreadable is noticed at once."""
 
 
 def stat_signature(path: Path) -> Signature | None:
@@ -52,7 +54,7 @@ def stat_signature(path: Path) -> Signature | None:
         st = path.stat()
     except OSError:
         return None
-    return Signature(st.st_ino, st.st_size, st.st_mtime_ns)
+    return Signature(st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -135,9 +137,24 @@ class Publisher:
     def _first_load(self) -> tuple[Signature | None, State]:
         """Load without waiting for the file to settle; raise ValidationError if invalid.
 
-        There is nothing to fall back on yet, so the caller reports the problems
-        and does not start.
+        When the file cannot be used but this server published it before (another
+        worker, or before a restart), the last good copy kept beside it is served,
+        with the file's problems reported: a worker started while events.yaml is
+        broken or replaced by a FIFO joins its siblings instead of failing to boot.
+        Without such a copy there is nothing to fall back on: the caller reports the
+        problems and does not start.
         """
+        signature = stat_signature(self.path)
+        try:
+            data = self._read_settled()
+            version = self._make_version(data, signature)  # a ValidationError lists every problem
+        except ValidationError as error:
+            return self._last_good_or_raise(error)
+        self._log_published(version)
+        self._keep_last_good(data)
+        return signature, State(version, since=version.loaded_at)
+
+    def _read_settled(self) -> bytes:
         for _ in range(5):
             signature = stat_signature(self.path)
             try:
@@ -146,9 +163,31 @@ class Publisher:
                 raise ValidationError([self._read_problem(exc)]) from None
             if stat_signature(self.path) == signature:
                 break
-        version = self._make_version(data, signature)  # its ValidationError lists every problem
-        self._log_published(version)
-        return signature, State(version, since=version.loaded_at)
+        return data
+
+    @property
+    def last_good_file(self) -> Path:
+        """.events.yaml.last-good beside the events file: the bytes last published from it."""
+        return self.path.with_name(f".{self.path.name}.last-good")
+
+    def _last_good_or_raise(self, error: ValidationError) -> tuple[Signature | None, State]:
+        try:
+            data = read_regular_file(self.last_good_file, self.max_bytes)
+            version = self._make_version(data, None)
+        except (OSError, ValidationError):
+            raise error from None
+        for problem in error.problems:
+            log.error("%s", problem)
+        log.error("%s: serving the last good copy %s", self.path, self.last_good_file)
+        state = State(version, since=version.loaded_at, problems=tuple(error.problems))
+        return stat_signature(self.path), state
+
+    def _keep_last_good(self, data: bytes) -> None:
+        """Save the published bytes for workers that start while the file is unusable."""
+        try:
+            write_bytes_atomically(self.last_good_file, data)
+        except OSError as exc:
+            log.warning("%s: cannot keep a last good copy: %s", self.last_good_file, exc)
 
     def _make_version(self, data: bytes, signature: Signature | None) -> Version:
         now = self._now()
@@ -272,6 +311,7 @@ class Publisher:
             return
         self._state = State(version, since=version.loaded_at)
         self._log_published(version)
+        self._keep_last_good(data)
 
     def _reject(self, problems: tuple[Problem, ...] | list[Problem], digest: str = "") -> None:
         served = self._state.version
