@@ -134,7 +134,7 @@ def test_refresh_hours_at_the_edges_publish(tmp_path, runner, value, interval):
     assert runner.invoke(main, ["validate", str(events)]).exit_code == 0
     result = runner.invoke(main, ["build", str(events), "--out", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
-    feed = (tmp_path / "site" / "calendar.ics").read_text(encoding="utf-8")
+    feed = (tmp_path / "site" / "calendar.ics").read_bytes().decode("utf-8")
     assert f"REFRESH-INTERVAL;VALUE=DURATION:{interval}\r\n" in feed
 
 
