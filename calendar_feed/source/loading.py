@@ -208,12 +208,10 @@ def _syntax_problem(exc: Exception, text: str, name: str) -> Problem:
 
 
 def _refuse_alias_bombs(root: yaml.Node, name: str, text_length: int = 0) -> None:
-    """Measure the document as aliases would expand it, without expanding anything.
-
-    A 'billion laughs' file, or one huge anchored text aliased many times, costs
-    as much to measure as it is long, and is refused before a single alias is
-    followed. A file without aliases never expands beyond its own length, so
-    ``text_length`` (the file's) raises the character bound for a large --max-bytes.
+    """Measure the document as aliases would expand it (values and characters), expanding
+    nothing: a 'billion laughs' file or one huge text aliased many times is refused at
+    once. A file never expands beyond its own length without aliases, so ``text_length``
+    raises the character bound for a large --max-bytes.
     """
     meter = _Expansion(max(MAX_EXPANDED_CHARS, text_length))
     meter.size(root, 0)
