@@ -224,3 +224,16 @@ def test_build_refuses_and_the_file_is_untouched_when_reset_is_not_given(shipped
         publish(shipped_copy, T0)
     assert history.read_bytes() == b"\xff\xfe not a history"
     assert SHIPPED.read_bytes() == shipped_copy.read_bytes()
+
+
+def test_the_server_starts_a_new_history_only_when_told(make_app, events):
+    history = events.with_name("events.history.json")
+    history.write_text("{", encoding="utf-8")
+    with pytest.raises(ValidationError) as refused:
+        make_app()
+    assert refused.value.problems[0].message.startswith("the revision history is damaged")
+    client = make_app(RESET_HISTORY=True).test_client()
+    assert client.get("/calendar.ics").status_code == 200
+    assert json.loads(history.read_text(encoding="utf-8"))["format"] == 1
+    kept = [p for p in events.parent.iterdir() if p.name.startswith("events.history.json.dam")]
+    assert [p.read_text(encoding="utf-8") for p in kept] == ["{"]
