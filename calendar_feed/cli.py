@@ -11,8 +11,10 @@ import click
 from . import __version__
 from .commands.common import (
     FILE_ARGUMENT,
+    RESET_HISTORY_OPTION,
     InvalidEvents,
     base_url_option,
+    checked_host,
     history_options,
     limits,
     load_or_exit,
@@ -77,6 +79,7 @@ def validate(file: Path, max_bytes: int, max_sessions: int) -> None:
     help="Date that splits upcoming from past sessions (default: today in the series' timezone).",
 )
 @history_options
+@RESET_HISTORY_OPTION
 @limits
 def build(
     file: Path,
@@ -86,6 +89,7 @@ def build(
     history_file: Path | None,
     no_history: bool,
     keep_removed: int,
+    reset_history: bool,
     max_bytes: int,
     max_sessions: int,
 ) -> None:
@@ -106,6 +110,7 @@ def build(
             base_url=base_url,
             max_bytes=max_bytes,
             max_sessions=max_sessions,
+            reset_history=reset_history,
         )
     except ValidationError as error:
         raise InvalidEvents(error, file) from None
@@ -163,10 +168,8 @@ def diff(
     if other is not None or revision is not None:
         label = str(other) if other else f"{file} at {revision}"
         try:
-            data = other.read_bytes() if other else git_show(file, revision or "")
-            baseline = load_events(
-                EventsBytes(data, label), base_url, max_bytes=max_bytes, max_sessions=max_sessions
-            )
+            source = other or EventsBytes(git_show(file, revision or ""), label)
+            baseline = load_events(source, base_url, max_bytes=max_bytes, max_sessions=max_sessions)
         except GitError as error:
             raise click.ClickException(str(error)) from None
         except ValidationError as error:
@@ -195,7 +198,13 @@ def diff(
 
 @main.command()
 @FILE_ARGUMENT
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    callback=checked_host,
+    help="Address to listen on.",
+)
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port."
 )
@@ -221,6 +230,7 @@ def diff(
     "--debug", is_flag=True, help="With --dev: Flask debug mode; never on a public address."
 )
 @history_options
+@RESET_HISTORY_OPTION
 @limits
 def serve(
     file: Path,
@@ -234,6 +244,7 @@ def serve(
     history_file: Path | None,
     no_history: bool,
     keep_removed: int,
+    reset_history: bool,
     max_bytes: int,
     max_sessions: int,
 ) -> None:
@@ -265,6 +276,7 @@ def serve(
         "MAX_SESSIONS": max_sessions,
         "HISTORY_FILE": False if no_history else history_file,
         "KEEP_REMOVED_DAYS": keep_removed,
+        "RESET_HISTORY": reset_history,
     }
     try:
         app = create_app(config)

@@ -3,9 +3,45 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+class NotRegularFile(OSError):
+    """The path is a directory, pipe, device or socket: reading it could hang or never end."""
+
+
+def read_regular_file(path: str | Path, limit: int = 0) -> bytes:
+    """The bytes of ``path`` (at most ``limit`` + 1 if ``limit`` > 0), only from a regular file.
+
+    Opened non-blocking and checked with ``fstat`` before any read, so a FIFO, a
+    directory or /dev/zero put in place of a file is refused at once instead of
+    hanging the caller or filling its memory. Raises OSError (NotRegularFile, whose
+    ``strerror`` says what the path is, for anything but a regular file).
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+    descriptor = os.open(path, flags)
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+            raise NotRegularFile(errno.EINVAL, f"is {kind}, not a regular file")
+        os.set_blocking(descriptor, True)
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            return stream.read() if limit <= 0 else stream.read(limit + 1)
+    finally:
+        os.close(descriptor)
 
 
 def write_text_atomically(path: str | Path, text: str) -> None:
@@ -26,6 +62,26 @@ def write_text_atomically(path: str | Path, text: str) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def write_bytes_atomically(path: str | Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step (unchanged bytes are not rewritten)."""
+    target = Path(path)
+    with contextlib.suppress(OSError):
+        if read_regular_file(target) == data:
+            return
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):

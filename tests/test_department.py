@@ -240,7 +240,7 @@ def test_new_fields_in_a_single_events_file(tmp_path: Path) -> None:
     history = tmp_path / "events.history.json"
     result = build_site(events, None, history=history, today=dt.date(2024, 9, 1))
     page = result.files["index.html"].decode()
-    assert '<a href="https://example.org/ada" rel="noopener nofollow">Ada</a>' in page
+    assert '<a href="https://example.org/ada" rel="noopener nofollow"><bdi>Ada</bdi></a>' in page
     assert '<a href="https://meet.example.org/x" rel="noopener nofollow">Join online</a>' in page
     assert '<span class="tag">history</span>' in page
     session = json.loads(result.files["events.json"])["sessions"][0]

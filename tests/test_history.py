@@ -8,9 +8,11 @@ import subprocess
 from pathlib import Path
 
 import feedparser
+import pytest
 from icalendar import Calendar
 
 from calendar_feed.cli import main
+from calendar_feed.errors import ValidationError
 from calendar_feed.history import Release
 from calendar_feed.publish.build import build_site
 
@@ -150,27 +152,45 @@ def test_restoring_a_removed_session(shipped_copy):
     )
 
 
-def test_corrupt_history_is_a_warning_and_a_fresh_start(shipped_copy):
+def test_corrupt_history_without_backup_is_refused_until_reset(shipped_copy):
     history = shipped_copy.parent / "events.history.json"
     history.write_text("{ not json", encoding="utf-8")
-    release, files = publish(shipped_copy, T0)
-    assert [str(w) for w in release.warnings] == [
-        f"{history}: warning: unreadable history (Expecting property name enclosed in double "
-        "quotes: line 1 column 3 (char 2)); starting a new history"
+    with pytest.raises(ValidationError) as refused:
+        publish(shipped_copy, T0)
+    assert [p.message for p in refused.value.problems] == [
+        "the revision history is damaged: unreadable history (Expecting property name enclosed "
+        "in double quotes: line 1 column 3 (char 2)), and its backup events.history.json.bak is "
+        "missing or damaged too. Nothing is published: a new history would lower SEQUENCE "
+        "numbers, and calendar apps would ignore later edits. Restore the file (e.g. `git "
+        "checkout -- events.history.json`), or start a new history with --reset-history (the "
+        "damaged file is kept)"
     ]
-    assert len(events_by_uid(files["calendar.ics"])) == 18
+    assert history.read_text(encoding="utf-8") == "{ not json"
+    result = build_site(
+        shipped_copy, None, history=history, today=dt.date(2024, 9, 1), now=T0, reset_history=True
+    )
+    assert [w.message for w in result.release.warnings] == [
+        "the revision history is damaged: unreadable history (Expecting property name enclosed "
+        "in double quotes: line 1 column 3 (char 2)); started a new one (--reset-history): every "
+        "SEQUENCE restarts at 0; the damaged file is kept as "
+        "events.history.json.damaged-20240901T080000Z"
+    ]
+    assert len(events_by_uid(result.files["calendar.ics"])) == 18
     assert json.loads(history.read_text(encoding="utf-8"))["format"] == 1
+    kept = history.with_name("events.history.json.damaged-20240901T080000Z")
+    assert kept.read_text(encoding="utf-8") == "{ not json"
 
 
-def test_history_with_wrong_shape_is_a_warning(shipped_copy):
+def test_history_with_wrong_shape_is_refused(shipped_copy):
     history = shipped_copy.parent / "events.history.json"
     history.write_text(
         '{"format": 1, "series": "x", "events": {"u": {"sequence": 1}}}', encoding="utf-8"
     )
-    release, _ = publish(shipped_copy, T0)
-    assert [w.message for w in release.warnings] == [
-        "not a valid history file ('digest'); starting a new history"
-    ]
+    with pytest.raises(ValidationError) as refused:
+        publish(shipped_copy, T0)
+    assert refused.value.problems[0].message.startswith(
+        "the revision history is damaged: not a valid history file ('digest'), and its backup"
+    )
 
 
 def test_diff_words_every_change(shipped_copy, runner):
@@ -248,6 +268,7 @@ def test_moving_a_talk_without_an_id_warns_and_check_fails(shipped_copy, runner)
             break
     # build published it; start again from the original to check --check and the fix
     shipped_copy.parent.joinpath("events.history.json").unlink()
+    shipped_copy.parent.joinpath("events.history.json.bak").unlink()  # or it is recovered
     edit(shipped_copy, "  - date: 2024-09-04\n", "  - date: 2024-09-11\n")
     publish(shipped_copy, T0)
     edit(

@@ -114,8 +114,10 @@ def test_oversized_file_is_refused_with_the_limit_named(tmp_path):
 
 def test_huge_session_count_is_refused_and_the_limit_is_configurable(tmp_path):
     head = (CORPUS / "date-feb-30.yaml").read_text(encoding="utf-8").split("sessions:\n")[0]
-    start = dt.date(2000, 1, 5)
-    lines = [f"  - date: {start + dt.timedelta(weeks=i)}\n" for i in range(20_001)]
+    start = dt.date(1950, 1, 4)  # 20,001 weeks would run past 2200, the last year allowed
+    lines = [
+        f"  - date: {start + dt.timedelta(weeks=i // 2)}\n    id: s{i}\n" for i in range(20_001)
+    ]
     path = tmp_path / "events.yaml"
     path.write_text(head + "sessions:\n" + "".join(lines), encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(path)])

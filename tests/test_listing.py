@@ -27,7 +27,7 @@ def test_next_session_is_marked(shipped):
     html = render_listing(shipped, PageContext(today=TODAY))
     assert '<li id="s-2024-09-25" class="session talk next">' in html
     assert (
-        '<p class="next-pointer">Next: <a href="#s-2024-09-25">Wed 25 Sep — 陈畅 (北京大学)</a></p>'
+        '<p class="next-pointer">Next: <a href="#s-2024-09-25">Wed 25 Sep — <bdi>陈畅 (北京大学)</bdi></a></p>'
         in html
     )
     later = render_listing(shipped, PageContext(today=dt.date(2024, 9, 26)))
@@ -38,18 +38,21 @@ def test_next_session_is_marked(shipped):
 def test_talk_details_cancelled_and_open(shipped):
     html = render_listing(shipped, PageContext(today=TODAY))
     chen = html[html.index('id="s-2024-09-25"') : html.index('id="s-2024-10-02"')]
-    assert '<strong>陈畅</strong>, <span class="affiliation">北京大学</span>' in chen
+    assert (
+        '<strong><bdi>陈畅</bdi></strong>, <span class="affiliation"><bdi>北京大学</bdi></span>'
+        in chen
+    )
     assert "<details>" in chen
     assert "<summary>Abstract and speaker / 具体信息</summary>" in chen
     assert "heterogeneous training environments.<br>\nIn this talk" in chen
     assert "12:00–13:30, Beijing time (UTC+8)" in chen
     holiday = html[html.index('id="s-2024-10-02"') : html.index('id="s-2024-10-09"')]
     assert '<del><time datetime="2024-10-02T12:00:00+08:00">Wed 02 Oct 2024</time></del>' in holiday
-    assert "Cancelled (假期)" in holiday
+    assert "Cancelled (<bdi>假期</bdi>)" in holiday
     assert "Add to Google Calendar" not in holiday
     slot = html[html.index('id="s-2024-10-09"') : html.index('id="s-2024-10-16"')]
     assert "Open slot" in slot
-    assert "want to speak? Ask 吴清玉 or 沈城烽" in slot
+    assert "want to speak? Ask <bdi>吴清玉</bdi> or <bdi>沈城烽</bdi>" in slot
     assert '<a class="ics" href="events/2024-10-09.ics" download>' in slot
 
 

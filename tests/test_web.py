@@ -339,12 +339,14 @@ def test_unknown_session_says_so(shared_client):
     assert "There is no session with that id. The listing links to each one." in page
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
-@pytest.mark.parametrize("url", ["/", "/calendar.ics", "/events/2024-09-11.ics", "/healthz"])
-def test_writing_methods_get_a_friendly_405(shared_client, method, url):
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"])
+@pytest.mark.parametrize(
+    "url", ["/", "/style.css", "/calendar.ics", "/events/2024-09-11.ics", "/healthz"]
+)
+def test_methods_other_than_get_and_head_get_a_friendly_405(shared_client, method, url):
     response = shared_client.open(url, method=method)
     assert response.status_code == 405
-    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD"}
     assert "This address can only be read (GET or HEAD)." in response.get_data(as_text=True)
 
 

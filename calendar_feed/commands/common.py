@@ -68,17 +68,26 @@ def base_url_option(help_text: str) -> Callable[[F], F]:
     return click.option("--base-url", default="", callback=_checked_base_url, help=help_text)
 
 
+def checked_host(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """--host is an address or a name: no spaces or control characters (exit 2, one line)."""
+    if not value or any(c.isspace() or not c.isprintable() for c in value):
+        raise click.BadParameter("must be an address or host name, e.g. 127.0.0.1", ctx, param)
+    return value
+
+
 def limits(function: F) -> F:
     function = click.option(
         "--max-bytes",
         default=DEFAULT_MAX_BYTES,
         show_default=True,
+        type=click.IntRange(0),
         help="Refuse events files larger than this (0 for no limit).",
     )(function)
     return click.option(
         "--max-sessions",
         default=DEFAULT_MAX_SESSIONS,
         show_default=True,
+        type=click.IntRange(1),
         help="Refuse files with more sessions than this.",
     )(function)
 
@@ -101,6 +110,14 @@ def history_options(function: F) -> F:
         type=click.Path(dir_okay=False, path_type=Path),
         help="Revision history file (default: FILE's name with .history.json, beside it).",
     )(function)
+
+
+RESET_HISTORY_OPTION = click.option(
+    "--reset-history",
+    is_flag=True,
+    help="If the revision history is damaged and has no usable backup, start a new one "
+    "(every SEQUENCE restarts at 0; the damaged file is kept).",
+)
 
 
 def load_or_exit(

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import ValidationError
+from ..files import read_regular_file
 from ..markdown.format import ImportOptions
 from .common import (
     FILE_ARGUMENT,
@@ -58,7 +59,7 @@ def import_markdown(
 
     options = ImportOptions(series_id or "", timezone, year, start, end, location)
     try:
-        imported = import_page(page.read_bytes(), str(page), options)
+        imported = import_page(read_regular_file(page), str(page), options)
     except ValidationError as error:
         raise PageNotImported(error, page) from None
     except OSError as exc:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Position, ValidationError
+from ..files import read_regular_file
 from ..source.loading import DEFAULT_MAX_BYTES, Mapping, Node, Scalar, Sequence, read_events_file
 from ..source.parsers import FieldParser, Missing, describe
 from ..urls import normalize_base_url
@@ -47,9 +48,8 @@ class SiteConfig:
 
 def is_site_file(path: str | Path) -> bool:
     """True when ``path`` starts with a top-level ``site:`` key (cheap: no YAML parse)."""
-    try:
-        with Path(path).open("rb") as stream:
-            head = stream.read(64 * 1024)
+    try:  # never blocks: a FIFO or device in its place is not a site file
+        head = read_regular_file(path, limit=64 * 1024)
     except OSError:
         return False
     return re.search(rb"^site:", head, re.MULTILINE) is not None

@@ -14,7 +14,18 @@ from .changes import (
     uid_warnings,
 )
 from .records import Announcement, History, Record
-from .store import HistoryError, history_lock, history_path_for, read_history, write_history
+from .store import (
+    HistoryError,
+    StoredHistory,
+    backup_path_for,
+    damaged_path_for,
+    history_lock,
+    history_path_for,
+    read_history,
+    read_stored_history,
+    set_aside,
+    write_history,
+)
 
 __all__ = [
     "DEFAULT_KEEP_REMOVED_DAYS",
@@ -25,13 +36,18 @@ __all__ = [
     "HistoryError",
     "Record",
     "Release",
+    "StoredHistory",
+    "backup_path_for",
+    "damaged_path_for",
     "describe_change",
     "history_lock",
     "history_path_for",
     "plan",
     "publish",
     "read_history",
+    "read_stored_history",
     "removed_sessions",
+    "set_aside",
     "started_history",
     "uid_warnings",
     "write_history",

@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..files import read_regular_file
 from ..identity import rfc3339
 from .records import REQUIRED, Announcement, History, Record
 
@@ -25,17 +26,41 @@ def history_path_for(events_file: str | Path) -> Path:
 
 
 class HistoryError(ValueError):
-    """The history file exists but cannot be used; the caller starts afresh."""
+    """The history file exists but cannot be used (damaged, unreadable or partial)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredHistory:
+    """What the history file (or, failing it, its backup) holds."""
+
+    history: History | None
+    """None: there is no history yet (a first publish)."""
+    damage: str = ""
+    """Why the history file itself could not be used; empty when it was fine or absent."""
+    recovered_from: Path | None = None
+    """The backup the history came from, when the file itself was damaged or missing."""
+
+
+def backup_path_for(path: Path) -> Path:
+    """events.history.json.bak beside the real file (through a symlink): the last good copy."""
+    target = resolved(path)
+    return target.with_name(f"{target.name}.bak")
+
+
+def resolved(path: Path) -> Path:
+    """The file a (possibly symlinked) history path really names; writes go there."""
+    return Path(os.path.realpath(path))
 
 
 def read_history(path: Path) -> History | None:
     """The history at ``path``, None when there is none yet; HistoryError when unusable."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(read_regular_file(path).decode("utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise HistoryError(f"unreadable history ({exc}); starting a new history") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise HistoryError(f"unreadable history ({reason})") from None
     try:
         if raw.get("format") != FORMAT:
             raise ValueError(f"unknown format {raw.get('format')!r}")
@@ -61,7 +86,46 @@ def read_history(path: Path) -> History | None:
         )
         return History(str(raw["series"]), records, announcements)
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
-        raise HistoryError(f"not a valid history file ({exc}); starting a new history") from None
+        raise HistoryError(f"not a valid history file ({exc})") from None
+
+
+def read_stored_history(path: Path) -> StoredHistory:
+    """The history at ``path``, or its backup when the file is damaged or missing.
+
+    The backup holds the same bytes as the last good write, so recovering from it
+    never lowers a SEQUENCE or LAST-MODIFIED that subscribers have seen. A damaged
+    file without a usable backup is reported in ``damage`` with ``history`` None;
+    the caller decides whether that may start a new history.
+    """
+    damage = ""
+    try:
+        history = read_history(path)
+    except HistoryError as error:
+        damage = str(error)
+    else:
+        if history is not None:
+            return StoredHistory(history)
+    backup = backup_path_for(path)
+    try:
+        saved = read_history(backup)
+    except HistoryError:
+        saved = None
+    if saved is None:
+        return StoredHistory(None, damage)
+    return StoredHistory(saved, damage, recovered_from=backup)
+
+
+def damaged_path_for(path: Path, moment: dt.datetime) -> Path:
+    """Where a damaged history is kept: events.history.json.damaged-20240901T080000Z."""
+    target = resolved(path)
+    return target.with_name(f"{target.name}.damaged-{moment.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}")
+
+
+def set_aside(path: Path, moment: dt.datetime) -> None:
+    """Rename a damaged history out of the way: kept, never deleted or overwritten."""
+    target = resolved(path)
+    if os.path.lexists(target):
+        os.replace(target, damaged_path_for(target, moment))
 
 
 def history_json(history: History) -> bytes:
@@ -91,11 +155,21 @@ def history_json(history: History) -> bytes:
 
 
 def write_history(path: Path, history: History) -> None:
-    """Write atomically: readers see the old file or the new one, never half of one."""
+    """Write the backup, then the file, each atomically, through a symlink to its target.
+
+    Readers see the old file or the new one, never half of one; the backup is
+    written first, so it is never older than the file it stands in for.
+    """
     data = history_json(history)
-    with contextlib.suppress(OSError):
-        if path.read_bytes() == data:
-            return
+    target = resolved(path)
+    for destination in (backup_path_for(target), target):
+        with contextlib.suppress(OSError):
+            if read_regular_file(destination) == data:
+                continue
+        _replace(destination, data)
+
+
+def _replace(path: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -116,7 +190,7 @@ def history_lock(path: Path) -> Iterator[None]:
 
     Locks the directory, not the file, because the file is replaced on every write.
     """
-    descriptor = os.open(path.parent, os.O_RDONLY)
+    descriptor = os.open(resolved(path).parent, os.O_RDONLY)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield

@@ -74,6 +74,7 @@ def build_site(
     now: dt.datetime | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_sessions: int = DEFAULT_MAX_SESSIONS,
+    reset_history: bool = False,
 ) -> BuildResult:
     """Load ``source``, publish it against ``history`` and write the site to ``out_dir``.
 
@@ -82,13 +83,17 @@ def build_site(
     ValidationError for an invalid file, ValueError for a bad ``base_url``,
     BuildError when the site cannot be written (the old one stays) and OSError
     when the history cannot be read; the history is saved only after the site
-    is in place, and a failure to save it is reported in ``history_error``.
+    is in place, and a failure to save it is reported in ``history_error``. A
+    damaged history without a usable backup is a ValidationError unless
+    ``reset_history`` allows starting a new one.
     """
     loaded = load_events(source, base_url, max_bytes=max_bytes, max_sessions=max_sessions)
     context = _page_context(loaded.schedule, today) if page else None
     published: list[tuple[Release, Mapping[str, bytes]]] = []
     try:
-        with releasing(loaded, history, now=now, keep_removed_days=keep_removed) as release:
+        with releasing(
+            loaded, history, now=now, keep_removed_days=keep_removed, reset_history=reset_history
+        ) as release:
             files = render_site(release, context)
             if out_dir is not None:
                 write_site(files, out_dir)

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import Position, Problem, ValidationError
+from ..files import read_regular_file, write_bytes_atomically
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, describe_change
 from ..publish.build import BuildResult, EventsBytes, build_site
 from ..render.listing import today_in
-from ..source.loading import DEFAULT_MAX_BYTES
+from ..source.loading import DEFAULT_MAX_BYTES, read_error_message
 from ..source.validation import DEFAULT_MAX_SESSIONS
 from ..urls import normalize_base_url
 from .versions import Asset, Version, utc
@@ -34,6 +35,8 @@ CHECK_INTERVAL = 1.0
 """Seconds between looks at the events file; a stat() per second costs nothing."""
 SETTLE_SECONDS = 0.5
 """How long a changed file must stay unchanged before it is read as a new version."""
+STALL_CHECKS = 3
+"""/healthz reports the reload as stalled when a check has run this many intervals."""
 
 
 class Signature(NamedTuple):
@@ -42,6 +45,8 @@ class Signature(NamedTuple):
     inode: int
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
+    """Changes with permissions too, so a file made unreadable is noticed at once."""
 
 
 def stat_signature(path: Path) -> Signature | None:
@@ -49,13 +54,16 @@ def stat_signature(path: Path) -> Signature | None:
         st = path.stat()
     except OSError:
         return None
-    return Signature(st.st_ino, st.st_size, st.st_mtime_ns)
+    return Signature(st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes, reading at most one byte past the limit so validation can refuse it."""
-    with path.open("rb") as stream:
-        return stream.read() if max_bytes <= 0 else stream.read(max_bytes + 1)
+    """The file's bytes, reading at most one byte past the limit so validation can refuse it.
+
+    Only a regular file is read: a FIFO, directory or device in its place is an
+    OSError at once, never a read that blocks the request (or worker) doing it.
+    """
+    return read_regular_file(path, max_bytes)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,6 +106,7 @@ class Publisher:
         today: dt.date | None = None,
         history_file: str | Path | None = None,
         keep_removed_days: int = DEFAULT_KEEP_REMOVED_DAYS,
+        reset_history: bool = False,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ):
@@ -111,10 +120,14 @@ class Publisher:
         self.history_file = Path(history_file) if history_file else None
         """The revision history to publish against, as ``build`` does; None for a snapshot."""
         self.keep_removed_days = keep_removed_days
+        self.reset_history = reset_history
+        """Start a new history if it is damaged without a usable backup (--reset-history)."""
         self._clock = clock
         self._wall = wall_clock
         self._lock = threading.Lock()
         self._pending: tuple[Signature | None, float] | None = None
+        self._check_started: float | None = None
+        """When the check now running began (monotonic), None between checks."""
         self._seen, self._state = self._first_load()
         self.checked_at = self._now()
         self._next_check = clock() + check_interval
@@ -124,9 +137,24 @@ class Publisher:
     def _first_load(self) -> tuple[Signature | None, State]:
         """Load without waiting for the file to settle; raise ValidationError if invalid.
 
-        There is nothing to fall back on yet, so the caller reports the problems
-        and does not start.
+        When the file cannot be used but this server published it before (another
+        worker, or before a restart), the last good copy kept beside it is served,
+        with the file's problems reported: a worker started while events.yaml is
+        broken or replaced by a FIFO joins its siblings instead of failing to boot.
+        Without such a copy there is nothing to fall back on: the caller reports the
+        problems and does not start.
         """
+        signature = stat_signature(self.path)
+        try:
+            data = self._read_settled()
+            version = self._make_version(data, signature)  # a ValidationError lists every problem
+        except ValidationError as error:
+            return self._last_good_or_raise(error)
+        self._log_published(version)
+        self._keep_last_good(data)
+        return signature, State(version, since=version.loaded_at)
+
+    def _read_settled(self) -> bytes:
         for _ in range(5):
             signature = stat_signature(self.path)
             try:
@@ -135,9 +163,31 @@ class Publisher:
                 raise ValidationError([self._read_problem(exc)]) from None
             if stat_signature(self.path) == signature:
                 break
-        version = self._make_version(data, signature)  # its ValidationError lists every problem
-        self._log_published(version)
-        return signature, State(version, since=version.loaded_at)
+        return data
+
+    @property
+    def last_good_file(self) -> Path:
+        """.events.yaml.last-good beside the events file: the bytes last published from it."""
+        return self.path.with_name(f".{self.path.name}.last-good")
+
+    def _last_good_or_raise(self, error: ValidationError) -> tuple[Signature | None, State]:
+        try:
+            data = read_regular_file(self.last_good_file, self.max_bytes)
+            version = self._make_version(data, None)
+        except (OSError, ValidationError):
+            raise error from None
+        for problem in error.problems:
+            log.error("%s", problem)
+        log.error("%s: serving the last good copy %s", self.path, self.last_good_file)
+        state = State(version, since=version.loaded_at, problems=tuple(error.problems))
+        return stat_signature(self.path), state
+
+    def _keep_last_good(self, data: bytes) -> None:
+        """Save the published bytes for workers that start while the file is unusable."""
+        try:
+            write_bytes_atomically(self.last_good_file, data)
+        except OSError as exc:
+            log.warning("%s: cannot keep a last good copy: %s", self.last_good_file, exc)
 
     def _make_version(self, data: bytes, signature: Signature | None) -> Version:
         now = self._now()
@@ -152,6 +202,7 @@ class Publisher:
                 now=now,
                 max_bytes=self.max_bytes,
                 max_sessions=self.max_sessions,
+                reset_history=self.reset_history,
             )
         except OSError as exc:
             message = f"cannot update the revision history: {exc.strerror or exc}"
@@ -177,12 +228,7 @@ class Publisher:
             log.info("  %s", describe_change(change, self.keep_removed_days))
 
     def _read_problem(self, exc: OSError) -> Problem:
-        reason = (
-            "file not found"
-            if isinstance(exc, FileNotFoundError)
-            else (f"cannot read: {exc.strerror or exc}")
-        )
-        return Problem(Position(str(self.path)), "", reason)
+        return Problem(Position(str(self.path)), "", read_error_message(exc))
 
     def _now(self) -> dt.datetime:
         return utc(self._wall())
@@ -210,12 +256,14 @@ class Publisher:
 
     def check(self) -> None:
         """Look at the file once; publish, reject or wait. Never raises."""
+        self._check_started = self._clock()
         try:
             self._check()
         except Exception:  # a bug must not take the published feed away
             log.exception("%s: unexpected error while reloading; still serving", self.path)
             self._reject([Problem(Position(str(self.path)), "", "internal error while loading")])
         self.checked_at = self._now()
+        self._check_started = None
 
     def _check(self) -> None:
         signature = stat_signature(self.path)
@@ -263,6 +311,7 @@ class Publisher:
             return
         self._state = State(version, since=version.loaded_at)
         self._log_published(version)
+        self._keep_last_good(data)
 
     def _reject(self, problems: tuple[Problem, ...] | list[Problem], digest: str = "") -> None:
         served = self._state.version
@@ -296,8 +345,13 @@ class Publisher:
         """What /healthz reports: which version is served and why."""
         state = self.state()
         version = state.version
+        errors = [p.as_dict() for p in state.problems]
+        stall = self.stall_problem()
+        if stall is not None:
+            errors.append(stall.as_dict())
         return {
-            "status": "ok" if state.current else "error",
+            "status": "ok" if state.current and stall is None else "error",
+            "reload": "ok" if stall is None else "stalled",
             "serving": "current" if state.current else "last-good",
             "events_file": str(self.path),
             "version": {
@@ -307,8 +361,26 @@ class Publisher:
                 "sessions": len(version.schedule.sessions),
                 "warnings": [w.as_dict() for w in version.warnings],
             },
-            "errors": [p.as_dict() for p in state.problems],
+            "errors": errors,
             "rejected_sha256": state.rejected_sha256 or None,
             "since": state.since.isoformat(),
             "checked_at": self.checked_at.isoformat(),
         }
+
+    def stall_problem(self) -> Problem | None:
+        """A check that has not finished within STALL_CHECKS intervals: reloading is stuck.
+
+        Reads never block (only regular files are read), so this reports what should
+        not happen, e.g. a hung network disk, instead of a frozen ``checked_at``.
+        """
+        started = self._check_started
+        if started is None:
+            return None
+        running = self._clock() - started
+        if running <= STALL_CHECKS * max(self.check_interval, 1.0):
+            return None
+        message = (
+            f"reloading is stalled: the check started {running:.0f} s ago has not finished; "
+            "still serving the last good version"
+        )
+        return Problem(Position(str(self.path)), "", message)

@@ -41,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "TODAY": None,
     "HISTORY_FILE": None,
     "KEEP_REMOVED_DAYS": DEFAULT_KEEP_REMOVED_DAYS,
+    "RESET_HISTORY": False,
 }
 """Configuration keys; each can also be set as an environment variable ``CALENDAR_FEED_<KEY>``."""
 
@@ -97,6 +98,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             x_prefix=proxies,
         )
     app.json.sort_keys = False  # type: ignore[attr-defined]  # /healthz reads top-down
+    # Only GET and HEAD, as documented: no automatic OPTIONS answer (Flask >= 3.1).
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.register_blueprint(blueprint)
     for code in (400, 404, 405):
         app.register_error_handler(code, _error_page)
@@ -115,6 +118,7 @@ def _publisher(cfg: Mapping[str, Any]) -> Publisher:
         today=_date(cfg["TODAY"]),
         history_file=_history_file(cfg["HISTORY_FILE"], cfg["EVENTS_FILE"]),
         keep_removed_days=int(cfg["KEEP_REMOVED_DAYS"]),
+        reset_history=bool(cfg["RESET_HISTORY"]),
     )
 
 

@@ -16,11 +16,15 @@ from typing import Any
 import yaml
 
 from ..errors import Position, Problem, ValidationError
+from ..files import NotRegularFile, read_regular_file
 
 DEFAULT_MAX_BYTES = 5_000_000
 """Largest events file accepted; a seminar's file is a few tens of kilobytes."""
 MAX_NODES = 500_000
 """Bound on values after alias expansion, so a 'billion laughs' file fails fast."""
+MAX_EXPANDED_CHARS = 10_000_000
+"""Bound on the characters of text after alias expansion (or the file's own length, if
+larger): one long anchored abstract repeated by aliases must not cost gigabytes to render."""
 MAX_DEPTH = 64
 
 _TAG = "tag:yaml.org,2002:"
@@ -92,26 +96,27 @@ def read_events_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Ma
     """Read and compose ``path``; raise ValidationError naming every structural problem."""
     name = str(path)
     try:
-        data = Path(path).read_bytes() if max_bytes <= 0 else _read_limited(Path(path), max_bytes)
-    except FileNotFoundError:
-        raise _fail(name, "file not found") from None
-    except IsADirectoryError:
-        raise _fail(name, "is a directory, not an events file") from None
+        data = read_regular_file(path, max_bytes)
     except OSError as exc:
-        raise _fail(name, f"cannot read: {exc.strerror or exc}") from None
-    return parse_events_bytes(data, name, max_bytes=max_bytes)
-
-
-def _read_limited(path: Path, max_bytes: int) -> bytes:
-    with path.open("rb") as stream:
-        data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
+        raise _fail(name, read_error_message(exc)) from None
+    if 0 < max_bytes < len(data):
         raise _fail(
-            str(path),
+            name,
             f"file is larger than the limit of {max_bytes:,} bytes "
             "(raise it with --max-bytes if this is intended)",
         )
-    return data
+    return parse_events_bytes(data, name, max_bytes=max_bytes)
+
+
+def read_error_message(exc: OSError) -> str:
+    """Why an events file could not be read, in an organizer's words (one rule for all readers)."""
+    if isinstance(exc, FileNotFoundError):
+        return "file not found"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory, not an events file"
+    if isinstance(exc, NotRegularFile):
+        return f"{exc.strerror}; only a regular file is read"
+    return f"cannot read: {exc.strerror or exc}"
 
 
 def parse_events_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Mapping:
@@ -159,7 +164,7 @@ def parse_events_text(text: str, name: str) -> Mapping:
                 )
             ]
         )
-    _refuse_alias_bombs(documents[0], name)
+    _refuse_alias_bombs(documents[0], name, len(text))
     converter = _Converter(name)
     root = converter.convert(documents[0], path="", depth=0)
     if converter.problems:
@@ -202,49 +207,70 @@ def _syntax_problem(exc: Exception, text: str, name: str) -> Problem:
     return Problem(Position(name), "", f"YAML syntax error: {exc}")
 
 
-def _refuse_alias_bombs(root: yaml.Node, name: str) -> None:
-    """Measure the document as aliases would expand it, without expanding anything.
-
-    Sizes are memoised per node, so a 'billion laughs' file costs as much to
-    measure as it is long, and is refused before a single alias is followed.
+def _refuse_alias_bombs(root: yaml.Node, name: str, text_length: int = 0) -> None:
+    """Measure the document as aliases would expand it (values and characters), expanding
+    nothing: a 'billion laughs' file or one huge text aliased many times is refused at
+    once. A file never expands beyond its own length without aliases, so ``text_length``
+    raises the character bound for a large --max-bytes.
     """
-    sizes: dict[int, int] = {}
-
-    def children(node: yaml.Node) -> list[tuple[str, yaml.Node]]:
-        if isinstance(node, yaml.SequenceNode):
-            return [(f"[{i}]", item) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
-            return [(f".{k.value}", v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
-        return []
-
-    def size(node: yaml.Node, depth: int) -> int:
-        if id(node) not in sizes:
-            sizes[id(node)] = 1  # provisional: an alias loop is the converter's to report
-            if depth <= MAX_DEPTH:
-                total = 1 + sum(size(child, depth + 1) for _, child in children(node))
-                sizes[id(node)] = min(total, MAX_NODES + 1)
-        return sizes[id(node)]
-
-    if size(root, 0) <= MAX_NODES:
+    meter = _Expansion(max(MAX_EXPANDED_CHARS, text_length))
+    meter.size(root, 0)
+    if not meter.too_big(root):
         return
     node, path = root, ""
     while True:  # walk down to the innermost place that is still too big
-        heavier = [(p, c) for p, c in children(node) if sizes.get(id(c), 0) > MAX_NODES]
+        heavier = [(p, c) for p, c in _children(node) if meter.too_big(c)]
         if not heavier:
             break
         step, node = heavier[0]
         path = (path + step).removeprefix(".")
     mark = node.start_mark
+    message = (
+        f"document expands to more than {MAX_NODES:,} values"
+        if meter.sizes[id(node)][0] > MAX_NODES
+        else f"document expands to more than {meter.max_chars:,} characters of text"
+    )
     raise ValidationError(
         [
             Problem(
                 Position(name, mark.line + 1, mark.column + 1),
                 _short_path(path),
-                f"document expands to more than {MAX_NODES:,} values "
-                "(too many aliases?); refusing to load it",
+                f"{message} (too many aliases?); refusing to load it",
             )
         ]
     )
+
+
+class _Expansion:
+    """Values and characters of text under each node once aliases are expanded, memoised."""
+
+    def __init__(self, max_chars: int):
+        self.max_chars = max_chars
+        self.sizes: dict[int, tuple[int, int]] = {}
+
+    def size(self, node: yaml.Node, depth: int) -> tuple[int, int]:
+        if id(node) not in self.sizes:
+            self.sizes[id(node)] = (1, 0)  # provisional: an alias loop is the converter's
+            if depth <= MAX_DEPTH:
+                nodes = 1
+                chars = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
+                for _, child in _children(node):
+                    child_nodes, child_chars = self.size(child, depth + 1)
+                    nodes, chars = nodes + child_nodes, chars + child_chars
+                self.sizes[id(node)] = (min(nodes, MAX_NODES + 1), min(chars, self.max_chars + 1))
+        return self.sizes[id(node)]
+
+    def too_big(self, node: yaml.Node) -> bool:
+        nodes, chars = self.sizes.get(id(node), (0, 0))
+        return nodes > MAX_NODES or chars > self.max_chars
+
+
+def _children(node: yaml.Node) -> list[tuple[str, yaml.Node]]:
+    if isinstance(node, yaml.SequenceNode):
+        return [(f"[{i}]", item) for i, item in enumerate(node.value)]
+    if isinstance(node, yaml.MappingNode):
+        return [(f".{k.value}", v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+    return []
 
 
 class _Converter:

@@ -38,6 +38,15 @@ _LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 FORBIDDEN_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 """Unicode's control characters (category Cc, a fixed set) except tab and newline, and the
 line and paragraph separators; one regex search instead of a category lookup per character."""
+NOT_CHARACTERS = re.compile("[\ud800-\udfff\ufffe\uffff]")
+"""Surrogates, U+FFFE and U+FFFF: not characters, illegal in XML (the Atom feed) and refused
+everywhere, so every output carries the same text; with FORBIDDEN_CONTROL this covers every
+code point XML 1.0 forbids."""
+MIN_YEAR, MAX_YEAR = 1900, 2200
+"""Dates outside these years are typing mistakes, and near year 1 or 9999 date arithmetic
+(timezones, durations) overflows."""
+MAX_REFRESH_HOURS = 4 * 7 * 24
+"""refresh_hours above four weeks would leave subscribers without edits for too long."""
 
 T = TypeVar("T")
 
@@ -135,6 +144,15 @@ class FieldParser:
                 f"(character {found.start() + 1}); remove it",
             )
             return None
+        found = NOT_CHARACTERS.search(value)
+        if found:
+            self.error(
+                node.position,
+                path,
+                f"contains U+{ord(found.group()):04X} (character {found.start() + 1}), which is "
+                "not a character and cannot appear in XML or a calendar; remove it",
+            )
+            return None
         return value
 
     def text_list(self, node: Node, path: str) -> tuple[str, ...] | None:
@@ -177,10 +195,16 @@ class FieldParser:
             )
             return None
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError:
             self.error(node.position, path, f"{quote(text)} is not a real date")
             return None
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            self.error(
+                node.position, path, f"{quote(text)} is outside the years {MIN_YEAR}–{MAX_YEAR}"
+            )
+            return None
+        return day
 
     def time(self, node: Node, path: str) -> dt.time | None:
         if not isinstance(node, Scalar) or node.kind != "str":
@@ -213,6 +237,22 @@ class FieldParser:
             self.error(node.position, path, f"{value} minutes is not a usable duration")
             return None
         return value
+
+    def refresh_hours(self, node: Node, path: str) -> int | None:
+        """1 hour to 4 weeks, so validate agrees with what the feed can carry."""
+        if not isinstance(node, Scalar) or node.kind != "int":
+            value = describe(node)
+        elif 1 <= int(node.text) <= MAX_REFRESH_HOURS:
+            return int(node.text)
+        else:
+            value = node.text
+        self.error(
+            node.position,
+            path,
+            f"expected a whole number of hours from 1 to {MAX_REFRESH_HOURS} (four weeks), "
+            f"got {value}",
+        )
+        return None
 
     def positive_int(self, node: Node, path: str) -> int | None:
         if not isinstance(node, Scalar) or node.kind != "int" or int(node.text) <= 0:

@@ -197,7 +197,7 @@ class _Checker(FieldParser):
             "base_url": self.url,
             "language": self.language,
             "weekday": self.weekday,
-            "refresh_hours": self.positive_int,
+            "refresh_hours": self.refresh_hours,
             "tags": self.tags,
         }
         for key, parse in optional.items():

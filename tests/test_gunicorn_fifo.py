@@ -1,0 +1,133 @@
+"""Under gunicorn (2 workers, --timeout 5), events.yaml replaced by a FIFO: no worker hangs,
+the last good feed stays online with 200, /healthz names the FIFO, and the fix goes live."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from tests.helpers import SHIPPED
+
+TIMEOUT = 30
+CATCH_UP = 60
+"""How long to wait for a state that should come within seconds: a guard, not a measurement."""
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # stay on 127.0.0.1
+    with opener.open(url, timeout=TIMEOUT) as response:
+        return response.status, response.read()
+
+
+def wait_for(condition, what: str):
+    deadline = time.monotonic() + CATCH_UP
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"not within {CATCH_UP} s: {what}")
+
+
+def summaries(body: bytes) -> list[str]:
+    return [str(e["SUMMARY"]) for e in Calendar.from_ical(body).walk("VEVENT")]
+
+
+def test_gunicorn_keeps_serving_while_events_yaml_is_a_fifo(tmp_path: Path):
+    pytest.importorskip("gunicorn")
+    events = tmp_path / "events.yaml"
+    shutil.copyfile(SHIPPED, events)
+    env = {**os.environ, "CALENDAR_FEED_EVENTS_FILE": str(events)}
+    command = [
+        sys.executable, "-m", "gunicorn",
+        "--bind", "127.0.0.1:0",
+        "--workers", "2",
+        "--timeout", "5",
+        "--graceful-timeout", "5",
+        "calendar_feed:create_app()",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    log: list[str] = []
+
+    def pump() -> None:
+        for line in process.stderr:  # type: ignore[union-attr]
+            log.append(line)
+            lines.put(line)
+        lines.put("")
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    try:
+        port = None
+        while port is None:
+            line = lines.get(timeout=TIMEOUT)
+            assert line, "gunicorn exited before listening:\n" + "".join(log)
+            if found := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line):
+                port = int(found.group(1))
+        base = f"http://127.0.0.1:{port}"
+        status, good = fetch(f"{base}/calendar.ics")
+        assert status == 200
+
+        events.unlink()
+        os.mkfifo(events)
+
+        def fifo_reported() -> bool:  # by every worker: several answers in a row
+            answers = [json.loads(fetch(f"{base}/healthz")[1]) for _ in range(6)]
+            return all(
+                any("named pipe (FIFO)" in e["message"] for e in health["errors"])
+                for health in answers
+            )
+
+        try:
+            wait_for(fifo_reported, "/healthz names the FIFO on every worker")
+        except OSError as error:
+            raise AssertionError("".join(log)) from error
+        for _ in range(20):  # both workers, many times: every answer is the last good feed
+            status, body = fetch(f"{base}/calendar.ics")
+            assert (status, body) == (200, good)
+            health = json.loads(fetch(f"{base}/healthz")[1])
+            assert (health["status"], health["serving"]) == ("error", "last-good")
+
+        edited = SHIPPED.read_text(encoding="utf-8").replace("王泽昊", "王泽昊（修订）")
+        fixed = tmp_path / "events.new"
+        fixed.write_text(edited, encoding="utf-8")
+        fixed.replace(events)
+
+        def edit_live() -> bool:
+            answers = [fetch(f"{base}/calendar.ics") for _ in range(6)]
+            return all(
+                status == 200 and any("王泽昊（修订）" in s for s in summaries(body))
+                for status, body in answers
+            )
+
+        wait_for(edit_live, "the fixed file is served by every worker")
+        assert json.loads(fetch(f"{base}/healthz")[1])["status"] == "ok"
+        assert process.poll() is None
+        assert not [line for line in log if "WORKER TIMEOUT" in line or "Booting worker" in line][
+            2:
+        ], "".join(log)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=TIMEOUT)
+        reader.join(TIMEOUT)
+        process.stderr.close()  # type: ignore[union-attr]
