@@ -21,6 +21,7 @@ from .commands.common import (
     summary,
 )
 from .commands.markdown import export_markdown, import_markdown
+from .commands.new_semester import new_semester
 from .errors import ValidationError
 from .history import describe_change, history_path_for, uid_warnings
 from .publish.build import EventsBytes, build_site, load_events
@@ -37,6 +38,7 @@ def main() -> None:
 
 main.add_command(import_markdown)
 main.add_command(export_markdown)
+main.add_command(new_semester)
 
 
 def _history(file: Path, history_file: Path | None, no_history: bool) -> Path | None:

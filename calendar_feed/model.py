@@ -119,6 +119,14 @@ class Series:
     weekday: int | None = None
     """Usual weekday (Monday is 0), used only to warn about odd dates."""
     refresh_hours: int = 12
+    contact: str = ""
+    """Address organizers read (``Name <addr>`` or ``addr``): From of announcements,
+    and where volunteers for open slots write."""
+    announce_to: tuple[str, ...] = ()
+    """Addresses the weekly announcement goes to (its To header)."""
+    repository: str = ""
+    """Web address of the repository holding events.yaml (e.g. on GitHub), for
+    "volunteer for this date" issue links."""
 
     @property
     def display_name(self) -> str:

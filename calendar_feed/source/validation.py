@@ -198,6 +198,9 @@ class _Checker(FieldParser):
             "language": self.language,
             "weekday": self.weekday,
             "refresh_hours": self.positive_int,
+            "contact": self.email,
+            "announce_to": self.email_list,
+            "repository": self.url,
         }
         for key, parse in optional.items():
             value = self.get(fields, key, path, parse)
