@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .commands.announce import announce
 from .commands.common import (
     FILE_ARGUMENT,
     InvalidEvents,
@@ -39,6 +40,7 @@ def main() -> None:
 main.add_command(import_markdown)
 main.add_command(export_markdown)
 main.add_command(new_semester)
+main.add_command(announce)
 
 
 def _history(file: Path, history_file: Path | None, no_history: bool) -> Path | None:
