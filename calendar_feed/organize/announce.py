@@ -63,57 +63,86 @@ def bilingual(series: Series) -> bool:
     return series.language.startswith("zh") or bool(series.local_name)
 
 
+class _Draft:
+    """The parts of an announcement while they are collected, labelled in the file's languages."""
+
+    def __init__(self, series: Series, session: Session):
+        self.series = series
+        self.session = session
+        self.facts = [(self.label("When", "时间"), when(series, session))]
+        if session.location:
+            self.facts.append((self.label("Where", "地点"), session.location))
+        self.sections: list[tuple[str, str]] = []
+        self.links = [(link.label, link.url) for link in session.links]
+
+    def label(self, english: str, chinese: str) -> str:
+        return f"{chinese} / {english}" if bilingual(self.series) else english
+
+    def cancelled(self, day: str) -> tuple[str, str]:
+        subject = f"{self.label('Cancelled', '取消')}: {day}"
+        if self.session.reason:
+            self.facts.append((self.label("Reason", "原因"), self.session.reason))
+            subject += f" ({self.session.reason})"
+        return self.label("No seminar this week", "本周讨论班暂停"), subject
+
+    def open_slot(self, day: str) -> tuple[str, str]:
+        heading = self.label("Call for speakers", "征集报告人")
+        call = _call(self.series, self.session)
+        self.sections.append((self.label("Would you like to speak?", "欢迎报告"), call))
+        offer = volunteer_links(self.series, self.session)
+        if offer and offer.mailto:
+            self.links.append((self.label("Volunteer by e-mail", "邮件报名"), offer.mailto))
+        if offer and offer.issue:
+            self.links.append((self.label("Volunteer on GitHub", "在 GitHub 报名"), offer.issue))
+        return heading, f"{heading}: {day}"
+
+    def talk(self, day: str) -> tuple[str, str]:
+        session = self.session
+        self.facts[:0] = [
+            (self.label("Title", "题目"), session.title),
+            (self.label("Speaker", "报告人"), speaker_line(session)),
+        ]
+        if session.abstract:
+            self.sections.append((self.label("Abstract", "摘要"), session.abstract))
+        if session.bio:
+            self.sections.append((self.label("About the speaker", "报告人信息"), session.bio))
+        subject = f"{day} {speaker_line(session)}: {session.title}"
+        return self.label("This week's talk", "本周报告"), subject
+
+    def ending(self) -> None:
+        series, session = self.series, self.session
+        if session.note:
+            self.sections.append((self.label("Note", "备注"), session.note))
+        if session_url(series, session):
+            self.links.append(
+                (self.label("This session", "本次讨论班"), session_url(series, session))
+            )
+        if feed_url(series):
+            self.links.append(
+                (self.label("Subscribe to the calendar", "订阅日历"), feed_url(series))
+            )
+
+
 def compose(schedule: Schedule, session: Session) -> Announcement:
-    series = schedule.series
-
-    def label(english: str, chinese: str) -> str:
-        return f"{chinese} / {english}" if bilingual(series) else english
-
-    facts = [(label("When", "时间"), when(series, session))]
-    if session.location:
-        facts.append((label("Where", "地点"), session.location))
-    sections: list[tuple[str, str]] = []
-    links = [(link.label, link.url) for link in session.links]
+    """A talk's announcement, a cancellation notice, or a call for speakers for an open date."""
+    draft = _Draft(schedule.series, session)
     day = f"{session.date:%Y-%m-%d}"
     if session.is_cancelled:
-        heading = label("No seminar this week", "本周讨论班暂停")
-        subject = f"{label('Cancelled', '取消')}: {day}"
-        if session.reason:
-            facts.append((label("Reason", "原因"), session.reason))
-            subject += f" ({session.reason})"
+        heading, subject = draft.cancelled(day)
     elif session.is_open:
-        heading = label("Call for speakers", "征集报告人")
-        subject = f"{heading}: {day}"
-        sections.append((label("Would you like to speak?", "欢迎报告"), _call(series, session)))
-        offer = volunteer_links(series, session)
-        if offer and offer.mailto:
-            links.append((label("Volunteer by e-mail", "邮件报名"), offer.mailto))
-        if offer and offer.issue:
-            links.append((label("Volunteer on GitHub", "在 GitHub 报名"), offer.issue))
+        heading, subject = draft.open_slot(day)
     else:
-        heading = label("This week's talk", "本周报告")
-        subject = f"{day} {speaker_line(session)}: {session.title}"
-        facts[:0] = [(label("Speaker", "报告人"), speaker_line(session))]
-        facts[:0] = [(label("Title", "题目"), session.title)]
-        if session.abstract:
-            sections.append((label("Abstract", "摘要"), session.abstract))
-        if session.bio:
-            sections.append((label("About the speaker", "报告人信息"), session.bio))
-    if session.note:
-        sections.append((label("Note", "备注"), session.note))
-    if session_url(series, session):
-        links.append((label("This session", "本次讨论班"), session_url(series, session)))
-    if feed_url(series):
-        links.append((label("Subscribe to the calendar", "订阅日历"), feed_url(series)))
-    short = series.local_name or series.name
+        heading, subject = draft.talk(day)
+    draft.ending()
+    short = schedule.series.local_name or schedule.series.name
     return Announcement(
-        series,
+        schedule.series,
         session,
         f"[{short}] {subject}",
         heading,
-        tuple(facts),
-        tuple(sections),
-        tuple(links),
+        tuple(draft.facts),
+        tuple(draft.sections),
+        tuple(draft.links),
     )
 
 
