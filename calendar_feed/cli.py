@@ -21,6 +21,7 @@ from .commands.common import (
     show_warnings,
     summary,
 )
+from .commands.init import init
 from .commands.markdown import export_markdown, import_markdown
 from .commands.new_semester import new_semester
 from .errors import ValidationError
@@ -41,6 +42,7 @@ main.add_command(import_markdown)
 main.add_command(export_markdown)
 main.add_command(new_semester)
 main.add_command(announce)
+main.add_command(init)
 
 
 def _history(file: Path, history_file: Path | None, no_history: bool) -> Path | None:
