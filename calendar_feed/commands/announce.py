@@ -89,7 +89,7 @@ def announce(
 def _write_bytes(data: bytes, out: Path | None) -> None:
     """The message as it goes on the wire (CRLF lines, 7-bit headers)."""
     if out is None:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)  # bytes go to the binary stream as they are
         return
     try:
         write_text_atomically(out, data.decode("ascii"))
