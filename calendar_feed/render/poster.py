@@ -20,9 +20,9 @@ from .templating import environment
 POSTER_FILE = "poster.html"
 POSTER_STYLESHEET = "poster.css"
 ZH_WEEKDAYS = "一二三四五六日"
-DENSE_FROM = 21
+DENSE_FROM = 15
 """Sessions from which rows get smaller type; DENSER_FROM: smaller still, one line each."""
-DENSER_FROM = 31
+DENSER_FROM = 25
 
 
 def render_poster(schedule: Schedule, context: PageContext) -> str:
