@@ -9,8 +9,16 @@ from pathlib import Path
 import click
 
 from ..history import history_path_for
-from ..organize.new_semester import TermError, archive_name, new_term, parse_skip, weekday_number
+from ..organize.new_semester import (
+    Skip,
+    TermError,
+    archive_name,
+    new_term,
+    parse_skip,
+    weekday_number,
+)
 from ..render.listing import today_in
+from ..source.validation import Loaded
 from .common import FILE_ARGUMENT, load_or_exit, summary, write_or_echo
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -23,7 +31,7 @@ def _weekday(ctx: click.Context, param: click.Parameter, value: str | None) -> i
         raise click.BadParameter(str(error), ctx, param) from None
 
 
-def _skips(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list:
+def _skips(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[Skip]:
     try:
         return [parse_skip(value) for value in values]
     except ValueError as error:
@@ -61,7 +69,7 @@ def new_semester(
     end: dt.datetime,
     weekday: int | None,
     country: str | None,
-    skips: list,
+    skips: list[Skip],
     semester: str,
     out: Path | None,
     today: dt.datetime | None,
@@ -96,9 +104,9 @@ def new_semester(
         click.echo(f"  {skip.date:%Y-%m-%d %a}: cancelled ({skip.reason or 'no reason given'})")
 
 
-def _archive(file: Path, current: object) -> None:
+def _archive(file: Path, current: Loaded) -> None:
     """Keep the old term (and its revision history) beside FILE, never overwriting one."""
-    name = archive_name(current.schedule, file.stem)  # type: ignore[attr-defined]
+    name = archive_name(current.schedule, file.stem)
     archive = file.with_name(name)
     history = history_path_for(file)
     archived_history = history_path_for(archive)
