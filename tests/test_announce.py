@@ -203,3 +203,40 @@ def test_series_addresses_are_validated(runner, tmp_path):
         ':25:15: calendar.repository: "github.com/x/y" is not a web address' in line
         for line in lines
     )
+
+
+def test_an_english_series_gets_english_only(runner, write_events):
+    path = write_events(
+        """\
+        calendar:
+          id: demo
+          name: Demo Seminar
+          timezone: Europe/Berlin
+          contact: org@example.edu
+        defaults:
+          start: "16:00"
+          end: "17:00"
+          location: Room 101
+        sessions:
+          - date: 2025-03-05
+            speaker: Ada
+            title: Engines
+            note: Coffee from 15:45.
+          - date: 2025-03-12
+        """
+    )
+    talk = runner.invoke(main, ["announce", str(path), "--date", "2025-03-05"])
+    assert talk.stdout == (
+        "Demo Seminar\n\nThis week's talk\n\n"
+        "Title: Engines\nSpeaker: Ada\n"
+        "When: Wednesday 5 March 2025, 16:00–17:00 Berlin time (UTC+1)\n"
+        "Where: Room 101\n\nNote:\nCoffee from 15:45.\n"
+    )
+    call = runner.invoke(main, ["announce", str(path), "--date", "2025-03-12"])
+    assert "Call for speakers\n" in call.stdout
+    assert "To give a talk, write to org@example.edu." in call.stdout
+    assert "Volunteer by e-mail: mailto:org@example.edu?subject=" in call.stdout
+    assert "报名" not in call.stdout
+    no_to = runner.invoke(main, ["announce", str(path), "--date", "2025-03-05", "--format", "eml"])
+    assert no_to.exit_code == 1
+    assert "Error: no recipients: give --to or set calendar.announce_to" in no_to.output

@@ -143,3 +143,36 @@ def test_us_holidays_cancel_independence_day(runner, events: Path, tmp_path: Pat
     assert [(s.date, s.reason) for s in schedule.sessions if s.is_cancelled] == [
         (dt.date(2025, 7, 4), "Independence Day")
     ]
+
+
+def test_archive_names_and_empty_terms(runner, write_events):
+    path = write_events(
+        """\
+        calendar:
+          id: demo
+          name: Demo
+          timezone: UTC
+          semester: Fall 2025
+        defaults:
+          start: "12:00"
+          end: "13:00"
+        sessions:
+          - date: 2025-09-03
+        """
+    )
+    schedule = load_schedule(path).schedule
+    assert archive_name(schedule) == "events-2025-autumn.yaml"
+    unlabeled = schedule.__class__(schedule.series.__class__(id="d", name="D"), schedule.sessions)
+    assert archive_name(unlabeled, "talks") == "talks-2025-09.yaml"
+    nothing = runner.invoke(
+        main, ["new-semester", str(path), "--start", "2025-09-04", "--end", "2025-09-05",
+               "--weekday", "wednesday"],
+    )  # fmt: skip
+    assert nothing.exit_code == 1
+    assert "Error: no Wednesday from 2025-09-04 to 2025-09-05; nothing written" in nothing.output
+    english = runner.invoke(
+        main, ["new-semester", str(path), "--start", "2026-02-04", "--end", "2026-02-28",
+               "--out", "-", "--today", "2026-01-01"],
+    )  # fmt: skip
+    assert english.exit_code == 0, english.output
+    assert "  semester: Spring 2026\n" in english.stdout
