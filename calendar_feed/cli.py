@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .commands.announce import announce
 from .commands.common import (
     FILE_ARGUMENT,
     RESET_HISTORY_OPTION,
@@ -22,7 +23,9 @@ from .commands.common import (
     show_warnings,
     summary,
 )
+from .commands.init import init
 from .commands.markdown import export_markdown, import_markdown
+from .commands.new_semester import new_semester
 from .commands.site import build_site_file, validate_site
 from .department.site_file import is_site_file
 from .errors import ValidationError
@@ -41,6 +44,9 @@ def main() -> None:
 
 main.add_command(import_markdown)
 main.add_command(export_markdown)
+main.add_command(new_semester)
+main.add_command(announce)
+main.add_command(init)
 
 
 def _history(file: Path, history_file: Path | None, no_history: bool) -> Path | None:

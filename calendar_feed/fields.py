@@ -16,6 +16,7 @@ from .model import FieldRule, Kind, Link, Session
 CALENDAR_KEYS = (
     "id", "name", "local_name", "description", "semester", "organizers", "maintainer",
     "timezone", "base_url", "language", "weekday", "refresh_hours", "tags",
+    "contact", "announce_to", "repository",
 )  # fmt: skip
 """Keys of ``calendar:``, in the order the YAML writer puts them."""
 SCHEDULE_KEYS = ("id", "date", "status", "start", "end", "duration", "location")

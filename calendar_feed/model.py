@@ -128,16 +128,24 @@ class Series:
     refresh_hours: int = 12
     tags: tuple[str, ...] = ()
     """Tags every session of the series has, besides its own."""
-
-    def session_tags(self, session: Session) -> tuple[str, ...]:
-        """The session's tags and the series' (inherited), each once, in order."""
-        return tuple(dict.fromkeys((*session.tags, *self.tags)))
+    contact: str = ""
+    """Address organizers read (``Name <addr>`` or ``addr``): From of announcements,
+    and where volunteers for open slots write."""
+    announce_to: tuple[str, ...] = ()
+    """Addresses the weekly announcement goes to (its To header)."""
+    repository: str = ""
+    """Web address of the repository holding events.yaml (e.g. on GitHub), for
+    "volunteer for this date" issue links."""
 
     @property
     def display_name(self) -> str:
         if self.local_name and self.local_name != self.name:
             return f"{self.local_name} · {self.name}"
         return self.name
+
+    def session_tags(self, session: Session) -> tuple[str, ...]:
+        """The session's tags and the series' (inherited), each once, in order."""
+        return tuple(dict.fromkeys((*session.tags, *self.tags)))
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,15 @@ def test_gunicorn_keeps_serving_while_events_yaml_is_a_fifo(tmp_path: Path):
     pytest.importorskip("gunicorn")
     events = tmp_path / "events.yaml"
     shutil.copyfile(SHIPPED, events)
-    env = {**os.environ, "CALENDAR_FEED_EVENTS_FILE": str(events)}
+    # Every worker looks at the file on each request: then whichever worker answers has
+    # already seen the FIFO (with the default 1 s interval and 0.5 s settle time a worker
+    # that has had no request for a while would still answer from before it).
+    env = {
+        **os.environ,
+        "CALENDAR_FEED_EVENTS_FILE": str(events),
+        "CALENDAR_FEED_CHECK_INTERVAL": "0",
+        "CALENDAR_FEED_SETTLE_SECONDS": "0",
+    }
     command = [
         sys.executable, "-m", "gunicorn",
         "--bind", "127.0.0.1:0",

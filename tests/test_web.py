@@ -120,7 +120,9 @@ def test_server_and_static_build_publish_the_same_files(client, events, tmp_path
     result = CliRunner().invoke(main, ["build", str(events), "--out", str(out)])
     assert result.exit_code == 0, result.output
     built = [
-        p for p in out.rglob("*") if p.is_file() and p.name not in ("index.html", ".calendar-feed")
+        p
+        for p in out.rglob("*")
+        if p.is_file() and p.name not in ("index.html", "poster.html", ".calendar-feed")
     ]
     assert len(built) >= 21  # calendar.ics, events.json, style.css, 18 sessions, ...
     for path in built:

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from ..errors import Problem
 from ..model import Series, Session
-from ..render.links import google_event_link, subscribe_links
+from ..render.links import google_event_link, subscribe_links, volunteer_links
 from ..render.listing import zone_label
 from ..render.templating import environment
 from ..texts import speaker_line
@@ -152,4 +152,5 @@ def _session_helpers(series: Series, file_of: Callable[[Session], str]) -> dict[
     return {
         "session_file": file_of,
         "google_link": lambda s: google_event_link(series, s),
+        "volunteer": lambda s: volunteer_links(series, s),
     }

@@ -6,12 +6,14 @@ after a build reports nothing, and the next build changes what diff said.
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem
 from ..history import Change, History, plan, publish, uid_warnings
+from ..history.late import late_change_warnings
 from ..identity import FIXED_STAMP
 from ..source.validation import Loaded
 from .release import read_history_or_none
@@ -31,22 +33,38 @@ class Preview:
     """Edits that would change a session's UID (``diff --check`` fails on these)."""
 
 
-def preview(loaded: Loaded, history: History | None, warnings: list[Problem]) -> Preview:
-    """Changes from ``history`` (None: nothing published yet) to ``loaded``."""
+def preview(
+    loaded: Loaded,
+    history: History | None,
+    warnings: list[Problem],
+    now: dt.datetime | None = None,
+) -> Preview:
+    """Changes from ``history`` (None: nothing published yet) to ``loaded``.
+
+    Changes to sessions starting within a day (or the refresh interval) of ``now``
+    (default: the current time) get a late-change warning.
+    """
     uid_problems = tuple(uid_warnings(history, loaded.schedule, loaded.locations))
-    return Preview(tuple(plan(history, loaded.schedule)), (*warnings, *uid_problems), uid_problems)
+    changes = tuple(plan(history, loaded.schedule))
+    late = []
+    if history is not None:
+        moment = now or dt.datetime.now(dt.UTC)
+        late = late_change_warnings(changes, loaded.schedule.series, moment, loaded.locations)
+    return Preview(changes, (*warnings, *uid_problems, *late), uid_problems)
 
 
-def against_history(loaded: Loaded, history_file: Path | None) -> Preview:
+def against_history(
+    loaded: Loaded, history_file: Path | None, now: dt.datetime | None = None
+) -> Preview:
     """Compare with the revision history (what subscribers have now)."""
     history, warnings = read_history_or_none(history_file)
-    return preview(loaded, history, warnings)
+    return preview(loaded, history, warnings, now)
 
 
-def against_schedule(loaded: Loaded, baseline: Loaded) -> Preview:
+def against_schedule(loaded: Loaded, baseline: Loaded, now: dt.datetime | None = None) -> Preview:
     """Compare with another version of the file, as if it had been published."""
     history, _ = publish(None, baseline.schedule, FIXED_STAMP)
-    return preview(loaded, history, [])
+    return preview(loaded, history, [], now)
 
 
 def git_show(file: Path, revision: str) -> bytes:

@@ -28,6 +28,7 @@ from ..history import (
     uid_warnings,
     write_history,
 )
+from ..history.late import late_change_warnings
 from ..source.validation import Loaded
 
 
@@ -74,6 +75,10 @@ def releasing(
             )
         warnings.extend(uid_warnings(history, loaded.schedule, loaded.locations))
         updated, changes = publish(history, loaded.schedule, moment)
+        if history is not None:  # the first publish changes nothing people already have
+            warnings.extend(
+                late_change_warnings(changes, loaded.schedule.series, moment, loaded.locations)
+            )
         yield Release(
             schedule=loaded.schedule,
             revisions=updated.revisions(),

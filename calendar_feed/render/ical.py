@@ -312,3 +312,18 @@ def render_mixed(
     parts.extend(event.ical for event in events)
     parts.append(_END)
     return b"".join(parts)
+
+
+def render_published_session(
+    schedule: Schedule,
+    session: Session,
+    revisions: Mapping[str, Revision] | None = None,
+) -> bytes:
+    """One session with ``METHOD:PUBLISH`` (RFC 5546), for a text/calendar mail attachment.
+
+    The same event as its .ics (UID, SEQUENCE and all), so importing it from the mail
+    updates, rather than duplicates, the event a subscriber already has.
+    """
+    calendar = Calendar.from_ical(render_session(schedule, session, revisions))
+    calendar.add("method", "PUBLISH")
+    return calendar.to_ical()

@@ -16,7 +16,7 @@ from ..errors import Problem
 from ..model import Schedule, Session
 from ..texts import speaker_line
 from ..urls import FEED_FILE, JSON_FILE, session_anchor, session_file
-from .links import google_event_link, subscribe_links
+from .links import google_event_link, subscribe_links, volunteer_links
 from .templating import environment
 
 FRIENDLY_ZONE_NAMES = {"Asia/Shanghai": "Beijing time", "Asia/Hong_Kong": "Hong Kong time"}
@@ -83,6 +83,7 @@ def render_listing(schedule: Schedule, context: PageContext) -> str:
         speaker_line=speaker_line,
         google_link=lambda s: google_event_link(series, s),
         zone_label=zone_label,
+        volunteer=lambda s: volunteer_links(series, s),
     )
 
 

@@ -12,6 +12,7 @@ from .atom import ATOM_FILE, render_atom
 from .ical import render_calendar, render_session
 from .json_export import render_json
 from .listing import STYLESHEET, PageContext, render_listing, stylesheet
+from .poster import POSTER_FILE, POSTER_STYLESHEET, poster_stylesheet, render_poster
 
 
 def render_site(release: Release, context: PageContext | None) -> dict[str, bytes]:
@@ -26,8 +27,10 @@ def render_site(release: Release, context: PageContext | None) -> dict[str, byte
     files: dict[str, bytes] = {}
     if context is not None:  # first: the page is the largest single string of a build
         files["index.html"] = render_listing(schedule, context).encode("utf-8")
+        files[POSTER_FILE] = render_poster(schedule, context).encode("utf-8")
     files |= {
         STYLESHEET: stylesheet(),
+        POSTER_STYLESHEET: poster_stylesheet(),
         FEED_FILE: render_calendar(
             schedule, revisions=release.revisions, extra_sessions=release.removed
         ),

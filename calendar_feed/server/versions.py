@@ -24,6 +24,7 @@ from ..model import Session
 from ..publish.build import BuildResult
 from ..render.ical import FeedOptions, render_calendar
 from ..render.listing import PageContext, render_listing
+from ..render.poster import render_poster
 from ..render.qr import feed_qr_svg
 from ..urls import FEED_FILE, session_file
 
@@ -108,6 +109,7 @@ class Version:
         self._sessions = {session.key: session for session in self.schedule.sessions}
         self._listings: Lru[tuple[Any, ...], Asset] = Lru(LISTING_CACHE)
         self._feeds: Lru[FeedOptions, Asset] = Lru(FEED_CACHE)
+        self._posters: Lru[str, Asset] = Lru(LISTING_CACHE)
 
     def session(self, key: str) -> tuple[Session, Asset] | None:
         """A session and its .ics by id, looked up in the schedule, never on disk."""
@@ -159,3 +161,14 @@ class Version:
             return Asset.of(body, changed)
 
         return self._listings.get(key, render)
+
+    def poster(self, site_url: str) -> Asset:
+        """poster.html as the build writes it, its subscribe URL and QR code from ``site_url``."""
+        site_url = self.schedule.series.base_url or site_url
+
+        def render() -> Asset:
+            qr_svg = feed_qr_svg(site_url + FEED_FILE) if site_url else ""
+            context = PageContext(today=dt.date.min, site_url=site_url, qr_svg=qr_svg)
+            return Asset.of(render_poster(self.schedule, context).encode("utf-8"), self.modified)
+
+        return self._posters.get(site_url, render)

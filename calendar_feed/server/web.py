@@ -152,6 +152,13 @@ def stylesheet() -> Response:
     return _send(publisher().state().version.files[STYLESHEET], "text/css", STYLE_MAX_AGE)
 
 
+@bp.get("/poster.html")
+def poster() -> Response:
+    """The term on one A4 page; like the listing, its links follow the request's address."""
+    version = publisher().state().version
+    return _send(version.poster(request.url_root), "text/html", PAGE_MAX_AGE)
+
+
 @bp.get(f"/{FEED_FILE}")
 def calendar() -> Response:
     options = feed_options(request.args)

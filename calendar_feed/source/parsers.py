@@ -11,6 +11,7 @@ import difflib
 import json
 import re
 from collections.abc import Callable
+from email.utils import parseaddr
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -34,6 +35,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ADDRESS_RE = re.compile(r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[A-Za-z]{2,}")
 _LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 FORBIDDEN_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 """Unicode's control characters (category Cc, a fixed set) except tab and newline, and the
@@ -333,6 +335,29 @@ class FieldParser:
             )
             return None
 
+    def email(self, node: Node, path: str) -> str | None:
+        """One mail address, bare or as ``Name <address>`` (a From or To header's form)."""
+        value = self.text(node, path)
+        if value is None:
+            return None
+        if not is_email_address(value):
+            self.error(node.position, path, _not_an_address(value))
+            return None
+        return value
+
+    def email_list(self, node: Node, path: str) -> tuple[str, ...] | None:
+        """A list of mail addresses, or one."""
+        if isinstance(node, Scalar):
+            single = self.email(node, path)
+            return None if single is None else (single,)
+        if not isinstance(node, Sequence):
+            self.error(node.position, path, f"expected a list of addresses, got {describe(node)}")
+            return None
+        values = [self.email(item, f"{path}[{i}]") for i, item in enumerate(node.items)]
+        if any(v is None for v in values):
+            return None
+        return tuple(v for v in values if v)
+
     def by_kind(self, kind: Kind) -> Callable[[Node, str], object]:
         """The parser for a session detail of this kind."""
         parsers = {Kind.TEXT: self.text, Kind.URL: self.url, Kind.LINKS: self.links}
@@ -359,6 +384,19 @@ class FieldParser:
             if isinstance(url, str):
                 links.append(Link(label, url))
         return tuple(links)
+
+
+def is_email_address(value: str) -> bool:
+    """``name@host.tld`` or ``Display Name <name@host.tld>``, as a mail header carries it."""
+    _, address = parseaddr(value)
+    return bool(address) and _ADDRESS_RE.fullmatch(address) is not None
+
+
+def _not_an_address(value: str) -> str:
+    return (
+        f"{quote(value)} is not an e-mail address; write it as name@example.edu "
+        "or as Name <name@example.edu>"
+    )
 
 
 def quote(value: str) -> str:

@@ -199,6 +199,9 @@ class _Checker(FieldParser):
             "weekday": self.weekday,
             "refresh_hours": self.refresh_hours,
             "tags": self.tags,
+            "contact": self.email,
+            "announce_to": self.email_list,
+            "repository": self.url,
         }
         for key, parse in optional.items():
             value = self.get(fields, key, path, parse)

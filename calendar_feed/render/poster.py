@@ -1,0 +1,71 @@
+"""The term on one printed A4 page, for the notice board: poster.html and poster.css.
+
+Every date of the schedule with its speaker and title (or that it is cancelled
+or still open), the series' name in both languages, and the subscribe QR code
+and URL. Long titles are clamped to two lines and long terms get a denser
+layout, so the page stays one sheet (the browser test prints it to PDF).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from importlib.resources import files
+
+from ..model import Schedule, Session
+from ..texts import speaker_line
+from ..urls import FEED_FILE
+from .listing import PageContext, zone_label
+from .templating import environment
+
+POSTER_FILE = "poster.html"
+POSTER_STYLESHEET = "poster.css"
+ZH_WEEKDAYS = "一二三四五六日"
+DENSE_FROM = 15
+"""Sessions from which rows get smaller type; DENSER_FROM: smaller still, one line each."""
+DENSER_FROM = 25
+
+
+def render_poster(schedule: Schedule, context: PageContext) -> str:
+    series = schedule.series
+    site_url = series.base_url or context.site_url
+    sessions = schedule.sessions
+    density = (
+        "denser" if len(sessions) >= DENSER_FROM else "dense" if len(sessions) >= DENSE_FROM else ""
+    )
+    return (
+        environment()
+        .get_template(POSTER_FILE)
+        .render(
+            series=series,
+            sessions=sessions,
+            density=density,
+            usual=_usual(sessions),
+            feed=site_url + FEED_FILE if site_url else "",
+            site_url=site_url,
+            qr_svg=context.qr_svg,
+            stylesheet=POSTER_STYLESHEET,
+            day_label=day_label,
+            speaker_line=speaker_line,
+        )
+    )
+
+
+def day_label(session: Session, chinese: bool) -> str:
+    day = session.date
+    if chinese:
+        return f"{day.month}月{day.day}日 周{ZH_WEEKDAYS[day.weekday()]}"
+    return f"{day:%a %d %b}"
+
+
+def _usual(sessions: tuple[Session, ...]) -> str:
+    """'12:00–13:30 Beijing time (UTC+8) · Room 101': the slot most sessions share."""
+    if not sessions:
+        return ""
+    slots = Counter((f"{s.start:%H:%M}–{s.end:%H:%M}", s.location) for s in sessions)
+    (time, place), _ = slots.most_common(1)[0]
+    zone = zone_label(sessions[0])
+    return f"{time} {zone}" + (f" · {place}" if place else "")
+
+
+def poster_stylesheet() -> bytes:
+    return files("calendar_feed").joinpath("static", POSTER_STYLESHEET).read_bytes()
