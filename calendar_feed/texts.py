@@ -11,6 +11,9 @@ from .fields import DETAILS
 from .model import Kind, Series, Session
 from .urls import session_url
 
+REASON_LIMIT = 30
+"""Characters of a cancellation's reason kept in its summary: the title must still fit."""
+
 
 def speaker_line(session: Session) -> str:
     if session.speaker and session.affiliation:
@@ -25,10 +28,25 @@ def event_summary(series: Series, session: Session) -> str:
     else:
         base = session.title or session.speaker or series.name
     if session.is_cancelled:
-        return f"CANCELLED: {base}"
+        # Outlook shows a cancelled event like any other: the title is all its users see.
+        return cancelled_prefix(session.reason) + base
     if session.is_open:
         return f"Open slot: {series.name}"
     return base
+
+
+def cancelled_prefix(reason: str) -> str:
+    """'CANCELLED (假期): ' before a cancelled session's title; 'CANCELLED: ' without a reason."""
+    short = short_reason(reason)
+    return f"CANCELLED ({short}): " if short else "CANCELLED: "
+
+
+def short_reason(reason: str) -> str:
+    """The reason on one line, cut at a character (never a byte) with an ellipsis if long."""
+    text = " ".join(reason.split())
+    if len(text) <= REASON_LIMIT:
+        return text
+    return text[: REASON_LIMIT - 1].rstrip() + "…"
 
 
 def event_description(series: Series, session: Session) -> str:
