@@ -165,5 +165,8 @@ def test_readme_shows_real_validate_output(runner, monkeypatch):
 def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     command = readme.split("**Test it.**", 1)[1].split("```sh\n", 1)[1].split("\n", 1)[0]
-    assert command == "pip install -e '.[test]' && ruff check . && ruff format --check . && pytest --cov"
+    assert (
+        command
+        == "pip install -e '.[test]' && ruff check . && ruff format --check . && pytest --cov"
+    )
     assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("\n" + command)
