@@ -7,12 +7,14 @@ links written out as bare URLs.
 
 from __future__ import annotations
 
+import unicodedata
+
 from .fields import DETAILS
 from .model import Kind, Series, Session
 from .urls import session_url
 
 REASON_LIMIT = 30
-"""Characters of a cancellation's reason kept in its summary: the title must still fit."""
+"""Columns of a cancellation's reason kept in its summary, so the title still shows."""
 
 
 def speaker_line(session: Session) -> str:
@@ -42,11 +44,25 @@ def cancelled_prefix(reason: str) -> str:
 
 
 def short_reason(reason: str) -> str:
-    """The reason on one line, cut at a character (never a byte) with an ellipsis if long."""
+    """The reason on one line, at most REASON_LIMIT columns (a Chinese character takes two),
+    cut between characters with an ellipsis when longer."""
     text = " ".join(reason.split())
-    if len(text) <= REASON_LIMIT:
+    if _width(text) <= REASON_LIMIT:
         return text
-    return text[: REASON_LIMIT - 1].rstrip() + "…"
+    used = 0
+    for index, char in enumerate(text):
+        used += _width(char)
+        if used > REASON_LIMIT - 1:  # one column for the ellipsis
+            cut = text[:index]
+            space = cut.rfind(" ")
+            if space > len(cut) // 2:  # between words, where there are words
+                cut = cut[:space]
+            return cut.rstrip(" ,，、;；:：") + "…"
+    return text  # pragma: no cover - the whole text was shown to be too wide
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def event_description(series: Series, session: Session) -> str:
