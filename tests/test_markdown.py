@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -535,11 +534,8 @@ def test_export_round_trips_notes_links_and_multi_line_titles(write_events) -> N
     options = ImportOptions("demo", start="12:00", end="13:30", location="Room 1")
     imported = import_page(page.encode("utf-8"), "export.md", options)
     assert imported.warnings == ()
-    assert imported.loaded.schedule == dataclasses.replace(
-        # The language travels in the comment block; a missing weekday is guessed again.
-        schedule,
-        series=dataclasses.replace(schedule.series, weekday=0),
-    )
+    # Language, weekday (none) and all travel in the comment block: nothing is guessed.
+    assert imported.loaded.schedule == schedule
 
 
 def test_unshown_names_what_the_page_cannot_carry(write_events) -> None:

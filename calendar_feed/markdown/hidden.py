@@ -29,6 +29,8 @@ _BLOCK_RE = re.compile(
 )
 CALENDAR_HIDDEN = ("id", "timezone", "base_url", "refresh_hours", "language", "weekday", "semester")
 """calendar: keys the page has no place for (or shows only in passing, like the semester)."""
+GUESSED = ("weekday", "semester")
+"""Keys the importer guesses from the page when the block does not say."""
 TIMING = ("start", "end", "location")
 
 
@@ -41,7 +43,7 @@ def hidden_block(schedule: Schedule) -> str:
         "base_url": series.base_url,
         "refresh_hours": series.refresh_hours,
         "language": series.language,
-        "weekday": WEEKDAYS[series.weekday] if series.weekday is not None else "",
+        "weekday": WEEKDAYS[series.weekday] if series.weekday is not None else None,
         "semester": series.semester,
     }
     defaults = usual_timing(schedule)
@@ -56,7 +58,8 @@ def hidden_block(schedule: Schedule) -> str:
         if own:
             sessions[day if seen[day] == 1 else f"{day}#{seen[day]}"] = own
     data = {
-        "calendar": {k: v for k, v in calendar.items() if v not in ("", None)},
+        # An empty semester or weekday is kept: the importer would otherwise guess one.
+        "calendar": {k: v for k, v in calendar.items() if v or k in GUESSED},
         "defaults": defaults,
         "sessions": sessions,
     }

@@ -159,7 +159,11 @@ class _Reader:
         if weekday is not None:
             calendar["weekday"] = WEEKDAYS[weekday]
         for key in CALENDAR_HIDDEN:
-            if key not in ("id", "timezone") and hidden.calendar.get(key) not in (None, ""):
+            if key in ("id", "timezone") or key not in hidden.calendar:
+                continue
+            if hidden.calendar[key] in (None, ""):
+                calendar.pop(key, None)  # the block says there is none: no guess
+            else:
                 calendar[key] = hidden.calendar[key]
 
     def split(
