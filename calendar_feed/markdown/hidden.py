@@ -130,6 +130,17 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value
 
 
+def apply_calendar(calendar: dict[str, Any], hidden: HiddenData) -> None:
+    """The block's calendar keys over the page's guesses (id and timezone: see the reader)."""
+    for key in CALENDAR_HIDDEN:
+        if key in ("id", "timezone") or key not in hidden.calendar:
+            continue
+        if hidden.calendar[key] in (None, ""):
+            calendar.pop(key, None)  # the block says there is none: no guess
+        else:
+            calendar[key] = hidden.calendar[key]
+
+
 def apply_sessions(
     sessions: list[dict[str, Any]], hidden: HiddenData, warn: Any
 ) -> list[dict[str, Any]]:

@@ -32,7 +32,7 @@ from .format import (
     next_year,
     semester_year,
 )
-from .hidden import CALENDAR_HIDDEN, HiddenData, apply_sessions, take_block
+from .hidden import HiddenData, apply_calendar, apply_sessions, take_block
 
 PLACEHOLDER = "TBA"
 """Title or speaker of a talk whose page gives only the other one."""
@@ -158,13 +158,7 @@ class _Reader:
         weekday = _usual_weekday([s["date"] for s in sessions])
         if weekday is not None:
             calendar["weekday"] = WEEKDAYS[weekday]
-        for key in CALENDAR_HIDDEN:
-            if key in ("id", "timezone") or key not in hidden.calendar:
-                continue
-            if hidden.calendar[key] in (None, ""):
-                calendar.pop(key, None)  # the block says there is none: no guess
-            else:
-                calendar[key] = hidden.calendar[key]
+        apply_calendar(calendar, hidden)
 
     def split(
         self, lines: list[tuple[int, str]]
