@@ -341,9 +341,14 @@ def test_diff_right_after_build_reports_nothing(shipped_copy, runner):
     assert result.output == (
         f"Against {history}: no changes; subscribers' calendars stay as they are.\n"
     )
-    # Without the same --base-url the URLs in every description differ: diff says so.
+    # Without the same --base-url the URLs in every description differ: diff says why.
     other = runner.invoke(main, ["diff", str(shipped_copy)])
-    assert "18 events change for subscribers" in other.output
+    assert "18 events change for subscribers" in other.stdout
+    assert other.stderr == (
+        f"{history}: warning: the last publish used the base URL {BASE}, this diff uses "
+        "(none): every link in the descriptions differs. Give the same --base-url as build, "
+        "or set calendar.base_url in the events file\n"
+    )
     # And the next build with the same URL publishes nothing new, as diff said.
     again = runner.invoke(main, ["build", str(shipped_copy), "--out", str(out), "--base-url", BASE])
     assert again.output.count("\n") == 1, again.output
