@@ -7,9 +7,14 @@ links written out as bare URLs.
 
 from __future__ import annotations
 
+import unicodedata
+
 from .fields import DETAILS
 from .model import Kind, Series, Session
 from .urls import session_url
+
+REASON_LIMIT = 30
+"""Columns of a cancellation's reason kept in its summary, so the title still shows."""
 
 
 def speaker_line(session: Session) -> str:
@@ -25,10 +30,39 @@ def event_summary(series: Series, session: Session) -> str:
     else:
         base = session.title or session.speaker or series.name
     if session.is_cancelled:
-        return f"CANCELLED: {base}"
+        # Outlook shows a cancelled event like any other: the title is all its users see.
+        return cancelled_prefix(session.reason) + base
     if session.is_open:
         return f"Open slot: {series.name}"
     return base
+
+
+def cancelled_prefix(reason: str) -> str:
+    """'CANCELLED (假期): ' before a cancelled session's title; 'CANCELLED: ' without a reason."""
+    short = short_reason(reason)
+    return f"CANCELLED ({short}): " if short else "CANCELLED: "
+
+
+def short_reason(reason: str) -> str:
+    """The reason on one line, at most REASON_LIMIT columns (a Chinese character takes two),
+    cut between characters with an ellipsis when longer."""
+    text = " ".join(reason.split())
+    if _width(text) <= REASON_LIMIT:
+        return text
+    used = 0
+    for index, char in enumerate(text):
+        used += _width(char)
+        if used > REASON_LIMIT - 1:  # one column for the ellipsis
+            cut = text[:index]
+            space = cut.rfind(" ")
+            if space > len(cut) // 2:  # between words, where there are words
+                cut = cut[:space]
+            return cut.rstrip(" ,，、;；:：") + "…"
+    return text  # pragma: no cover - the whole text was shown to be too wide
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def event_description(series: Series, session: Session) -> str:

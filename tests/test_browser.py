@@ -143,7 +143,14 @@ def test_listing_in_chromium(browser, server, tmp_path):
         assert outlook.startswith(
             "https://outlook.live.com/calendar/0/addfromweb?url=" + quote(feed, safe="")
         )
+        assert page.get_attribute("#subscribe-office365", "href").startswith(
+            "https://outlook.office.com/calendar/0/addfromweb?url=" + quote(feed, safe="")
+        )
+        assert page.get_attribute("#subscribe-google-url", "href") == (
+            "https://calendar.google.com/calendar/u/0/r/settings/addbyurl"
+        )
         assert page.input_value("#feed-url") == feed
+        assert page.locator("#copy-feed-url").is_visible()  # the script ran, within the CSP
         google = talk.locator("a.google").get_attribute("href")
         assert "action=TEMPLATE" in google
         assert "dates=20240925T040000Z%2F20240925T053000Z" in google
@@ -189,7 +196,7 @@ def test_listing_fits_a_phone(browser, server, tmp_path):
     try:
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, "the page scrolls sideways on a phone"
-        for name in ("google", "webcal", "outlook"):
+        for name in ("google", "webcal", "outlook", "office365"):
             box = page.locator(f"#subscribe-{name}").bounding_box()
             assert box is not None
             assert box["width"] > 300
@@ -202,6 +209,50 @@ def test_listing_fits_a_phone(browser, server, tmp_path):
         shutil.copyfile(shot, SCREENSHOT_COPY.with_name("calendar-feed-screenshot-phone.png"))
         assert errors == []
         assert page.evaluate("window.__cspViolations") == []
+        assert outside == []
+    finally:
+        context.close()
+
+
+def test_one_click_copies_the_feed_url(browser, server):
+    context, page, errors, outside = open_page(browser, server)
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.rstrip("/"))
+        button = page.locator("#copy-feed-url")
+        assert button.inner_text() == "Copy / 复制"
+        button.click()
+        page.wait_for_function(
+            "document.getElementById('copy-feed-url').textContent !== 'Copy / 复制'"
+        )
+        assert button.inner_text() == "Copied / 已复制"
+        assert page.evaluate("navigator.clipboard.readText()") == f"{server}calendar.ics"
+        # The URL is also left selected in its box, for a manual Ctrl+C.
+        selected = page.evaluate(
+            "(() => { const i = document.getElementById('feed-url');"
+            " return i.value.slice(i.selectionStart, i.selectionEnd); })()"
+        )
+        assert selected == f"{server}calendar.ics"
+        assert errors == []
+        assert page.evaluate("window.__cspViolations") == []
+        assert outside == []
+    finally:
+        context.close()
+
+
+def test_without_javascript_the_feed_url_is_still_shown(browser, server):
+    context, page, errors, outside = open_page(browser, server, java_script_enabled=False)
+    try:
+        url = page.locator("#feed-url")
+        assert url.is_visible()
+        assert url.input_value() == f"{server}calendar.ics"
+        box = url.bounding_box()
+        assert box is not None
+        assert box["width"] > 200  # wide enough to read and select
+        assert not page.locator("#copy-feed-url").is_visible()  # no button that cannot work
+        assert page.locator("#subscribe-google-url").is_visible()
+        assert "From URL" in page.locator("#google-fallback").inner_text()
+        assert page.locator("#refresh-times").is_visible()
+        assert errors == []
         assert outside == []
     finally:
         context.close()

@@ -29,6 +29,7 @@ def test_build_writes_a_complete_site(tmp_path, shipped, shipped_copy, runner):
             "poster.css",
             "poster.html",
             "style.css",
+            "copy.js",
             "calendar.ics",
             "events.json",
             "announcements.atom",
@@ -49,7 +50,7 @@ def test_build_writes_a_complete_site(tmp_path, shipped, shipped_copy, runner):
     assert "假期".encode() in files["events.json"]  # characters, not \u escapes
     assert output == (
         f"Built {out}/: 18 sessions (2 talks, 2 cancelled, 14 open slots); "
-        f"calendar.ics is {len(files['calendar.ics']):,} bytes, 25 files in all\n"
+        f"calendar.ics is {len(files['calendar.ics']):,} bytes, 26 files in all\n"
         "Started the revision history with 18 events.\n"
     )
     assert (tmp_path / "events.history.json").is_file()

@@ -126,7 +126,9 @@ def test_removed_session_stays_as_cancelled_for_a_while(shipped_copy):
     release, files = publish(shipped_copy, T1, keep=30)
     removed = events_by_uid(files["calendar.ics"])[UID.format("2024-11-06")]
     assert str(removed["STATUS"]) == "CANCELLED"
-    assert str(removed["SUMMARY"]) == "CANCELLED: PKU Applied Math Lunch Seminar"
+    assert str(removed["SUMMARY"]) == (
+        "CANCELLED (removed from the schedule): PKU Applied Math Lunch Seminar"
+    )
     assert str(removed["DESCRIPTION"]).startswith("CANCELLED: removed from the schedule\n")
     assert removed["SEQUENCE"] == 1
     assert [s.key for s in release.removed] == ["2024-11-06"]
@@ -203,7 +205,7 @@ def test_diff_words_every_change(shipped_copy, runner):
         f"Against {history}: 5 events change for subscribers (17 sessions in {shipped_copy}):\n"
         '  2024-09-25: text edited (title): "陈畅: Centauri (revised): Enabling Efficient Scheduling for Communication-Computation Overlap in Large Model Training via Communication Partitioning" [SEQUENCE 1]\n'
         '  2024-10-09: talk announced: "张三: 随机矩阵初步" [SEQUENCE 1]\n'
-        '  2024-10-16: cancelled (reason: 运动会): "CANCELLED: PKU Applied Math Lunch Seminar" [SEQUENCE 1]\n'
+        '  2024-10-16: cancelled (reason: 运动会): "CANCELLED (运动会): PKU Applied Math Lunch Seminar" [SEQUENCE 1]\n'
         "  2024-10-23: time changed, place changed (time: Wed 2024-10-23 12:00–13:30 -> Wed 2024-10-23 18:00–19:30; "
         'place: 地点待定 / Room to be announced -> 理科一号楼 1114): "Open slot: PKU Applied Math Lunch Seminar" [SEQUENCE 1]\n'
         '  2024-11-06: removed from events.yaml; stays in the feed as CANCELLED for 30 days: "Open slot: PKU Applied Math Lunch Seminar" [SEQUENCE 1]\n'
@@ -329,7 +331,7 @@ def test_diff_against_a_git_revision(shipped_copy, runner):
     assert result.exit_code == 0, result.output
     assert result.output == (
         f"Against {shipped_copy} at HEAD: 1 event change for subscribers (18 sessions in {shipped_copy}):\n"
-        '  2024-10-16: cancelled (reason: 运动会): "CANCELLED: PKU Applied Math Lunch Seminar" [SEQUENCE 1]\n'
+        '  2024-10-16: cancelled (reason: 运动会): "CANCELLED (运动会): PKU Applied Math Lunch Seminar" [SEQUENCE 1]\n'
     )
     result = runner.invoke(main, ["diff", str(shipped_copy), "--git", "no-such-revision"])
     assert result.exit_code == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -16,6 +15,7 @@ from calendar_feed.cli import main
 from calendar_feed.errors import ValidationError
 from calendar_feed.files import write_text_atomically
 from calendar_feed.markdown.exporter import render_markdown, unshown
+from calendar_feed.markdown.hidden import BLOCK_START, hidden_block
 from calendar_feed.markdown.importer import ImportOptions, import_page
 from calendar_feed.model import Schedule
 from calendar_feed.source.validation import load_schedule, load_schedule_bytes
@@ -168,7 +168,7 @@ def test_export_of_the_shipped_file_imports_back_to_the_same_schedule(shipped: S
 
 def test_export_of_the_shipped_file_is_the_seed_page(shipped: Schedule) -> None:
     expected = normalised(SEED_PAGE.read_text(encoding="utf-8"))
-    actual = normalised(render_markdown(shipped))
+    actual = normalised(render_markdown(shipped).partition(BLOCK_START)[0])
     diff = "\n".join(difflib.unified_diff(expected, actual, "seed page", "export", lineterm=""))
     assert actual == expected, f"export differs from the seed page:\n{diff}"
 
@@ -183,7 +183,11 @@ def test_export_layout_matches_the_seed(shipped: Schedule) -> None:
     assert "    <details>\n    <summary>具体信息</summary>\n\n    <b>摘要</b>:\n\n" in page
     assert "    -------\n    </details>\n\n1. ~~Sep 18~~\n1. Sep 25\n" in page
     assert "\n1. ~~Oct 2~~ (假期)\n1. Oct 9\n" in page
-    assert page.endswith("1. Jan 8\n\n-----\nThis webpage is maintained by Ting Lin (@alisomia)\n")
+    visible, start, hidden = page.partition(BLOCK_START)
+    assert visible.endswith(
+        "1. Jan 8\n\n-----\nThis webpage is maintained by Ting Lin (@alisomia)\n\n"
+    )
+    assert start + hidden == hidden_block(shipped) + "\n"  # then only the hidden block
 
 
 # -- hand-made variants --------------------------------------------------------------
@@ -530,9 +534,8 @@ def test_export_round_trips_notes_links_and_multi_line_titles(write_events) -> N
     options = ImportOptions("demo", start="12:00", end="13:30", location="Room 1")
     imported = import_page(page.encode("utf-8"), "export.md", options)
     assert imported.warnings == ()
-    assert imported.loaded.schedule == dataclasses.replace(
-        schedule, series=dataclasses.replace(schedule.series, weekday=0, language="zh")
-    )
+    # Language, weekday (none) and all travel in the comment block: nothing is guessed.
+    assert imported.loaded.schedule == schedule
 
 
 def test_unshown_names_what_the_page_cannot_carry(write_events) -> None:
@@ -548,7 +551,6 @@ def test_unshown_names_what_the_page_cannot_carry(write_events) -> None:
     )
     assert unshown(load_schedule(path).schedule) == [
         'calendar.semester "2024秋" is not in calendar.description, so the page does not show it',
-        "welcome: the page does not keep a session's id",
         "2024-09-25: its time or room differs from the other sessions; the page shows neither",
     ]
 
@@ -654,7 +656,7 @@ def test_cli_export_of_an_invalid_file_writes_nothing(tmp_path: Path, write_even
     assert out.read_text(encoding="utf-8") == "old page\n"
 
 
-def test_cli_export_warns_about_what_the_page_cannot_show(write_events) -> None:
+def test_cli_export_keeps_a_session_id_in_the_hidden_block(write_events) -> None:
     path = write_events(
         """\
         calendar: {id: demo, name: Demo, timezone: Asia/Shanghai}
@@ -665,5 +667,8 @@ def test_cli_export_warns_about_what_the_page_cannot_show(write_events) -> None:
     )
     result = CliRunner().invoke(main, ["export-markdown", str(path)])
     assert result.exit_code == 0
-    assert result.stderr == f"{path}: warning: kickoff: the page does not keep a session's id\n"
-    assert result.stdout == "# Demo\n\n本学期日程如下：\n\n1. Sep 11, 2024\n"
+    assert result.stderr == ""  # its id travels in the hidden comment block
+    assert result.stdout.startswith(
+        "# Demo\n\n本学期日程如下：\n\n1. Sep 11, 2024\n\n<!-- calendar-feed:"
+    )
+    assert '"sessions": {\n  "2024-09-11": {\n   "id": "kickoff"\n  }\n }' in result.stdout

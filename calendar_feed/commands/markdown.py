@@ -8,7 +8,7 @@ import click
 
 from ..errors import ValidationError
 from ..files import read_regular_file
-from ..markdown.format import ImportOptions
+from ..markdown.format import DEFAULT_END, DEFAULT_LOCATION, DEFAULT_START, DEFAULT_TIMEZONE
 from .common import (
     FILE_ARGUMENT,
     OUT_OPTION,
@@ -20,7 +20,7 @@ from .common import (
     write_or_echo,
 )
 
-IMPORT_DEFAULTS = ImportOptions()
+FROM_BLOCK = "default: from the page's calendar-feed comment block, else"
 
 
 @click.command("import-markdown")
@@ -32,32 +32,35 @@ IMPORT_DEFAULTS = ImportOptions()
     help="Year of the first date (default: from the semester label, e.g. 2024秋).",
 )
 @click.option(
-    "--id", "series_id", help="Series id used in event UIDs (default: from the English title)."
+    "--id",
+    "series_id",
+    help=f"Series id used in event UIDs ({FROM_BLOCK} from the English title).",
 )
-@click.option(
-    "--timezone", default=IMPORT_DEFAULTS.timezone, show_default=True, help="IANA timezone."
-)
-@click.option("--start", default=IMPORT_DEFAULTS.start, show_default=True, help="Usual start.")
-@click.option("--end", default=IMPORT_DEFAULTS.end, show_default=True, help="Usual end.")
-@click.option("--location", default=IMPORT_DEFAULTS.location, show_default=True, help="Usual room.")
+@click.option("--timezone", help=f"IANA timezone ({FROM_BLOCK} {DEFAULT_TIMEZONE}).")
+@click.option("--start", help=f"Usual start ({FROM_BLOCK} {DEFAULT_START}).")
+@click.option("--end", help=f"Usual end ({FROM_BLOCK} {DEFAULT_END}).")
+@click.option("--location", help=f"Usual room ({FROM_BLOCK} {DEFAULT_LOCATION}).")
 def import_markdown(
     page: Path,
     out: Path | None,
     year: int | None,
     series_id: str | None,
-    timezone: str,
-    start: str,
-    end: str,
-    location: str,
+    timezone: str | None,
+    start: str | None,
+    end: str | None,
+    location: str | None,
 ) -> None:
     """Turn the seminar's Markdown PAGE into an events file.
 
     Every piece of text is kept: what cannot be placed goes into a session's
     note, with a warning naming its line. The result passes `validate`.
     """
-    from ..markdown.importer import import_page
+    from ..markdown.importer import ImportOptions, import_page
 
-    options = ImportOptions(series_id or "", timezone, year, start, end, location)
+    # Options not given stay empty: the page's comment block, then the defaults, fill them.
+    options = ImportOptions(
+        series_id or "", timezone or "", year, start or "", end or "", location or ""
+    )
     try:
         imported = import_page(read_regular_file(page), str(page), options)
     except ValidationError as error:

@@ -22,6 +22,7 @@ from ..errors import Position, Problem
 from ..fields import CANCELLED_ONLY, DETAIL_NAMES
 from ..identity import Revision, session_uid
 from ..model import Schedule, Series, Session
+from ..texts import cancelled_prefix
 from .records import Announcement, History, Record, digest, session_from_snapshot, snapshot
 
 DEFAULT_KEEP_REMOVED_DAYS = 30
@@ -228,7 +229,7 @@ def newsworthy(change: Change) -> bool:
 
 def announcement(change: Change, now: dt.datetime) -> Announcement:
     snap = change.snapshot
-    what = snap["summary"].removeprefix("CANCELLED: ")
+    what = snap["summary"].removeprefix(cancelled_prefix(snap["reason"]))
     day = dt.datetime.fromisoformat(snap["start"])
     when = f"{day:%a %Y-%m-%d %H:%M}"
     if ChangeKind.REMOVED in change.kinds:

@@ -7,7 +7,6 @@ into the same schedule; unshown() names what the page has no place for.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -31,6 +30,7 @@ from .format import (
     semester_year,
     short_date,
 )
+from .hidden import hidden_block
 
 
 def render_markdown(schedule: Schedule) -> str:
@@ -44,11 +44,16 @@ def render_markdown(schedule: Schedule) -> str:
     blocks.append("\n".join(_items(schedule)))
     if series.maintainer:
         blocks.append(f"{FOOTER_RULE}\n{MAINTAINER_LEAD}{series.maintainer}")
+    blocks.append(hidden_block(schedule))
     return "\n\n".join(block.rstrip("\n") for block in blocks) + "\n"
 
 
 def unshown(schedule: Schedule) -> list[str]:
-    """What the page cannot carry, so ``export-markdown`` can say so instead of hiding it."""
+    """What readers of the page will not see, so ``export-markdown`` can say so.
+
+    Session ids, times, rooms and the semester still travel in the page's hidden
+    comment block, so import-markdown restores them; only the page's readers miss them.
+    """
     series = schedule.series
     notes = []
     if series.semester and series.semester not in series.description:
@@ -64,8 +69,6 @@ def unshown(schedule: Schedule) -> list[str]:
                 f"{session.key}: its time or room differs from the other sessions; "
                 "the page shows neither"
             )
-        if session.explicit_id and not re.fullmatch(rf"{session.date}-\d+", session.key):
-            notes.append(f"{session.key}: the page does not keep a session's id")
     return notes
 
 

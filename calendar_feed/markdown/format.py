@@ -68,15 +68,25 @@ def organizers_clause(names: Sequence[str]) -> str:
     return f"{ORGANIZERS_LEAD}{joined}{ORGANIZERS_TAIL}"
 
 
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_START = "12:00"
+DEFAULT_END = "13:30"
+DEFAULT_LOCATION = "地点待定 / Room to be announced"
+
+
 @dataclass(frozen=True)
 class ImportOptions:
-    """What the page does not say: the series id, timezone, year and the usual slot."""
+    """What the page does not say: the series id, timezone, year and the usual slot.
+
+    An empty value was not given: it comes from the page's calendar-feed comment
+    block (written by export-markdown) if there is one, else from the defaults above
+    (the id from the English title).
+    """
 
     series_id: str = ""
-    """Empty: made from the English title."""
-    timezone: str = "Asia/Shanghai"
+    timezone: str = ""
     year: int | None = None
     """Year of the first date; by default taken from the semester label (2024秋)."""
-    start: str = "12:00"
-    end: str = "13:30"
-    location: str = "地点待定 / Room to be announced"
+    start: str = ""
+    end: str = ""
+    location: str = ""

@@ -19,6 +19,10 @@ from ..errors import Position, Problem, Severity, ValidationError
 from ..source.parsers import WEEKDAYS
 from .body import read_body
 from .format import (
+    DEFAULT_END,
+    DEFAULT_LOCATION,
+    DEFAULT_START,
+    DEFAULT_TIMEZONE,
     MONTHS,
     RULE_RE,
     SCHEDULE_LEAD,
@@ -28,6 +32,7 @@ from .format import (
     next_year,
     semester_year,
 )
+from .hidden import HiddenData, apply_calendar, apply_sessions, take_block
 
 PLACEHOLDER = "TBA"
 """Title or speaker of a talk whose page gives only the other one."""
@@ -106,6 +111,7 @@ class _Reader:
 
     def read(self, text: str) -> PageData:
         text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        text, hidden = take_block(text, self.warn)
         lines = [(number, _expand_indent(line)) for number, line in enumerate(text.split("\n"), 1)]
         header, items, trailer = self.split(lines)
         if not items:
@@ -118,25 +124,41 @@ class _Reader:
             calendar["name"] = calendar.get("local_name", "")
             if not calendar["name"]:
                 self.error(0, "no title line (`# Seminar name`) before the list of dates")
-        calendar["id"] = self.options.series_id or _slug(calendar.get("name", ""))
-        calendar["timezone"] = self.options.timezone
+        self.complete(calendar, text, sessions, hidden)
+        if any(p.severity == "error" for p in self.problems):
+            raise ValidationError(sorted(self.problems, key=lambda p: p.position.line))
+        options, usual = self.options, hidden.defaults
+        data = {
+            "calendar": calendar,
+            "defaults": {
+                "start": options.start or usual.get("start") or DEFAULT_START,
+                "end": options.end or usual.get("end") or DEFAULT_END,
+                "location": options.location or usual.get("location") or DEFAULT_LOCATION,
+            },
+            "sessions": apply_sessions(sessions, hidden, self.warn),
+        }
+        warnings = tuple(sorted(self.problems, key=lambda p: p.position.line))
+        return PageData(data, warnings, tuple(session_lines))
+
+    def complete(
+        self,
+        calendar: dict[str, Any],
+        text: str,
+        sessions: list[dict[str, Any]],
+        hidden: HiddenData,
+    ) -> None:
+        """What the page does not say: options first, then the comment block, then guesses."""
+        calendar["id"] = (
+            self.options.series_id or hidden.calendar.get("id") or _slug(calendar.get("name", ""))
+        )
+        calendar["timezone"] = (
+            self.options.timezone or hidden.calendar.get("timezone") or DEFAULT_TIMEZONE
+        )
         calendar["language"] = "zh" if _CJK_RE.search(text) else "en"
         weekday = _usual_weekday([s["date"] for s in sessions])
         if weekday is not None:
             calendar["weekday"] = WEEKDAYS[weekday]
-        if any(p.severity == "error" for p in self.problems):
-            raise ValidationError(sorted(self.problems, key=lambda p: p.position.line))
-        data = {
-            "calendar": calendar,
-            "defaults": {
-                "start": self.options.start,
-                "end": self.options.end,
-                "location": self.options.location,
-            },
-            "sessions": sessions,
-        }
-        warnings = tuple(sorted(self.problems, key=lambda p: p.position.line))
-        return PageData(data, warnings, tuple(session_lines))
+        apply_calendar(calendar, hidden)
 
     def split(
         self, lines: list[tuple[int, str]]

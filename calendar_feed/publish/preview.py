@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Problem
+from ..errors import Position, Problem
 from ..history import Change, History, plan, publish, uid_warnings
 from ..history.late import late_change_warnings
 from ..identity import FIXED_STAMP
@@ -58,7 +58,31 @@ def against_history(
 ) -> Preview:
     """Compare with the revision history (what subscribers have now)."""
     history, warnings = read_history_or_none(history_file)
+    if history is not None and history_file is not None:
+        warnings += base_url_mismatch(history, loaded.schedule.series.base_url, history_file)
     return preview(loaded, history, warnings, now)
+
+
+def base_url_mismatch(history: History, base_url: str, history_file: Path) -> list[Problem]:
+    """A warning when the last publish used another base URL than this prediction.
+
+    The URL is in every event's description, so a diff without the ``--base-url``
+    that ``build`` was given would report every event as changed.
+    """
+    published = {
+        str(record.snapshot.get("url") or "").partition("#")[0]
+        for record in history.records.values()
+        if record.removed is None
+    }
+    if len(published) != 1 or published == {base_url}:
+        return []
+    (used,) = published
+    message = (
+        f"the last publish used the base URL {used or '(none)'}, this diff uses "
+        f"{base_url or '(none)'}: every link in the descriptions differs. Give the same "
+        "--base-url as build, or set calendar.base_url in the events file"
+    )
+    return [Problem(Position(str(history_file)), "", message, "warning")]
 
 
 def against_schedule(loaded: Loaded, baseline: Loaded, now: dt.datetime | None = None) -> Preview:

@@ -65,6 +65,20 @@ class FeedOptions:
     include_cancelled: bool = True
     alarm_minutes: int | None = None
 
+    @property
+    def query(self) -> str:
+        """The options as the one canonical query string ('' for the whole feed).
+
+        It names the feed in SOURCE, so equal options must always give equal bytes
+        (and ETags) however the subscriber spelled or ordered them.
+        """
+        pairs = [
+            *([("tba", "0")] if not self.include_open else []),
+            *([("cancelled", "0")] if not self.include_cancelled else []),
+            *([("alarm", str(self.alarm_minutes))] if self.alarm_minutes is not None else []),
+        ]
+        return "&".join(f"{name}={value}" for name, value in pairs)
+
     def wants(self, session: Session) -> bool:
         if session.is_open:
             return self.include_open
@@ -109,7 +123,7 @@ def _calendar(
         )
         for session in sessions
     ]
-    parts = [_head(series, whole)]
+    parts = [_head(series, whole, options.query)]
     if sessions:
         first = min(s.start for s in sessions).date()
         last = max(s.end for s in sessions).date() + dt.timedelta(days=1)
@@ -121,9 +135,13 @@ def _calendar(
     return b"".join(parts)
 
 
-@lru_cache(maxsize=16)
-def _head(series: Series, whole: bool) -> bytes:
-    """BEGIN:VCALENDAR and the calendar's properties: the same for every file of a series."""
+@lru_cache(maxsize=64)
+def _head(series: Series, whole: bool, query: str = "") -> bytes:
+    """BEGIN:VCALENDAR and the calendar's properties: the same for every file of a series.
+
+    SOURCE (RFC 7986: where the calendar is refreshed from) is the URL actually
+    subscribed, with its ``query``, so a client that follows it keeps the choice.
+    """
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -140,7 +158,8 @@ def _head(series: Series, whole: bool) -> bytes:
         calendar.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(refresh))
         if series.base_url:
-            calendar.add("source", feed_url(series), parameters={"VALUE": "URI"})
+            source = feed_url(series) + (f"?{query}" if query else "")
+            calendar.add("source", source, parameters={"VALUE": "URI"})
             calendar.add("url", series.base_url, parameters={"VALUE": "URI"})
     return calendar.to_ical().removesuffix(_END)
 
@@ -255,7 +274,7 @@ def _event(
     if session.location:
         event.add("location", vText(session.location))
     event.add("status", _STATUS[session.status])
-    if session.is_cancelled:
+    if not session.is_talk:  # cancelled sessions and open slots leave attendees free
         event.add("transp", "TRANSPARENT")
     url = session_url(series, session)
     if url:
@@ -265,7 +284,7 @@ def _event(
         event.add("sequence", revision.sequence)
     if revision.modified:
         event.add("last-modified", revision.modified.astimezone(UTC))
-    if options.alarm_minutes is not None and not session.is_cancelled:
+    if options.alarm_minutes is not None and session.is_talk:  # reminders for talks only
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", vText(summary))

@@ -6,14 +6,19 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from email.utils import parseaddr
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 from ..model import Series, Session
 from ..texts import event_description, event_summary
-from ..urls import FEED_FILE
+from ..urls import FEED_FILE, session_url
 
-GOOGLE_DETAILS_LIMIT = 1200
-"""Characters of description put in a Google link; longer URLs are cut off by browsers."""
+GOOGLE_LINK_LIMIT = 2000
+"""Bytes of a whole 'Add to Google Calendar' link, percent-encoded: Google answers 414
+to longer template links (docs/CLIENTS.md)."""
+GOOGLE_TEMPLATE = "https://calendar.google.com/calendar/render?"
+GOOGLE_FROM_URL = "https://calendar.google.com/calendar/u/0/r/settings/addbyurl"
+"""Google Calendar's "From URL" settings page: the fallback when the cid shortcut fails."""
+ELLIPSIS = "…"
 
 
 @dataclass(frozen=True)
@@ -21,7 +26,9 @@ class SubscribeLinks:
     https: str
     webcal: str
     google: str
+    google_from_url: str
     outlook: str
+    office365: str
 
 
 def subscribe_links(site_url: str, series: Series, query: str = "") -> SubscribeLinks | None:
@@ -30,29 +37,68 @@ def subscribe_links(site_url: str, series: Series, query: str = "") -> Subscribe
         return None
     https = site_url + FEED_FILE + (f"?{query}" if query else "")
     webcal = urlunsplit(("webcal", *urlsplit(https)[1:]))
+    add_from_web = urlencode({"url": https, "name": series.display_name})
     return SubscribeLinks(
         https=https,
         webcal=webcal,
-        google="https://calendar.google.com/calendar/render?" + urlencode({"cid": webcal}),
-        outlook="https://outlook.live.com/calendar/0/addfromweb?"
-        + urlencode({"url": https, "name": series.display_name}),
+        google=GOOGLE_TEMPLATE + urlencode({"cid": webcal}),
+        google_from_url=GOOGLE_FROM_URL,
+        # Personal Microsoft accounts sign in on outlook.live.com, work and school ones
+        # (Microsoft 365) on outlook.office.com; both take the https URL, not webcal.
+        outlook="https://outlook.live.com/calendar/0/addfromweb?" + add_from_web,
+        office365="https://outlook.office.com/calendar/0/addfromweb?" + add_from_web,
     )
 
 
 def google_event_link(series: Series, session: Session) -> str:
-    """Google Calendar's 'add this event' template link, times in UTC."""
-    details = event_description(series, session)
-    if len(details) > GOOGLE_DETAILS_LIMIT:
-        details = details[: GOOGLE_DETAILS_LIMIT - 1].rstrip() + "…"
+    """Google Calendar's 'add this event' template link, times in UTC, within the limit.
+
+    The details are cut on a character (never inside one) so that the whole
+    percent-encoded link fits GOOGLE_LINK_LIMIT; cut details end with an ellipsis
+    and the talk's URL, where the rest can be read.
+    """
     query = {
         "action": "TEMPLATE",
         "text": event_summary(series, session),
         "dates": f"{_utc(session.start)}/{_utc(session.end)}",
-        "details": details,
+        "details": "",
         "location": session.location,
         "ctz": series.timezone,
     }
-    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+    url = session_url(series, session)
+    budget = GOOGLE_LINK_LIMIT - len(GOOGLE_TEMPLATE + urlencode(query))
+    if budget < 0:  # an absurdly long title: give up the details, then cut the title
+        query["text"] = _fit(query["text"], budget + _encoded_length(query["text"]), "")
+        budget = 0
+    query["details"] = _fit(event_description(series, session), budget, url)
+    return GOOGLE_TEMPLATE + urlencode(query)
+
+
+def _fit(text: str, budget: int, url: str) -> str:
+    """``text`` if it encodes within ``budget`` bytes, else its longest start that fits
+    followed by an ellipsis (and the URL, when it fits too); '' when nothing does."""
+    if _encoded_length(text) <= budget:
+        return text
+    for tail in (f"{ELLIPSIS}\n{url}" if url else ELLIPSIS, ELLIPSIS):
+        room = budget - _encoded_length(tail)
+        if room >= 0:
+            return _prefix(text, room).rstrip() + tail
+    return ""
+
+
+def _prefix(text: str, budget: int) -> str:
+    """The longest start of ``text`` whose encoding fits ``budget`` (whole characters only)."""
+    used = 0
+    for index, char in enumerate(text):
+        used += _encoded_length(char)
+        if used > budget:
+            return text[:index]
+    return text
+
+
+def _encoded_length(text: str) -> int:
+    """Bytes ``text`` takes in a query string: each character encodes on its own."""
+    return len(quote_plus(text))
 
 
 def _utc(moment: dt.datetime) -> str:

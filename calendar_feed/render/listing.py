@@ -21,6 +21,8 @@ from .templating import environment
 
 FRIENDLY_ZONE_NAMES = {"Asia/Shanghai": "Beijing time", "Asia/Hong_Kong": "Hong Kong time"}
 STYLESHEET = "style.css"
+SCRIPT = "copy.js"
+"""The page's one script (the copy-URL button), a file of its own so the CSP allows only 'self'."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ def render_listing(schedule: Schedule, context: PageContext) -> str:
         feed_file=FEED_FILE,
         json_file=JSON_FILE,
         stylesheet=STYLESHEET,
+        script=SCRIPT,
         session_file=session_file,
         session_anchor=session_anchor,
         speaker_line=speaker_line,
@@ -89,6 +92,15 @@ def render_listing(schedule: Schedule, context: PageContext) -> str:
 
 def stylesheet() -> bytes:
     """The page's CSS, kept in a file of its own so the CSP needs no inline styles."""
+    return _static(STYLESHEET)
+
+
+def script() -> bytes:
+    """The copy-URL script; the page works without it."""
+    return _static(SCRIPT)
+
+
+def _static(name: str) -> bytes:
     from importlib.resources import files
 
-    return files("calendar_feed").joinpath("static", STYLESHEET).read_bytes()
+    return files("calendar_feed").joinpath("static", name).read_bytes()

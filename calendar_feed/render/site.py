@@ -11,7 +11,7 @@ from ..urls import FEED_FILE, JSON_FILE, session_file
 from .atom import ATOM_FILE, render_atom
 from .ical import render_calendar, render_session
 from .json_export import render_json
-from .listing import STYLESHEET, PageContext, render_listing, stylesheet
+from .listing import SCRIPT, STYLESHEET, PageContext, render_listing, script, stylesheet
 from .poster import POSTER_FILE, POSTER_STYLESHEET, poster_stylesheet, render_poster
 
 
@@ -31,6 +31,7 @@ def render_site(release: Release, context: PageContext | None) -> dict[str, byte
     files |= {
         STYLESHEET: stylesheet(),
         POSTER_STYLESHEET: poster_stylesheet(),
+        SCRIPT: script(),
         FEED_FILE: render_calendar(
             schedule, revisions=release.revisions, extra_sessions=release.removed
         ),

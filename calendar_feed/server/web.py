@@ -22,7 +22,7 @@ from werkzeug.utils import get_content_type
 from ..department.site_file import is_site_file
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, history_path_for
 from ..render.ical import FeedOptions
-from ..render.listing import STYLESHEET
+from ..render.listing import SCRIPT, STYLESHEET
 from ..render.templating import environment
 from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import DEFAULT_MAX_SESSIONS
@@ -50,6 +50,7 @@ MEDIA_TYPES = {
     "json": "application/json",
     "atom": "application/atom+xml",
     "css": "text/css",
+    "js": "text/javascript",
     "html": "text/html",
 }
 MAX_ALARM_MINUTES = 7 * 24 * 60
@@ -57,10 +58,11 @@ PAGE_MAX_AGE = 0
 """The listing is revalidated on every view (cheap with ETags), so edits show at once."""
 STYLE_MAX_AGE = 3600
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-"""No script at all; the QR code is inline SVG markup, which needs no permission."""
+"""Only the site's own script file (copy.js), never inline script; the QR code is inline
+SVG markup, which needs no permission."""
 
 bp = Blueprint("feed", __name__)
 
@@ -157,6 +159,11 @@ def poster() -> Response:
     """The term on one A4 page; like the listing, its links follow the request's address."""
     version = publisher().state().version
     return _send(version.poster(request.url_root), "text/html", PAGE_MAX_AGE)
+
+
+@bp.get(f"/{SCRIPT}")
+def script() -> Response:
+    return _send(publisher().state().version.files[SCRIPT], "text/javascript", STYLE_MAX_AGE)
 
 
 @bp.get(f"/{FEED_FILE}")
