@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Schedule, Session
-from ..source.parsers import WEEKDAYS
+from ..source.vocabulary import WEEKDAYS
 
 BLOCK_START = "<!-- calendar-feed:"
 BLOCK_LEAD = f"{BLOCK_START} kept for `calendar-feed import-markdown`; not shown on the page"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Position, Problem, Severity, ValidationError
-from ..source.parsers import WEEKDAYS
+from ..source.vocabulary import WEEKDAYS
 from .body import read_body
 from .format import (
     DEFAULT_END,

@@ -19,8 +19,8 @@ from typing import Any
 from ..errors import ValidationError
 from ..fields import CALENDAR_KEYS
 from ..model import Schedule, Series
-from ..source.parsers import WEEKDAYS
 from ..source.validation import Loaded, load_schedule_bytes
+from ..source.vocabulary import WEEKDAYS
 from ..source.writer import dump_events
 
 

@@ -1,7 +1,8 @@
 """Field parsers: one YAML node in, one checked value (or a positioned problem) out.
 
-Whole-document rules (which fields a session needs, duplicate identities,
-weekdays) live in validation.py; this module only knows single values.
+Values with a vocabulary (timezones, weekdays, languages, statuses, mail
+addresses) are in vocabulary.py, a session's rules in sessions.py and whole-
+document rules in validation.py; this module knows single values and structure.
 """
 
 from __future__ import annotations
@@ -11,32 +12,17 @@ import difflib
 import json
 import re
 from collections.abc import Callable
-from email.utils import parseaddr
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-import pytz
-
 from ..errors import Position, Problem
 from ..fields import LINK_LABELS
-from ..model import Kind, Link, Status
+from ..model import Kind, Link
 from .loading import Mapping, Node, Scalar, Sequence, describe
-
-TIMEZONE_ALIASES = {
-    "Asia/Beijing": "Asia/Shanghai",
-    "Beijing": "Asia/Shanghai",
-    "China": "Asia/Shanghai",
-    "CST": "Asia/Shanghai",
-    "Beijing Time": "Asia/Shanghai",
-}
-"""Names people often write for China's zone; IANA names it after Shanghai."""
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ADDRESS_RE = re.compile(r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[A-Za-z]{2,}")
-_LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 FORBIDDEN_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 """Unicode's control characters (category Cc, a fixed set) except tab and newline, and the
 line and paragraph separators; one regex search instead of a category lookup per character."""
@@ -157,6 +143,21 @@ class FieldParser:
             return None
         return value
 
+    def checked_text(
+        self, node: Node, path: str, convert: Callable[[str], T | None], complaint: str
+    ) -> T | None:
+        """Text that ``convert`` accepts (None: it does not); else ``complaint`` is reported.
+
+        ``complaint`` may use ``{value}``, the user's text quoted on one line.
+        """
+        value = self.text(node, path)
+        if value is None:
+            return None
+        converted = convert(value)
+        if converted is None:
+            self.error(node.position, path, complaint.format(value=quote(value)))
+        return converted
+
     def text_list(self, node: Node, path: str) -> tuple[str, ...] | None:
         if isinstance(node, Scalar):
             single = self.text(node, path)
@@ -170,18 +171,13 @@ class FieldParser:
         return tuple(v for v in values if v)
 
     def identifier(self, node: Node, path: str) -> str | None:
-        value = self.text(node, path)
-        if value is None:
-            return None
-        if not _ID_RE.match(value):
-            self.error(
-                node.position,
-                path,
-                f'{quote(value)} is not a valid id: use letters, digits, "-", "_" or "." '
-                "(at most 64, starting with a letter or digit)",
-            )
-            return None
-        return value
+        return self.checked_text(
+            node,
+            path,
+            lambda v: v if _ID_RE.match(v) else None,
+            '{value} is not a valid id: use letters, digits, "-", "_" or "." '
+            "(at most 64, starting with a letter or digit)",
+        )
 
     def date(self, node: Node, path: str) -> dt.date | None:
         text = node.text if isinstance(node, Scalar) else ""
@@ -282,82 +278,6 @@ class FieldParser:
             return None
         return value
 
-    def timezone(self, node: Node, path: str) -> str | None:
-        value = self.text(node, path)
-        if value is None:
-            return None
-        if value not in pytz.all_timezones_set:
-            hint = [TIMEZONE_ALIASES[value]] if value in TIMEZONE_ALIASES else []
-            hint = hint or difflib.get_close_matches(value, pytz.common_timezones, n=1, cutoff=0.7)
-            suggestion = f'; did you mean "{hint[0]}"?' if hint else ""
-            self.error(
-                node.position,
-                path,
-                f"unknown timezone {quote(value)}{suggestion} "
-                "(use an IANA name like Asia/Shanghai)",
-            )
-            return None
-        return value
-
-    def weekday(self, node: Node, path: str) -> int | None:
-        value = self.text(node, path)
-        if value is None:
-            return None
-        if value.lower() not in WEEKDAYS:
-            self.error(
-                node.position, path, f'expected a weekday like "wednesday", got {quote(value)}'
-            )
-            return None
-        return WEEKDAYS.index(value.lower())
-
-    def language(self, node: Node, path: str) -> str | None:
-        value = self.text(node, path)
-        if value is None:
-            return None
-        if not _LANGUAGE_RE.match(value):
-            self.error(
-                node.position,
-                path,
-                f'expected a language tag like "zh" or "en", got {quote(value)}',
-            )
-            return None
-        return value
-
-    def status(self, node: Node, path: str) -> Status | None:
-        value = self.text(node, path)
-        if value is None:
-            return None
-        try:
-            return Status(value.lower())
-        except ValueError:
-            self.error(
-                node.position, path, f"expected one of talk, cancelled, open; got {quote(value)}"
-            )
-            return None
-
-    def email(self, node: Node, path: str) -> str | None:
-        """One mail address, bare or as ``Name <address>`` (a From or To header's form)."""
-        value = self.text(node, path)
-        if value is None:
-            return None
-        if not is_email_address(value):
-            self.error(node.position, path, _not_an_address(value))
-            return None
-        return value
-
-    def email_list(self, node: Node, path: str) -> tuple[str, ...] | None:
-        """A list of mail addresses, or one."""
-        if isinstance(node, Scalar):
-            single = self.email(node, path)
-            return None if single is None else (single,)
-        if not isinstance(node, Sequence):
-            self.error(node.position, path, f"expected a list of addresses, got {describe(node)}")
-            return None
-        values = [self.email(item, f"{path}[{i}]") for i, item in enumerate(node.items)]
-        if any(v is None for v in values):
-            return None
-        return tuple(v for v in values if v)
-
     def by_kind(self, kind: Kind) -> Callable[[Node, str], object]:
         """The parser for a session detail of this kind."""
         parsers = {Kind.TEXT: self.text, Kind.URL: self.url, Kind.LINKS: self.links}
@@ -384,19 +304,6 @@ class FieldParser:
             if isinstance(url, str):
                 links.append(Link(label, url))
         return tuple(links)
-
-
-def is_email_address(value: str) -> bool:
-    """``name@host.tld`` or ``Display Name <name@host.tld>``, as a mail header carries it."""
-    _, address = parseaddr(value)
-    return bool(address) and _ADDRESS_RE.fullmatch(address) is not None
-
-
-def _not_an_address(value: str) -> str:
-    return (
-        f"{quote(value)} is not an e-mail address; write it as name@example.edu "
-        "or as Name <name@example.edu>"
-    )
 
 
 def quote(value: str) -> str:

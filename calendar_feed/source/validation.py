@@ -8,7 +8,6 @@ result either a Schedule (plus warnings) or one ValidationError listing them all
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gc
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -21,14 +20,9 @@ import pytz
 from ..errors import Position, Problem, ValidationError
 from ..fields import (
     CALENDAR_KEYS,
-    CANCELLED_ONLY,
-    DETAILS,
-    MAKES_TALK,
-    SESSION_KEYS,
-    TALK_NEEDS,
     TIMING_KEYS,
 )
-from ..model import Schedule, Series, Session, Status
+from ..model import Schedule, Series, Session
 from ..urls import normalize_base_url
 from .loading import (
     DEFAULT_MAX_BYTES,
@@ -40,7 +34,9 @@ from .loading import (
     parse_events_bytes,
     read_events_file,
 )
-from .parsers import WEEKDAYS, FieldParser, Missing, join
+from .parsers import Missing
+from .sessions import SessionRules
+from .vocabulary import WEEKDAYS
 
 DEFAULT_MAX_SESSIONS = 20_000
 
@@ -120,7 +116,7 @@ def _problem_order(problem: Problem) -> tuple[int, int]:
     return (problem.position.line, problem.position.column)
 
 
-class _Checker(FieldParser):
+class _Checker(SessionRules):
     def __init__(self, max_sessions: int):
         super().__init__()
         self.max_sessions = max_sessions
@@ -220,180 +216,6 @@ class _Checker(FieldParser):
         if fields is None:
             return {}
         return self.timing(fields, "defaults", node)
-
-    def timing(self, fields: dict[str, Node], path: str, where: Node) -> dict[str, Any]:
-        """Read start / end / duration / location; only the keys given come back."""
-        result: dict[str, Any] = {}
-        for key, parse in (
-            ("start", self.time),
-            ("end", self.time),
-            ("duration", self.minutes),
-            ("location", self.text),
-        ):
-            value = self.get(fields, key, path, parse)
-            if not isinstance(value, Missing):
-                result[key] = value
-        if "end" in result and "duration" in result:
-            self.error(
-                fields["duration"].position,
-                join(path, "duration"),
-                "give either `end` or `duration`, not both",
-            )
-        return result
-
-    def session(
-        self,
-        node: Node,
-        path: str,
-        defaults: dict[str, Any],
-        zone: Any,
-        series: Series | None,
-    ) -> Session | None:
-        fields = self.mapping(node, path, SESSION_KEYS)
-        if fields is None:
-            return None
-        before = len(self.problems)
-        day = self.require(fields, "date", path, node, self.date)
-        explicit_id = self.get(fields, "id", path, self.identifier)
-        if isinstance(explicit_id, str):
-            self.identities.append((path, explicit_id, True, fields["id"]))
-        elif isinstance(day, dt.date) and isinstance(explicit_id, Missing):
-            self.identities.append((path, day.isoformat(), False, fields["date"]))
-        details = {
-            name: self.get(fields, name, path, self.by_kind(rule.kind)) for name, rule in DETAILS
-        }
-        status = self.session_status(fields, path, node, details)
-        timing = self.session_timing(fields, path, node, defaults)
-        if any(p.severity == "error" for p in self.problems[before:]):
-            return None
-        if any(v is None for v in timing.values()) or status is None:
-            return None  # already reported where the bad value was written
-        if not isinstance(day, dt.date) or series is None:
-            return None
-        moments = self.session_moments(fields, path, node, zone, day, timing)
-        if moments is None:
-            return None
-        key = explicit_id if isinstance(explicit_id, str) else day.isoformat()
-        return Session(
-            key=key,
-            explicit_id=isinstance(explicit_id, str),
-            start=moments[0],
-            end=moments[1],
-            location=timing.get("location") or "",
-            status=status,
-            **{k: v for k, v in details.items() if v is not None and not isinstance(v, Missing)},
-        )
-
-    def session_status(
-        self, fields: dict[str, Node], path: str, node: Node, details: dict[str, Any]
-    ) -> Status | None:
-        """The written status, or talk / open from the details given; check it fits them."""
-        status = self.get(fields, "status", path, self.status)
-        given = {k for k, v in details.items() if v and not isinstance(v, Missing)}
-        if isinstance(status, Missing):
-            status = Status.TALK if given & MAKES_TALK else Status.OPEN
-        for key in TALK_NEEDS:
-            if status is Status.TALK and key not in given and details[key] is not None:
-                self.error(  # None: the bad value was already reported
-                    node.position,
-                    join(path, key),
-                    f"a talk needs a {key}; add `{key}:` or set `status: open`",
-                )
-            elif status is Status.OPEN and key in given:
-                self.error(
-                    fields[key].position,
-                    join(path, key),
-                    "an open slot has no speaker or title; remove it or set `status: talk`",
-                )
-        for key in sorted(CANCELLED_ONLY & given):
-            if status is not Status.CANCELLED:
-                self.warn(
-                    fields[key].position,
-                    join(path, key),
-                    f"`{key}` is only shown for cancelled sessions",
-                )
-        return status
-
-    def session_timing(
-        self, fields: dict[str, Node], path: str, node: Node, defaults: dict[str, Any]
-    ) -> dict[str, Any]:
-        """start / end / duration / location from the session, else from ``defaults:``."""
-        timing = {**defaults, **self.timing(fields, path, node)}
-        if "end" in fields and "duration" not in fields:
-            timing.pop("duration", None)
-        if "duration" in fields and "end" not in fields:
-            timing.pop("end", None)
-        if "start" not in timing:
-            self.error(
-                node.position,
-                join(path, "start"),
-                "no start time; set `defaults.start` or `start:` here",
-            )
-        if "end" not in timing and "duration" not in timing:
-            self.error(
-                node.position,
-                join(path, "end"),
-                "no end time; set `defaults.end`, `defaults.duration` or `end:` here",
-            )
-        return timing
-
-    def session_moments(
-        self,
-        fields: dict[str, Node],
-        path: str,
-        node: Node,
-        zone: Any,
-        day: dt.date,
-        timing: dict[str, Any],
-    ) -> tuple[dt.datetime, dt.datetime] | None:
-        """Start and end as aware datetimes in the series' zone; None after reporting why not."""
-        start_time = timing["start"]
-        if "end" in timing:
-            end_time = timing["end"]
-            if end_time <= start_time:
-                where = fields.get("end") or fields.get("start") or node
-                self.error(
-                    where.position,
-                    join(path, "end"),
-                    f"end {end_time:%H:%M} is not after start {start_time:%H:%M}",
-                )
-                return None
-            end_naive = dt.datetime.combine(day, end_time)
-        else:
-            end_naive = dt.datetime.combine(day, start_time) + dt.timedelta(
-                minutes=timing["duration"]
-            )
-        start = self.localize(
-            zone, dt.datetime.combine(day, start_time), fields, node, path, "start"
-        )
-        end = self.localize(zone, end_naive, fields, node, path, "end")
-        if start is None or end is None:
-            return None
-        return start, end
-
-    def localize(
-        self,
-        zone: Any,
-        naive: dt.datetime,
-        fields: dict[str, Node],
-        node: Node,
-        path: str,
-        key: str,
-    ) -> dt.datetime | None:
-        # pytz needs localize(); tzinfo=zone would silently use local mean time (+08:06).
-        try:
-            return zone.localize(naive, is_dst=None)
-        except pytz.NonExistentTimeError:
-            problem = "does not exist (the clocks skip it)"
-        except pytz.AmbiguousTimeError:
-            problem = "happens twice (the clocks go back)"
-        where = fields.get(key) or fields.get("date") or node
-        self.error(
-            where.position,
-            join(path, key),
-            f"{naive:%Y-%m-%d %H:%M} {problem} in {zone.zone}; choose another time",
-        )
-        return None
 
     def check_identities(self) -> None:
         """Every session needs its own key, or two events would share one UID."""

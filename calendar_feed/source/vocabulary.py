@@ -1,0 +1,100 @@
+"""Values drawn from a vocabulary: timezones, weekdays, languages, statuses, mail addresses.
+
+Each is text first (FieldParser.text) and then one check; the messages say what
+to write instead, with a suggestion where a near miss is likely.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from email.utils import parseaddr
+
+import pytz
+
+from ..model import Status
+from .loading import Node, Scalar, Sequence, describe
+from .parsers import FieldParser, quote
+
+TIMEZONE_ALIASES = {
+    "Asia/Beijing": "Asia/Shanghai",
+    "Beijing": "Asia/Shanghai",
+    "China": "Asia/Shanghai",
+    "CST": "Asia/Shanghai",
+    "Beijing Time": "Asia/Shanghai",
+}
+"""Names people often write for China's zone; IANA names it after Shanghai."""
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+_ADDRESS_RE = re.compile(r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[A-Za-z]{2,}")
+_LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def is_email_address(value: str) -> bool:
+    """``name@host.tld`` or ``Display Name <name@host.tld>``, as a mail header carries it."""
+    _, address = parseaddr(value)
+    return bool(address) and _ADDRESS_RE.fullmatch(address) is not None
+
+
+class VocabularyParser(FieldParser):
+    def timezone(self, node: Node, path: str) -> str | None:
+        value = self.text(node, path)
+        if value is None or value in pytz.all_timezones_set:
+            return value
+        hint = [TIMEZONE_ALIASES[value]] if value in TIMEZONE_ALIASES else []
+        hint = hint or difflib.get_close_matches(value, pytz.common_timezones, n=1, cutoff=0.7)
+        suggestion = f'; did you mean "{hint[0]}"?' if hint else ""
+        self.error(
+            node.position,
+            path,
+            f"unknown timezone {quote(value)}{suggestion} (use an IANA name like Asia/Shanghai)",
+        )
+        return None
+
+    def weekday(self, node: Node, path: str) -> int | None:
+        return self.checked_text(
+            node,
+            path,
+            lambda v: WEEKDAYS.index(v.lower()) if v.lower() in WEEKDAYS else None,
+            'expected a weekday like "wednesday", got {value}',
+        )
+
+    def language(self, node: Node, path: str) -> str | None:
+        return self.checked_text(
+            node,
+            path,
+            lambda v: v if _LANGUAGE_RE.match(v) else None,
+            'expected a language tag like "zh" or "en", got {value}',
+        )
+
+    def status(self, node: Node, path: str) -> Status | None:
+        known = {status.value: status for status in Status}
+        return self.checked_text(
+            node,
+            path,
+            lambda v: known.get(v.lower()),
+            "expected one of talk, cancelled, open; got {value}",
+        )
+
+    def email(self, node: Node, path: str) -> str | None:
+        """One mail address, bare or as ``Name <address>`` (a From or To header's form)."""
+        return self.checked_text(
+            node,
+            path,
+            lambda v: v if is_email_address(v) else None,
+            "{value} is not an e-mail address; write it as name@example.edu "
+            "or as Name <name@example.edu>",
+        )
+
+    def email_list(self, node: Node, path: str) -> tuple[str, ...] | None:
+        """A list of mail addresses, or one."""
+        if isinstance(node, Scalar):
+            single = self.email(node, path)
+            return None if single is None else (single,)
+        if not isinstance(node, Sequence):
+            self.error(node.position, path, f"expected a list of addresses, got {describe(node)}")
+            return None
+        values = [self.email(item, f"{path}[{i}]") for i, item in enumerate(node.items)]
+        if any(v is None for v in values):
+            return None
+        return tuple(v for v in values if v)
