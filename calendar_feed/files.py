@@ -1,4 +1,4 @@
-"""Replace one file atomically: readers and a failed run never see half a file."""
+"""Read only regular files, and replace a file atomically: no hang, never half a file."""
 
 from __future__ import annotations
 
@@ -45,43 +45,31 @@ def read_regular_file(path: str | Path, limit: int = 0) -> bytes:
 
 
 def write_text_atomically(path: str | Path, text: str) -> None:
-    """Write ``text`` (UTF-8) beside ``path``, then rename it over ``path`` in one step.
-
-    An existing file keeps its permissions; a new one is 0644 (mkstemp's 0600 would hide
-    it from a web server or a colleague).
-    """
-    target = Path(path)
-    try:
-        mode = target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    """Write ``text`` as UTF-8 (newlines as given) with :func:`write_bytes_atomically`."""
+    write_bytes_atomically(path, text.encode("utf-8"))
 
 
 def write_bytes_atomically(path: str | Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step (unchanged bytes are not rewritten)."""
+    """Write ``data`` beside ``path``, then rename it over ``path`` in one step.
+
+    Readers see the old file or the new one, never half of one; unchanged bytes are
+    not rewritten. An existing file keeps its permissions; a new one is 0644
+    (mkstemp's 0600 would hide it from a web server or a colleague).
+    """
     target = Path(path)
-    with contextlib.suppress(OSError):
+    try:
         if read_regular_file(target) == data:
             return
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        mode = 0o644
     descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 
 from ..errors import Position, Problem, ValidationError
 from ..history import DEFAULT_KEEP_REMOVED_DAYS
-from ..server.live import Signature, read_bytes, stat_signature
+from ..server.live import DueCheck, Signature, read_bytes, stat_signature
 from ..server.versions import Asset, Lru, utc
 from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded, load_schedule_bytes
@@ -94,14 +93,13 @@ class SitePublisher:
         self.keep_removed_days = keep_removed_days
         self._clock = clock
         self._wall = wall_clock
-        self._lock = threading.Lock()
         self.files = {entry.path: FileState() for entry in self.config.files}
         for path in self.files:
             self._load(path, stat_signature(path))
         if not any(state.good for state in self.files.values()):
             raise ValidationError([p for s in self.files.values() for p in s.problems])
         self.version = self._publish()
-        self._next_check = clock() + check_interval
+        self._due = DueCheck(check_interval, clock)
         self.checked_at = self._now()
 
     def _now(self) -> dt.datetime:
@@ -157,13 +155,7 @@ class SitePublisher:
         return tuple(p for state in self.files.values() for p in state.problems)
 
     def state(self) -> SiteVersion:
-        if self._clock() >= self._next_check and self._lock.acquire(blocking=False):
-            try:
-                if self._clock() >= self._next_check:
-                    self.check()
-                    self._next_check = self._clock() + self.check_interval
-            finally:
-                self._lock.release()
+        self._due.run_if_due(self.check)
         return self.version
 
     def check(self) -> None:

@@ -8,11 +8,10 @@ import datetime as dt
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..files import read_regular_file
+from ..files import read_regular_file, write_bytes_atomically
 from ..identity import rfc3339
 from .records import REQUIRED, Announcement, History, Record
 
@@ -163,25 +162,7 @@ def write_history(path: Path, history: History) -> None:
     data = history_json(history)
     target = resolved(path)
     for destination in (backup_path_for(target), target):
-        with contextlib.suppress(OSError):
-            if read_regular_file(destination) == data:
-                continue
-        _replace(destination, data)
-
-
-def _replace(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+        write_bytes_atomically(destination, data)
 
 
 @contextlib.contextmanager

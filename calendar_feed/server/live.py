@@ -66,6 +66,29 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     return read_regular_file(path, max_bytes)
 
 
+class DueCheck:
+    """Runs a check at most once per interval, by whichever request comes first.
+
+    Others meanwhile go on with what is published, so a re-render never makes a
+    crowd wait; the lock is only tried, never waited for.
+    """
+
+    def __init__(self, interval: float, clock: Callable[[], float]):
+        self.interval = interval
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._next = clock() + interval
+
+    def run_if_due(self, check: Callable[[], None]) -> None:
+        if self._clock() >= self._next and self._lock.acquire(blocking=False):
+            try:
+                if self._clock() >= self._next:
+                    check()
+                    self._next = self._clock() + self.interval
+            finally:
+                self._lock.release()
+
+
 @dataclasses.dataclass(frozen=True)
 class State:
     """What is served now, and what is wrong with the file on disk if that is not it."""
@@ -124,13 +147,12 @@ class Publisher:
         """Start a new history if it is damaged without a usable backup (--reset-history)."""
         self._clock = clock
         self._wall = wall_clock
-        self._lock = threading.Lock()
         self._pending: tuple[Signature | None, float] | None = None
         self._check_started: float | None = None
         """When the check now running began (monotonic), None between checks."""
         self._seen, self._state = self._first_load()
         self.checked_at = self._now()
-        self._next_check = clock() + check_interval
+        self._due = DueCheck(check_interval, clock)
 
     # -- reading ---------------------------------------------------------------
 
@@ -237,13 +259,7 @@ class Publisher:
 
     def state(self) -> State:
         """The state to serve, after looking at the file if the check interval has passed."""
-        if self._clock() >= self._next_check and self._lock.acquire(blocking=False):
-            try:
-                if self._clock() >= self._next_check:
-                    self.check()
-                    self._next_check = self._clock() + self.check_interval
-            finally:
-                self._lock.release()
+        self._due.run_if_due(self.check)
         return self._state
 
     def today(self) -> dt.date:
