@@ -12,9 +12,11 @@ from . import __version__
 from .commands.announce import announce
 from .commands.common import (
     FILE_ARGUMENT,
-    RESET_HISTORY_OPTION,
+    HistoryChoice,
     InvalidEvents,
+    Limits,
     base_url_option,
+    build_errors_reported,
     checked_host,
     history_options,
     limits,
@@ -33,7 +35,6 @@ from .history import describe_change, history_path_for, uid_warnings
 from .publish.build import EventsBytes, build_site, load_events
 from .publish.preview import GitError, against_history, against_schedule, git_show
 from .publish.release import read_history_or_none
-from .publish.site_dir import BuildError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,19 +50,15 @@ main.add_command(announce)
 main.add_command(init)
 
 
-def _history(file: Path, history_file: Path | None, no_history: bool) -> Path | None:
-    return None if no_history else history_file or history_path_for(file)
-
-
 @main.command()
 @FILE_ARGUMENT
 @limits
-def validate(file: Path, max_bytes: int, max_sessions: int) -> None:
+def validate(file: Path, limits: Limits) -> None:
     """Check FILE (default ./events.yaml) and report every problem with its line."""
     if is_site_file(file):  # a department's site file: every events file it lists
-        validate_site(file, max_bytes, max_sessions)
+        validate_site(file, limits)
         return
-    loaded = load_or_exit(file, max_bytes, max_sessions)
+    loaded = load_or_exit(file, limits)
     history, _ = read_history_or_none(history_path_for(file))
     if history is not None:
         show_warnings(uid_warnings(history, loaded.schedule, loaded.locations))
@@ -84,46 +81,32 @@ def validate(file: Path, max_bytes: int, max_sessions: int) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Date that splits upcoming from past sessions (default: today in the series' timezone).",
 )
-@history_options
-@RESET_HISTORY_OPTION
+@history_options(reset=True)
 @limits
 def build(
     file: Path,
     out_dir: Path,
     base_url: str,
     today: dt.datetime | None,
-    history_file: Path | None,
-    no_history: bool,
-    keep_removed: int,
-    reset_history: bool,
-    max_bytes: int,
-    max_sessions: int,
+    history: HistoryChoice,
+    limits: Limits,
 ) -> None:
     """Write the static site for FILE: index.html, calendar.ics, one .ics per session, JSON."""
+    day = today.date() if today else None
     if is_site_file(file):  # a department: one site for every series the site file lists
-        build_site_file(
-            file, out_dir, today=today.date() if today else None, history=not no_history,
-            keep_removed=keep_removed, max_bytes=max_bytes, max_sessions=max_sessions,
-        )  # fmt: skip
+        build_site_file(file, out_dir, today=day, history=history, limits=limits)
         return
-    try:
+    with build_errors_reported(file):
         result = build_site(
             file,
             out_dir,
-            history=_history(file, history_file, no_history),
-            keep_removed=keep_removed,
-            today=today.date() if today else None,
+            history=history.path_for(file),
+            keep_removed=history.keep_removed,
+            today=day,
             base_url=base_url,
-            max_bytes=max_bytes,
-            max_sessions=max_sessions,
-            reset_history=reset_history,
+            reset_history=history.reset,
+            **limits.kwargs(),
         )
-    except ValidationError as error:
-        raise InvalidEvents(error, file) from None
-    except BuildError as error:
-        raise click.ClickException(str(error)) from None
-    except OSError as error:
-        raise click.ClickException(f"cannot read the history: {error}") from None
     show_warnings(result.warnings)
     if result.history_error:
         raise click.ClickException(
@@ -139,7 +122,7 @@ def build(
         click.echo(f"Started the revision history with {plural(len(changes), 'event')}.")
     else:
         for change in changes:
-            click.echo(f"  {describe_change(change, keep_removed)}")
+            click.echo(f"  {describe_change(change, history.keep_removed)}")
 
 
 @main.command()
@@ -155,7 +138,7 @@ def build(
     "--check", is_flag=True, help="Exit with status 1 if an edit would change a session's UID."
 )
 @base_url_option("Public URL of the site, as given to `build --base-url`.")
-@history_options
+@history_options(reset=False)
 @limits
 def diff(
     file: Path,
@@ -163,26 +146,23 @@ def diff(
     revision: str | None,
     check: bool,
     base_url: str,
-    history_file: Path | None,
-    no_history: bool,
-    keep_removed: int,
-    max_bytes: int,
-    max_sessions: int,
+    history: HistoryChoice,
+    limits: Limits,
 ) -> None:
     """Show what subscribers will see change when FILE is published."""
-    loaded = load_or_exit(file, max_bytes, max_sessions, base_url)
+    loaded = load_or_exit(file, limits, base_url)
     if other is not None or revision is not None:
         label = str(other) if other else f"{file} at {revision}"
         try:
             source = other or EventsBytes(git_show(file, revision or ""), label)
-            baseline = load_events(source, base_url, max_bytes=max_bytes, max_sessions=max_sessions)
+            baseline = load_events(source, base_url, **limits.kwargs())
         except GitError as error:
             raise click.ClickException(str(error)) from None
         except ValidationError as error:
             raise InvalidEvents(error, Path(label)) from None
         prediction = against_schedule(loaded, baseline)
     else:
-        source = _history(file, history_file, no_history)
+        source = history.path_for(file)
         label = str(source) if source else "nothing (--no-history)"
         prediction = against_history(loaded, source)
     show_warnings(prediction.warnings)
@@ -196,7 +176,7 @@ def diff(
             f"({total} sessions in {file}):"
         )
         for change in changes:
-            click.echo(f"  {describe_change(change, keep_removed)}")
+            click.echo(f"  {describe_change(change, history.keep_removed)}")
     if check and prediction.uid_problems:
         count = plural(len(prediction.uid_problems), "session")
         raise click.ClickException(f"{count} would change UID; see the warnings above")
@@ -235,8 +215,7 @@ def diff(
 @click.option(
     "--debug", is_flag=True, help="With --dev: Flask debug mode; never on a public address."
 )
-@history_options
-@RESET_HISTORY_OPTION
+@history_options(reset=True)
 @limits
 def serve(
     file: Path,
@@ -247,12 +226,8 @@ def serve(
     workers: int | None,
     dev: bool,
     debug: bool,
-    history_file: Path | None,
-    no_history: bool,
-    keep_removed: int,
-    reset_history: bool,
-    max_bytes: int,
-    max_sessions: int,
+    history: HistoryChoice,
+    limits: Limits,
 ) -> None:
     """Serve the listing and feeds from FILE, following its edits without a restart.
 
@@ -278,11 +253,11 @@ def serve(
         "EVENTS_FILE": str(file),
         "BASE_URL": base_url,
         "PROXY_FIX": proxies,
-        "MAX_BYTES": max_bytes,
-        "MAX_SESSIONS": max_sessions,
-        "HISTORY_FILE": False if no_history else history_file,
-        "KEEP_REMOVED_DAYS": keep_removed,
-        "RESET_HISTORY": reset_history,
+        "MAX_BYTES": limits.max_bytes,
+        "MAX_SESSIONS": limits.max_sessions,
+        "HISTORY_FILE": False if history.off else history.explicit,
+        "KEEP_REMOVED_DAYS": history.keep_removed,
+        "RESET_HISTORY": history.reset,
     }
     try:
         app = create_app(config)

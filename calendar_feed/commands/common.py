@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -10,9 +13,10 @@ import click
 
 from ..errors import Problem, ValidationError
 from ..files import write_text_atomically
-from ..history import DEFAULT_KEEP_REMOVED_DAYS
+from ..history import DEFAULT_KEEP_REMOVED_DAYS, history_path_for
 from ..model import Schedule
 from ..publish.build import load_events
+from ..publish.site_dir import BuildError
 from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded
 from ..urls import normalize_base_url
@@ -75,60 +79,122 @@ def checked_host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class Limits:
+    """--max-bytes and --max-sessions: how large an events file may be."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_sessions: int = DEFAULT_MAX_SESSIONS
+
+    def kwargs(self) -> dict[str, int]:
+        return {"max_bytes": self.max_bytes, "max_sessions": self.max_sessions}
+
+
+@dataclass(frozen=True)
+class HistoryChoice:
+    """--history, --no-history, --keep-removed and --reset-history, as one value."""
+
+    explicit: Path | None = None
+    off: bool = False
+    keep_removed: int = DEFAULT_KEEP_REMOVED_DAYS
+    reset: bool = False
+
+    def path_for(self, events_file: Path) -> Path | None:
+        """The history file to use with ``events_file``; None with --no-history."""
+        return None if self.off else self.explicit or history_path_for(events_file)
+
+
 def limits(function: F) -> F:
-    function = click.option(
+    """--max-bytes / --max-sessions, handed to the command as ``limits: Limits``."""
+
+    @functools.wraps(function)
+    def command(*args: Any, max_bytes: int, max_sessions: int, **kwargs: Any) -> Any:
+        return function(*args, limits=Limits(max_bytes, max_sessions), **kwargs)
+
+    command = click.option(
         "--max-bytes",
         default=DEFAULT_MAX_BYTES,
         show_default=True,
         type=click.IntRange(0),
         help="Refuse events files larger than this (0 for no limit).",
-    )(function)
-    return click.option(
+    )(command)
+    return click.option(  # type: ignore[return-value]
         "--max-sessions",
         default=DEFAULT_MAX_SESSIONS,
         show_default=True,
         type=click.IntRange(1),
         help="Refuse files with more sessions than this.",
-    )(function)
+    )(command)
 
 
-def history_options(function: F) -> F:
-    """--history / --no-history / --keep-removed, shared by the commands that publish."""
-    function = click.option(
-        "--keep-removed",
-        default=DEFAULT_KEEP_REMOVED_DAYS,
-        show_default=True,
-        type=click.IntRange(0),
-        help="Days a session removed from FILE stays in the feed as CANCELLED.",
-    )(function)
-    function = click.option(
-        "--no-history", is_flag=True, help="Neither read nor update the revision history."
-    )(function)
-    return click.option(
-        "--history",
-        "history_file",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Revision history file (default: FILE's name with .history.json, beside it).",
-    )(function)
+def history_options(*, reset: bool) -> Callable[[F], F]:
+    """The history options of the commands that publish (``reset``: also --reset-history),
+    handed to the command as ``history: HistoryChoice``."""
+
+    def decorate(function: F) -> F:
+        @functools.wraps(function)
+        def command(
+            *args: Any,
+            history_file: Path | None,
+            no_history: bool,
+            keep_removed: int,
+            reset_history: bool = False,
+            **kwargs: Any,
+        ) -> Any:
+            choice = HistoryChoice(history_file, no_history, keep_removed, reset_history)
+            return function(*args, history=choice, **kwargs)
+
+        options = [
+            click.option(
+                "--history",
+                "history_file",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Revision history file (default: FILE's name with .history.json, beside it).",
+            ),
+            click.option(
+                "--no-history", is_flag=True, help="Neither read nor update the revision history."
+            ),
+            click.option(
+                "--keep-removed",
+                default=DEFAULT_KEEP_REMOVED_DAYS,
+                show_default=True,
+                type=click.IntRange(0),
+                help="Days a session removed from FILE stays in the feed as CANCELLED.",
+            ),
+        ]
+        if reset:
+            options.append(
+                click.option(
+                    "--reset-history",
+                    is_flag=True,
+                    help="If the revision history is damaged and has no usable backup, start a "
+                    "new one (every SEQUENCE restarts at 0; the damaged file is kept).",
+                )
+            )
+        for option in reversed(options):
+            command = option(command)
+        return command  # type: ignore[return-value]
+
+    return decorate
 
 
-RESET_HISTORY_OPTION = click.option(
-    "--reset-history",
-    is_flag=True,
-    help="If the revision history is damaged and has no usable backup, start a new one "
-    "(every SEQUENCE restarts at 0; the damaged file is kept).",
-)
+@contextlib.contextmanager
+def build_errors_reported(file: Path) -> Iterator[None]:
+    """A build's failures as one-line errors: invalid input, an unwritable site, a history."""
+    try:
+        yield
+    except ValidationError as error:
+        raise InvalidEvents(error, file) from None
+    except BuildError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot read or save the history: {error}") from None
 
 
-def load_or_exit(
-    file: Path,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    max_sessions: int = DEFAULT_MAX_SESSIONS,
-    base_url: str = "",
-) -> Loaded:
+def load_or_exit(file: Path, limits: Limits = Limits(), base_url: str = "") -> Loaded:
     """The validated file with its warnings shown, or exit 1 listing every problem."""
     try:
-        loaded = load_events(file, base_url, max_bytes=max_bytes, max_sessions=max_sessions)
+        loaded = load_events(file, base_url, **limits.kwargs())
     except ValidationError as error:
         raise InvalidEvents(error, file) from None
     show_warnings(loaded.warnings)

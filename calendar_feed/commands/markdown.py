@@ -12,6 +12,7 @@ from ..markdown.format import DEFAULT_END, DEFAULT_LOCATION, DEFAULT_START, DEFA
 from .common import (
     FILE_ARGUMENT,
     OUT_OPTION,
+    Limits,
     PageNotImported,
     limits,
     load_or_exit,
@@ -77,11 +78,11 @@ def import_markdown(
 @FILE_ARGUMENT
 @OUT_OPTION
 @limits
-def export_markdown(file: Path, out: Path | None, max_bytes: int, max_sessions: int) -> None:
+def export_markdown(file: Path, out: Path | None, limits: Limits) -> None:
     """Render FILE (default ./events.yaml) as the seminar's Markdown page."""
     from ..markdown.exporter import render_markdown, unshown
 
-    schedule = load_or_exit(file, max_bytes, max_sessions).schedule
+    schedule = load_or_exit(file, limits).schedule
     for note in unshown(schedule):
         click.echo(f"{file}: warning: {note}", err=True)
     write_or_echo(render_markdown(schedule), out)

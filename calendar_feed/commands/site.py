@@ -15,9 +15,15 @@ from ..department.build import build_department, load_site
 from ..department.merge import Department
 from ..errors import ValidationError
 from ..history import describe_change, started_history
-from ..publish.site_dir import BuildError
 from ..urls import FEED_FILE
-from .common import InvalidEvents, plural, show_warnings
+from .common import (
+    HistoryChoice,
+    InvalidEvents,
+    Limits,
+    build_errors_reported,
+    plural,
+    show_warnings,
+)
 
 
 def department_summary(department: Department) -> str:
@@ -29,9 +35,9 @@ def department_summary(department: Department) -> str:
     return f"{len(department.groups)} series: " + "; ".join(parts)
 
 
-def validate_site(file: Path, max_bytes: int, max_sessions: int) -> None:
+def validate_site(file: Path, limits: Limits) -> None:
     try:
-        department = load_site(file, max_bytes=max_bytes, max_sessions=max_sessions)
+        department = load_site(file, **limits.kwargs())
     except ValidationError as error:
         raise InvalidEvents(error, file) from None
     show_warnings(department.warnings)
@@ -43,22 +49,19 @@ def build_site_file(
     out_dir: Path,
     *,
     today: dt.date | None,
-    history: bool,
-    keep_removed: int,
-    max_bytes: int,
-    max_sessions: int,
+    history: HistoryChoice,
+    limits: Limits,
 ) -> None:
-    try:
+    """Each series keeps its history beside its own events files (--history is not used)."""
+    with build_errors_reported(file):
         result = build_department(
-            file, out_dir, history=history, keep_removed=keep_removed, today=today,
-            max_bytes=max_bytes, max_sessions=max_sessions,
-        )  # fmt: skip
-    except ValidationError as error:
-        raise InvalidEvents(error, file) from None
-    except BuildError as error:
-        raise click.ClickException(str(error)) from None
-    except OSError as error:
-        raise click.ClickException(f"cannot read or save a history: {error}") from None
+            file,
+            out_dir,
+            history=not history.off,
+            keep_removed=history.keep_removed,
+            today=today,
+            **limits.kwargs(),
+        )
     show_warnings(result.warnings)
     feeds = sorted(
         (len(b), p) for p, b in result.files.items() if p.endswith(".ics") and "/events/" not in p
@@ -70,7 +73,7 @@ def build_site_file(
     )
     for group in result.department.groups:
         changes = result.releases[group.id].changes
-        if not history:
+        if history.off:
             continue
         if started_history(changes, len(group.schedule.sessions)):
             click.echo(
@@ -78,4 +81,4 @@ def build_site_file(
             )
             continue
         for change in changes:
-            click.echo(f"  {group.id}: {describe_change(change, keep_removed)}")
+            click.echo(f"  {group.id}: {describe_change(change, history.keep_removed)}")
