@@ -19,8 +19,8 @@ from typing import Any
 
 from ..errors import Position, Problem, ValidationError
 from ..history import DEFAULT_KEEP_REMOVED_DAYS
-from ..server.live import DueCheck, Signature, read_bytes, stat_signature
 from ..server.versions import Asset, Lru, utc
+from ..server.watching import DueCheck, Signature, read_bytes, stat_signature
 from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded, load_schedule_bytes
 from .build import department_today, publish_department

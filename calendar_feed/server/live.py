@@ -13,11 +13,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..errors import Position, Problem, ValidationError
 from ..files import read_regular_file, write_bytes_atomically
@@ -28,6 +27,7 @@ from ..source.loading import DEFAULT_MAX_BYTES, read_error_message
 from ..source.validation import DEFAULT_MAX_SESSIONS
 from ..urls import normalize_base_url
 from .versions import Asset, Version, utc
+from .watching import DueCheck, Signature, read_bytes, stat_signature
 
 log = logging.getLogger(__name__)
 
@@ -37,56 +37,6 @@ SETTLE_SECONDS = 0.5
 """How long a changed file must stay unchanged before it is read as a new version."""
 STALL_CHECKS = 3
 """/healthz reports the reload as stalled when a check has run this many intervals."""
-
-
-class Signature(NamedTuple):
-    """What a stat() tells about the file; any change means 'look again'."""
-
-    inode: int
-    size: int
-    mtime_ns: int
-    ctime_ns: int = 0
-    """Changes with permissions too, so a file made unreadable is noticed at once."""
-
-
-def stat_signature(path: Path) -> Signature | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return Signature(st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def read_bytes(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes, reading at most one byte past the limit so validation can refuse it.
-
-    Only a regular file is read: a FIFO, directory or device in its place is an
-    OSError at once, never a read that blocks the request (or worker) doing it.
-    """
-    return read_regular_file(path, max_bytes)
-
-
-class DueCheck:
-    """Runs a check at most once per interval, by whichever request comes first.
-
-    Others meanwhile go on with what is published, so a re-render never makes a
-    crowd wait; the lock is only tried, never waited for.
-    """
-
-    def __init__(self, interval: float, clock: Callable[[], float]):
-        self.interval = interval
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._next = clock() + interval
-
-    def run_if_due(self, check: Callable[[], None]) -> None:
-        if self._clock() >= self._next and self._lock.acquire(blocking=False):
-            try:
-                if self._clock() >= self._next:
-                    check()
-                    self._next = self._clock() + self.interval
-            finally:
-                self._lock.release()
 
 
 @dataclasses.dataclass(frozen=True)
