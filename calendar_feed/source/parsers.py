@@ -158,17 +158,23 @@ class FieldParser:
             self.error(node.position, path, complaint.format(value=quote(value)))
         return converted
 
-    def text_list(self, node: Node, path: str) -> tuple[str, ...] | None:
+    def one_or_list(
+        self, node: Node, path: str, item: Callable[[Node, str], T | None], plural: str
+    ) -> tuple[T, ...] | None:
+        """A list of values, or one written alone; None (reported) if any item is bad."""
         if isinstance(node, Scalar):
-            single = self.text(node, path)
+            single = item(node, path)
             return None if single is None else (single,)
         if not isinstance(node, Sequence):
-            self.error(node.position, path, f"expected a list of names, got {describe(node)}")
+            self.error(node.position, path, f"expected a list of {plural}, got {describe(node)}")
             return None
-        values = [self.text(item, f"{path}[{i}]") for i, item in enumerate(node.items)]
+        values = [item(entry, f"{path}[{i}]") for i, entry in enumerate(node.items)]
         if any(v is None for v in values):
             return None
-        return tuple(v for v in values if v)
+        return tuple(v for v in values if v is not None and v != "")
+
+    def text_list(self, node: Node, path: str) -> tuple[str, ...] | None:
+        return self.one_or_list(node, path, self.text, "names")
 
     def identifier(self, node: Node, path: str) -> str | None:
         return self.checked_text(
@@ -284,15 +290,9 @@ class FieldParser:
         return self.tags if kind is Kind.TAGS else parsers[kind]
 
     def tags(self, node: Node, path: str) -> tuple[str, ...] | None:
-        """``[pde, numerics]`` (or one tag alone): short ids, each once."""
-        items = node.items if isinstance(node, Sequence) else (node,)
-        if not isinstance(node, Sequence | Scalar):
-            self.error(node.position, path, f"expected a list of tags, got {describe(node)}")
-            return None
-        values = [self.identifier(item, f"{path}[{i}]") for i, item in enumerate(items)]
-        if any(v is None for v in values):
-            return None
-        return tuple(dict.fromkeys(v.lower() for v in values if v))
+        """``[pde, numerics]`` (or one tag alone): short ids, each once, lower-case."""
+        values = self.one_or_list(node, path, self.identifier, "tags")
+        return None if values is None else tuple(dict.fromkeys(v.lower() for v in values))
 
     def links(self, node: Node, path: str) -> tuple[Link, ...] | None:
         fields = self.mapping(node, path, tuple(LINK_LABELS))

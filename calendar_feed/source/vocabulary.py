@@ -13,7 +13,7 @@ from email.utils import parseaddr
 import pytz
 
 from ..model import Status
-from .loading import Node, Scalar, Sequence, describe
+from .loading import Node
 from .parsers import FieldParser, quote
 
 TIMEZONE_ALIASES = {
@@ -88,13 +88,4 @@ class VocabularyParser(FieldParser):
 
     def email_list(self, node: Node, path: str) -> tuple[str, ...] | None:
         """A list of mail addresses, or one."""
-        if isinstance(node, Scalar):
-            single = self.email(node, path)
-            return None if single is None else (single,)
-        if not isinstance(node, Sequence):
-            self.error(node.position, path, f"expected a list of addresses, got {describe(node)}")
-            return None
-        values = [self.email(item, f"{path}[{i}]") for i, item in enumerate(node.items)]
-        if any(v is None for v in values):
-            return None
-        return tuple(v for v in values if v)
+        return self.one_or_list(node, path, self.email, "addresses")
