@@ -87,13 +87,19 @@ def _fit(text: str, budget: int, url: str) -> str:
 
 
 def _prefix(text: str, budget: int) -> str:
-    """The longest start of ``text`` whose encoding fits ``budget`` (whole characters only)."""
-    used = 0
-    for index, char in enumerate(text):
-        used += _encoded_length(char)
-        if used > budget:
-            return text[:index]
-    return text
+    """The longest start of ``text`` whose encoding fits ``budget`` (whole characters only).
+
+    Each character encodes on its own, so a start's length grows with it: a binary
+    search over the number of characters needs a few encodings, not one per character.
+    """
+    low, high = 0, len(text)  # text[:low] fits; the answer is at most text[:high]
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _encoded_length(text[:middle]) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low]
 
 
 def _encoded_length(text: str) -> int:
