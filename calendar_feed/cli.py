@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
+import hashlib
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .commands.announce import announce
 from .commands.common import (
     FILE_ARGUMENT,
     RESET_HISTORY_OPTION,
@@ -23,33 +22,31 @@ from .commands.common import (
     show_warnings,
     summary,
 )
-from .commands.init import init
-from .commands.markdown import export_markdown, import_markdown
-from .commands.new_semester import new_semester
-from .commands.site import build_site_file, validate_site
-from .department.site_file import is_site_file
-from .errors import ValidationError
-from .history import describe_change, history_path_for, uid_warnings
-from .publish.build import EventsBytes, build_site, load_events
-from .publish.preview import GitError, against_history, against_schedule, git_show
-from .publish.release import read_history_or_none
-from .publish.site_dir import BuildError
+from .commands.lazy import LazyGroup
+
+# Each command imports what it needs when it runs: start-up is most of a small build.
+LAZY_COMMANDS = {
+    "import-markdown": "calendar_feed.commands.markdown:import_markdown",
+    "export-markdown": "calendar_feed.commands.markdown:export_markdown",
+    "new-semester": "calendar_feed.commands.new_semester:new_semester",
+    "announce": "calendar_feed.commands.announce:announce",
+    "init": "calendar_feed.commands.init:init",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=LAZY_COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="calendar-feed")
 def main() -> None:
     """Publish a seminar schedule from events.yaml as an iCalendar feed and a web page."""
 
 
-main.add_command(import_markdown)
-main.add_command(export_markdown)
-main.add_command(new_semester)
-main.add_command(announce)
-main.add_command(init)
-
-
 def _history(file: Path, history_file: Path | None, no_history: bool) -> Path | None:
+    from .urls import history_path_for
+
     return None if no_history else history_file or history_path_for(file)
 
 
@@ -58,6 +55,11 @@ def _history(file: Path, history_file: Path | None, no_history: bool) -> Path | 
 @limits
 def validate(file: Path, max_bytes: int, max_sessions: int) -> None:
     """Check FILE (default ./events.yaml) and report every problem with its line."""
+    from .commands.site import validate_site
+    from .department.site_file import is_site_file
+    from .history import history_path_for, uid_warnings
+    from .publish.release import read_history_or_none
+
     if is_site_file(file):  # a department's site file: every events file it lists
         validate_site(file, max_bytes, max_sessions)
         return
@@ -100,9 +102,49 @@ def build(
     max_sessions: int,
 ) -> None:
     """Write the static site for FILE: index.html, calendar.ics, one .ics per session, JSON."""
+    from .publish import stamp
+
+    history = _history(file, history_file, no_history)
+    options = dict(
+        out=out_dir.resolve(), base_url=base_url, today=today, history=history,
+        keep_removed=keep_removed, reset_history=reset_history,
+        max_bytes=max_bytes, max_sessions=max_sessions,
+    )  # fmt: skip
+    inputs = stamp.inputs_digest(file, options, max_bytes)
+    warnings = stamp.nothing_to_do(out_dir, stamp.with_history(inputs, history))
+    if warnings is not None:  # checked before importing icalendar, Jinja2, YAML and pytz
+        for line in warnings:
+            click.echo(line, err=True)
+        click.echo(f"Nothing changed since the last build of {out_dir}/; left as it was.")
+        return
+    _build(file, out_dir, base_url, today, history, keep_removed, reset_history, inputs,
+           max_bytes, max_sessions)  # fmt: skip
+
+
+def _build(
+    file: Path,
+    out_dir: Path,
+    base_url: str,
+    today: dt.datetime | None,
+    history: Path | None,
+    keep_removed: int,
+    reset_history: bool,
+    inputs: hashlib._Hash,
+    max_bytes: int,
+    max_sessions: int,
+) -> None:
+    from .department.site_file import is_site_file
+    from .errors import ValidationError
+    from .history import describe_change
+    from .publish import stamp
+    from .publish.build import build_site
+    from .publish.site_dir import BuildError
+
     if is_site_file(file):  # a department: one site for every series the site file lists
+        from .commands.site import build_site_file
+
         build_site_file(
-            file, out_dir, today=today.date() if today else None, history=not no_history,
+            file, out_dir, today=today.date() if today else None, history=history is not None,
             keep_removed=keep_removed, max_bytes=max_bytes, max_sessions=max_sessions,
         )  # fmt: skip
         return
@@ -110,7 +152,7 @@ def build(
         result = build_site(
             file,
             out_dir,
-            history=_history(file, history_file, no_history),
+            history=history,
             keep_removed=keep_removed,
             today=today.date() if today else None,
             base_url=base_url,
@@ -134,6 +176,10 @@ def build(
         f"Built {out_dir}/: {summary(result.schedule)}; calendar.ics is {len(feed):,} bytes, "
         f"{len(result.files)} files in all"
     )
+    if not result.release.removed:  # a removed session leaves the feed at a set moment
+        valid = stamp.valid_until(result.schedule.series.timezone, today is not None)
+        built = stamp.with_history(inputs, history)  # the history as this build left it
+        stamp.write_stamp(out_dir, built, valid, [str(w) for w in result.warnings])
     changes = result.release.changes
     if result.started_history:
         click.echo(f"Started the revision history with {plural(len(changes), 'event')}.")
@@ -170,6 +216,11 @@ def diff(
     max_sessions: int,
 ) -> None:
     """Show what subscribers will see change when FILE is published."""
+    from .errors import ValidationError
+    from .history import describe_change
+    from .publish.build import EventsBytes, load_events
+    from .publish.preview import GitError, against_history, against_schedule, git_show
+
     loaded = load_or_exit(file, max_bytes, max_sessions, base_url)
     if other is not None or revision is not None:
         label = str(other) if other else f"{file} at {revision}"
@@ -260,6 +311,7 @@ def serve(
     reported on /healthz and on the page. Runs gunicorn (the `server` extra);
     --dev runs Flask's development server instead.
     """
+    from .errors import ValidationError
     from .server.web import create_app  # Flask only for the command that needs it
 
     if debug and not dev:
@@ -272,6 +324,8 @@ def serve(
                 "gunicorn is not installed: pip install 'calendar-feed[server]' "
                 "(or run Flask's development server with --dev)"
             ) from None
+
+    import logging
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = {

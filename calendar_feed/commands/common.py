@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ..errors import Problem, ValidationError
 from ..files import write_text_atomically
-from ..history import DEFAULT_KEEP_REMOVED_DAYS
-from ..model import Schedule
-from ..publish.build import load_events
-from ..source.loading import DEFAULT_MAX_BYTES
-from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded
+from ..limits import DEFAULT_KEEP_REMOVED_DAYS, DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS
 from ..urls import normalize_base_url
+
+if TYPE_CHECKING:  # the options above cost nothing; loading imports YAML, pytz, ...
+    from ..model import Schedule
+    from ..source.validation import Loaded
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -127,6 +127,8 @@ def load_or_exit(
     base_url: str = "",
 ) -> Loaded:
     """The validated file with its warnings shown, or exit 1 listing every problem."""
+    from ..publish.build import load_events
+
     try:
         loaded = load_events(file, base_url, max_bytes=max_bytes, max_sessions=max_sessions)
     except ValidationError as error:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from dataclasses import dataclass
-from email.utils import parseaddr
-from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from ..model import Series, Session
 from ..texts import event_description, event_summary
@@ -102,9 +102,18 @@ def _prefix(text: str, budget: int) -> str:
     return text[:low]
 
 
+_UNQUOTED = (string.ascii_letters + string.digits + "_.-~ ").encode("ascii")
+"""Bytes ``quote_plus`` leaves one byte long (a space becomes ``+``); every other is %XX."""
+
+
 def _encoded_length(text: str) -> int:
-    """Bytes ``text`` takes in a query string: each character encodes on its own."""
-    return len(quote_plus(text))
+    """Bytes ``text`` takes in a query string: ``len(quote_plus(text))``, without building it.
+
+    Each character encodes on its own, so a start of the text never takes more than
+    the whole.
+    """
+    data = text.encode("utf-8")
+    return len(data) + 2 * len(data.translate(None, _UNQUOTED))
 
 
 def _utc(moment: dt.datetime) -> str:
@@ -143,6 +152,12 @@ def volunteer_block(session: Session) -> str:
     )
 
 
+def _address(contact: str) -> str:
+    from email.utils import parseaddr  # the email package only for a series with a contact
+
+    return parseaddr(contact)[1]
+
+
 def volunteer_links(series: Series, session: Session) -> VolunteerLinks | None:
     """mailto: to the series' contact and a prefilled GitHub issue; None when neither is known."""
     subject = f"Volunteer for {session.date:%Y-%m-%d}: {series.name}"
@@ -152,7 +167,7 @@ def volunteer_links(series: Series, session: Session) -> VolunteerLinks | None:
     )
     block = volunteer_block(session)
     mailto = ""
-    address = parseaddr(series.contact)[1] if series.contact else ""
+    address = _address(series.contact) if series.contact else ""
     if address:
         body = intro + block
         mailto = f"mailto:{quote(address, safe='@')}?" + urlencode(

@@ -7,11 +7,9 @@ weekdays) live in validation.py; this module only knows single values.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 from collections.abc import Callable
-from email.utils import parseaddr
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -90,6 +88,8 @@ class FieldParser:
             if key in allowed:
                 fields[key] = entry.value
                 continue
+            import difflib  # only when there is a hint to give
+
             hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             suggestion = f'; did you mean "{hint[0]}"?' if hint else ""
             known = ", ".join(allowed)
@@ -288,6 +288,8 @@ class FieldParser:
             return None
         if value not in pytz.all_timezones_set:
             hint = [TIMEZONE_ALIASES[value]] if value in TIMEZONE_ALIASES else []
+            import difflib  # only when there is a hint to give
+
             hint = hint or difflib.get_close_matches(value, pytz.common_timezones, n=1, cutoff=0.7)
             suggestion = f'; did you mean "{hint[0]}"?' if hint else ""
             self.error(
@@ -388,6 +390,8 @@ class FieldParser:
 
 def is_email_address(value: str) -> bool:
     """``name@host.tld`` or ``Display Name <name@host.tld>``, as a mail header carries it."""
+    from email.utils import parseaddr  # the email package only for an address
+
     _, address = parseaddr(value)
     return bool(address) and _ADDRESS_RE.fullmatch(address) is not None
 

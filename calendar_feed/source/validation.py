@@ -28,6 +28,7 @@ from ..fields import (
     TALK_NEEDS,
     TIMING_KEYS,
 )
+from ..limits import DEFAULT_MAX_SESSIONS
 from ..model import Schedule, Series, Session, Status
 from ..urls import normalize_base_url
 from .loading import (
@@ -41,8 +42,6 @@ from .loading import (
     read_events_file,
 )
 from .parsers import WEEKDAYS, FieldParser, Missing, join
-
-DEFAULT_MAX_SESSIONS = 20_000
 
 TOP_FIELDS = ("calendar", "defaults", "sessions")
 NO_SESSIONS = (
