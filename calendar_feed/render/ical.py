@@ -192,7 +192,8 @@ def _event_ical(
     mostly repeats the last one.
     """
     event = _event(series, session, revision, FeedOptions(alarm_minutes=alarm_minutes))
-    used = {getattr(value, "params", {}).get("TZID") for _, value in event.property_items()}
+    # The event's own properties (the alarm's carry no TZID): dtstart and dtend.
+    used = {getattr(value, "params", {}).get("TZID") for value in event.values()}
     return _SerializedEvent(_serialized(event), frozenset(used - {None, "UTC"}))
 
 
