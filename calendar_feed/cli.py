@@ -13,6 +13,7 @@ from .commands.common import (
     FILE_ARGUMENT,
     RESET_HISTORY_OPTION,
     InvalidEvents,
+    IsoDate,
     base_url_option,
     checked_host,
     history_options,
@@ -83,7 +84,7 @@ def validate(file: Path, max_bytes: int, max_sessions: int) -> None:
 @base_url_option("Public URL of the site, overriding calendar.base_url.")
 @click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=IsoDate(),
     help="Date that splits upcoming from past sessions (default: today in the series' timezone).",
 )
 @history_options

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -27,6 +29,27 @@ OUT_OPTION = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (replaced only when everything succeeded) instead of printing.",
 )
+
+
+class IsoDate(click.DateTime):
+    """``click.DateTime(formats=["%Y-%m-%d"])``, reading YYYY-MM-DD without strptime,
+    whose first call (compiling its patterns) costs more than a small build's rendering."""
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and _is_iso_date(value):
+            with contextlib.suppress(ValueError):  # e.g. month 13: click's own message
+                return dt.datetime.fromisoformat(value)
+        return super().convert(value, param, ctx)
+
+
+def _is_iso_date(value: str) -> bool:
+    digits = value[:4] + value[5:7] + value[8:]
+    return (
+        len(value) == 10 and value[4] == value[7] == "-" and digits.isascii() and digits.isdigit()
+    )
 
 
 class ProblemReport(click.ClickException):
