@@ -255,11 +255,10 @@ class Bench:
         """Rebuild ``out`` after changing one session's title, as an organizer's fix would."""
         edited = self.tmp / f"edited-{events.name}"
         data = events.read_bytes()
-        title = re.search(rb"^(\s+title: )(.+)$", data, re.MULTILINE)
+        title = re.search(rb'^\s+title: "', data, re.MULTILINE)  # schedules.py quotes titles
         if title is None:
             raise BenchError(f"no title in {events}")
-        start, end = title.span(2)
-        edited.write_bytes(data[:start] + b"Edited: " + data[start:end] + data[end:])
+        edited.write_bytes(data[: title.end()] + b"Edited: " + data[title.end() :])
         site = self.tmp / "site-edited"
         shutil.copytree(out, site)
         self.results.one_edit = sample([self.timed(build_command(edited, site))])
