@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 
+import targets
 from load import Rate
 from results import STREAK, BuildSize, Contents, Results, Sample, ServeSize
 
@@ -29,6 +30,7 @@ def render(r: Results) -> str:
         "",
         _machine(r),
         _targets(r),
+        targets.issue_15(r),
         _builds(r),
         _contents(r),
         _serving(r),
@@ -268,9 +270,10 @@ def _serving(r: Results) -> str | None:
     lines = [
         "## Serving\n",
         "Requests per second with p50 / p99 latency from `wrk --latency`; the same wrk "
-        "settings for every server. *calendar-feed* is `gunicorn 'calendar_feed:create_app()'` "
-        "(2 sync workers, history on, as in production); *Flask floor* is bench/floor_app.py on "
-        "the same gunicorn setup returning the same feed bytes and headers from memory; *nginx "
+        "settings for every server. *calendar-feed* is `calendar-feed serve --workers 2` "
+        "(the production command: gunicorn's sync workers, history on, access log on standard "
+        "output); *Flask floor* is bench/floor_app.py on the same gunicorn setup (access log "
+        "on too) returning the same feed bytes and headers from memory; *nginx "
         "static* serves the output of `calendar-feed build`; *proxy cache* is "
         "deploy/nginx-proxy-cache.conf in front of our gunicorn. gunicorn's sync workers close "
         "every connection, nginx keeps them open.\n",

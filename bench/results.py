@@ -87,6 +87,7 @@ class ServeSize:
     feed_bytes: int = 0
     cases: list[ServeCase] = field(default_factory=list)
     server_rss_mb: float = 0.0
+    server_header: str = ""
     proxy: ProxyCheck | None = None
     errors: list[str] = field(default_factory=list)
 
@@ -118,6 +119,11 @@ class Results:
     load_average: list[str] = field(default_factory=list)
     imports: Sample | None = None
     shipped_build: Sample | None = None
+    nothing_to_do: Sample | None = None
+    """The shipped file built again into the same folder with nothing changed (issue 15)."""
+    one_edit: Sample | None = None
+    one_edit_sessions: int = 0
+    """The largest schedule rebuilt after editing one session's title (issue 15)."""
     shipped_sessions: int = 0
     builds: list[BuildSize] = field(default_factory=list)
     contents: dict[str, Contents] = field(default_factory=dict)

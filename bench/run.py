@@ -46,6 +46,8 @@ from results import (
     ServeSize,
 )
 
+from calendar_feed.publish.stamp import STAMP_FILE
+
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 SHIPPED = REPO / "events.yaml"
@@ -212,12 +214,18 @@ class Bench:
         """The whole build of the shipped file next to Python importing its libraries."""
         imports: list[Timed] = []
         builds: list[Timed] = []
+        again: list[Timed] = []
         out = self.tmp / "site-shipped"
         for _ in range(self.args.runs):
             imports.append(self.timed([sys.executable, "-c", IMPORTS]))
+            without_stamp(out)
             builds.append(self.timed(build_command(shipped, out)))
+            again.append(self.timed(build_command(shipped, out)))  # nothing changed
+            if not again[-1].stdout.startswith(b"Nothing changed"):
+                raise BenchError(f"a rebuild with nothing changed built: {again[-1].stdout!r}")
         self.results.imports = sample(imports)
         self.results.shipped_build = sample(builds)
+        self.results.nothing_to_do = sample(again)
         self.results.shipped_sessions = len(list((out / "events").iterdir()))
 
     def build_size(self, size: int) -> None:
@@ -230,6 +238,7 @@ class Bench:
         for _ in range(self.runs_for(size)):  # interleaved, so a busy moment hits all alike
             for phase in ("load", "feed", "listing"):
                 phases[phase].append(self.timed(measure_command(phase, events)))
+            without_stamp(out)  # each whole build renders everything
             phases["build"].append(self.timed(build_command(events, out)))
         for phase, timings in phases.items():
             setattr(result, phase, sample(timings))
@@ -238,7 +247,22 @@ class Bench:
         with_history = build_command(events, self.tmp / f"site-{size}-history", history=history)
         result.history_first = sample([self.timed(with_history)])
         result.history_again = sample([self.timed(with_history)])
+        if size == max(self.args.sizes):
+            self.one_edit(events, out)
         self.peer(result, events)
+
+    def one_edit(self, events: Path, out: Path) -> None:
+        """Rebuild ``out`` after changing one session's title, as an organizer's fix would."""
+        edited = self.tmp / f"edited-{events.name}"
+        data = events.read_bytes()
+        title = re.search(rb'^\s+title: "', data, re.MULTILINE)  # schedules.py quotes titles
+        if title is None:
+            raise BenchError(f"no title in {events}")
+        edited.write_bytes(data[: title.end()] + b"Edited: " + data[title.end() :])
+        site = self.tmp / "site-edited"
+        shutil.copytree(out, site)
+        self.results.one_edit = sample([self.timed(build_command(edited, site))])
+        self.results.one_edit_sessions = len(_DATE_LINE.findall(data))
 
     def validate(self, events: Path) -> bytes:
         command = [sys.executable, "-m", "calendar_feed", "validate", str(events)]
@@ -301,12 +325,13 @@ class Bench:
             "listing": ("/", 200),
             "one session": (session, 200),
         }
-        env = {**self.env, "CALENDAR_FEED_EVENTS_FILE": str(events), "CALENDAR_FEED_MAX_BYTES": "0"}
         boot = 300 if size >= 10_000 else 60
-        with servers.gunicorn(
-            "calendar_feed:create_app()", env=env, workdir=work, name="ours", timeout=boot
-        ) as (port, process):
-            result.feed_bytes = len(fetch(port, "/calendar.ics").body)
+        with servers.calendar_feed_serve(events, env=self.env, workdir=work, timeout=boot) as (
+            port,
+            process,
+        ):
+            feed = fetch(port, "/calendar.ics")
+            result.feed_bytes, result.server_header = len(feed.body), feed.header("Server")
             self.load_cases(result, "calendar-feed", port, cases)
             result.server_rss_mb = process_tree_rss_mb(process.pid)
             floor_env = {**self.env, **servers.save_floor_response(port, "/calendar.ics", work)}
@@ -379,10 +404,8 @@ class Bench:
     def edit_to_live(self, label: str, events: Path, port: int | None = None) -> None:
         """Time from rewriting events.yaml to the server sending the new feed."""
         if port is None:
-            work = events.parent
-            env = {**self.env, "CALENDAR_FEED_EVENTS_FILE": str(events)}
-            with servers.gunicorn(
-                "calendar_feed:create_app()", env=env, workdir=work, name="shipped", timeout=60
+            with servers.calendar_feed_serve(
+                events, env=self.env, workdir=events.parent, timeout=60
             ) as (shipped_port, _):
                 self.edit_to_live(label, events, shipped_port)
             return
@@ -453,6 +476,11 @@ def build_command(
     if today:
         command += ["--today", today]
     return [*command, "--max-bytes", "0"]
+
+
+def without_stamp(out: Path) -> None:
+    """Remove the build stamp, so that the next build of ``out`` renders everything."""
+    (out / STAMP_FILE).unlink(missing_ok=True)
 
 
 def measure_command(phase: str, events: Path) -> list[str]:

@@ -1,7 +1,9 @@
 """The servers the benchmark compares, each on its own port on 127.0.0.1.
 
-- ours: ``gunicorn 'calendar_feed:create_app()'`` with 2 workers, as in production;
-- the framework floor: a minimal Flask app (floor_app.py) on the same gunicorn setup;
+- ours: ``calendar-feed serve --workers 2``, the production command (gunicorn through
+  its embedding API, access log on standard output);
+- the framework floor: a minimal Flask app (floor_app.py) on the same gunicorn setup
+  (sync workers, access log on standard output);
 - nginx serving the output of ``calendar-feed build`` (the limit of this machine);
 - nginx with deploy/nginx-proxy-cache.conf in front of ours.
 
@@ -69,6 +71,7 @@ def gunicorn(
         "--workers", str(WORKERS),
         "--graceful-timeout", "5",
         "--config", str(BENCH / "gunicorn_conf.py"),
+        "--access-logfile", "-",  # as `calendar-feed serve` logs every request
     ]  # fmt: skip
     if pythonpath:
         command += ["--pythonpath", str(pythonpath)]
@@ -76,6 +79,31 @@ def gunicorn(
 
     def ready() -> bool:
         return log.read_text("utf-8", "replace").count(READY) >= WORKERS
+
+    with service(command, env=env, log=log, ready=ready, timeout=timeout, cwd=workdir) as process:
+        yield port, process
+
+
+@contextlib.contextmanager
+def calendar_feed_serve(
+    events: Path, *, env: Mapping[str, str], workdir: Path, timeout: float
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """``calendar-feed serve`` as the README runs it, once its workers answer /healthz."""
+    port = free_port()
+    log = workdir / "ours.log"
+    log.write_bytes(b"")
+    command = [
+        sys.executable, "-m", "calendar_feed", "serve", str(events),
+        "--port", str(port), "--workers", str(WORKERS), "--max-bytes", "0",
+    ]  # fmt: skip
+
+    def ready() -> bool:
+        if log.read_text("utf-8", "replace").count("Booting worker") < WORKERS:
+            return False
+        try:
+            return fetch(port, "/healthz").status == 200
+        except BenchError:
+            return False
 
     with service(command, env=env, log=log, ready=ready, timeout=timeout, cwd=workdir) as process:
         yield port, process

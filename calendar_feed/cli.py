@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .commands.announce import announce
 from .commands.common import (
     FILE_ARGUMENT,
     HistoryChoice,
     InvalidEvents,
+    IsoDate,
     Limits,
     base_url_option,
-    build_errors_reported,
     checked_host,
     history_options,
     limits,
@@ -25,29 +23,26 @@ from .commands.common import (
     show_warnings,
     summary,
 )
-from .commands.init import init
-from .commands.markdown import export_markdown, import_markdown
-from .commands.new_semester import new_semester
-from .commands.site import build_site_file, validate_site
-from .department.site_file import is_site_file
-from .errors import ValidationError
-from .history import describe_change, history_path_for, uid_warnings
-from .publish.build import EventsBytes, build_site, load_events
-from .publish.preview import GitError, against_history, against_schedule, git_show
-from .publish.release import read_history_or_none
+from .commands.lazy import LazyGroup
+
+# Each command imports what it needs when it runs: start-up is most of a small build.
+LAZY_COMMANDS = {
+    "import-markdown": "calendar_feed.commands.markdown:import_markdown",
+    "export-markdown": "calendar_feed.commands.markdown:export_markdown",
+    "new-semester": "calendar_feed.commands.new_semester:new_semester",
+    "announce": "calendar_feed.commands.announce:announce",
+    "init": "calendar_feed.commands.init:init",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=LAZY_COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="calendar-feed")
 def main() -> None:
     """Publish a seminar schedule from events.yaml as an iCalendar feed and a web page."""
-
-
-main.add_command(import_markdown)
-main.add_command(export_markdown)
-main.add_command(new_semester)
-main.add_command(announce)
-main.add_command(init)
 
 
 @main.command()
@@ -55,6 +50,11 @@ main.add_command(init)
 @limits
 def validate(file: Path, limits: Limits) -> None:
     """Check FILE (default ./events.yaml) and report every problem with its line."""
+    from .commands.site import validate_site
+    from .department.site_file import is_site_file
+    from .history import history_path_for, uid_warnings
+    from .publish.release import read_history_or_none
+
     if is_site_file(file):  # a department's site file: every events file it lists
         validate_site(file, limits)
         return
@@ -78,7 +78,7 @@ def validate(file: Path, limits: Limits) -> None:
 @base_url_option("Public URL of the site, overriding calendar.base_url.")
 @click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=IsoDate(),
     help="Date that splits upcoming from past sessions (default: today in the series' timezone).",
 )
 @history_options(reset=True)
@@ -92,37 +92,9 @@ def build(
     limits: Limits,
 ) -> None:
     """Write the static site for FILE: index.html, calendar.ics, one .ics per session, JSON."""
-    day = today.date() if today else None
-    if is_site_file(file):  # a department: one site for every series the site file lists
-        build_site_file(file, out_dir, today=day, history=history, limits=limits)
-        return
-    with build_errors_reported(file):
-        result = build_site(
-            file,
-            out_dir,
-            history=history.path_for(file),
-            keep_removed=history.keep_removed,
-            today=day,
-            base_url=base_url,
-            reset_history=history.reset,
-            **limits.kwargs(),
-        )
-    show_warnings(result.warnings)
-    if result.history_error:
-        raise click.ClickException(
-            f"site built, but the history was not saved: {result.history_error}"
-        )
-    feed = result.files["calendar.ics"]
-    click.echo(
-        f"Built {out_dir}/: {summary(result.schedule)}; calendar.ics is {len(feed):,} bytes, "
-        f"{len(result.files)} files in all"
-    )
-    changes = result.release.changes
-    if result.started_history:
-        click.echo(f"Started the revision history with {plural(len(changes), 'event')}.")
-    else:
-        for change in changes:
-            click.echo(f"  {describe_change(change, history.keep_removed)}")
+    from .commands.build import run_build
+
+    run_build(file, out_dir, base_url=base_url, today=today, history=history, limits=limits)
 
 
 @main.command()
@@ -150,6 +122,11 @@ def diff(
     limits: Limits,
 ) -> None:
     """Show what subscribers will see change when FILE is published."""
+    from .errors import ValidationError
+    from .history import describe_change
+    from .publish.build import EventsBytes, load_events
+    from .publish.preview import GitError, against_history, against_schedule, git_show
+
     loaded = load_or_exit(file, limits, base_url)
     if other is not None or revision is not None:
         label = str(other) if other else f"{file} at {revision}"
@@ -235,6 +212,7 @@ def serve(
     reported on /healthz and on the page. Runs gunicorn (the `server` extra);
     --dev runs Flask's development server instead.
     """
+    from .errors import ValidationError
     from .server.web import create_app  # Flask only for the command that needs it
 
     if debug and not dev:
@@ -247,6 +225,8 @@ def serve(
                 "gunicorn is not installed: pip install 'calendar-feed[server]' "
                 "(or run Flask's development server with --dev)"
             ) from None
+
+    import logging
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = {

@@ -6,12 +6,21 @@ that works on one works on the other.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from .model import Series, Session
+if TYPE_CHECKING:  # annotations only: the CLI's --base-url check needs no model
+    from .model import Series, Session
 
 FEED_FILE = "calendar.ics"
 JSON_FILE = "events.json"
+
+
+def history_path_for(events_file: str | Path) -> Path:
+    """events.yaml -> events.history.json, kept beside it and committed with it."""
+    path = Path(events_file)
+    return path.with_name(f"{path.stem}.history.json")
 
 
 def normalize_base_url(url: str) -> str:

@@ -8,6 +8,8 @@ import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 
+from calendar_feed.publish.stamp import STAMP_FILE
+
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "events.yaml"
 TODAY = dt.date(2024, 9, 20)
@@ -39,9 +41,15 @@ def unescape_text(value: str) -> str:
 
 
 def site_files(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` by relative path, for byte-for-byte comparisons."""
+    """Every file under ``root`` by relative path, for byte-for-byte comparisons.
+
+    Leaves out the build stamp, which records when the files were written
+    (tests/test_build_stamp.py checks it).
+    """
     return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != STAMP_FILE
     }
 
 

@@ -20,6 +20,7 @@ from tests.helpers import ROOT
 SECTIONS = (
     "## Machine and versions",
     "## Targets (issue 6)",
+    "## Targets (issue 15)",
     "## Build",
     "## What each feed contains (10 sessions)",
     "## Serving",

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ..errors import Problem, ValidationError
 from ..files import write_text_atomically
-from ..history import DEFAULT_KEEP_REMOVED_DAYS, history_path_for
-from ..model import Schedule
-from ..publish.build import load_events
-from ..publish.site_dir import BuildError
-from ..source.loading import DEFAULT_MAX_BYTES
-from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded
-from ..urls import normalize_base_url
+from ..limits import DEFAULT_KEEP_REMOVED_DAYS, DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS
+from ..publish.site_dir import BuildError  # standard library only
+from ..urls import history_path_for, normalize_base_url
+
+if TYPE_CHECKING:  # the options above cost nothing; loading imports YAML, pytz, ...
+    from ..model import Schedule
+    from ..source.validation import Loaded
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,6 +32,27 @@ OUT_OPTION = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (replaced only when everything succeeded) instead of printing.",
 )
+
+
+class IsoDate(click.DateTime):
+    """``click.DateTime(formats=["%Y-%m-%d"])``, reading YYYY-MM-DD without strptime,
+    whose first call (compiling its patterns) costs more than a small build's rendering."""
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and _is_iso_date(value):
+            with contextlib.suppress(ValueError):  # e.g. month 13: click's own message
+                return dt.datetime.fromisoformat(value)
+        return super().convert(value, param, ctx)
+
+
+def _is_iso_date(value: str) -> bool:
+    digits = value[:4] + value[5:7] + value[8:]
+    return (
+        len(value) == 10 and value[4] == value[7] == "-" and digits.isascii() and digits.isdigit()
+    )
 
 
 class ProblemReport(click.ClickException):
@@ -193,6 +215,8 @@ def build_errors_reported(file: Path) -> Iterator[None]:
 
 def load_or_exit(file: Path, limits: Limits = Limits(), base_url: str = "") -> Loaded:
     """The validated file with its warnings shown, or exit 1 listing every problem."""
+    from ..publish.build import load_events
+
     try:
         loaded = load_events(file, base_url, **limits.kwargs())
     except ValidationError as error:

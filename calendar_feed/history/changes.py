@@ -21,11 +21,11 @@ import pytz
 from ..errors import Position, Problem
 from ..fields import CANCELLED_ONLY, DETAIL_NAMES
 from ..identity import Revision, session_uid
+from ..limits import DEFAULT_KEEP_REMOVED_DAYS
 from ..model import Schedule, Series, Session
 from ..texts import cancelled_prefix
 from .records import Announcement, History, Record, digest, session_from_snapshot, snapshot
 
-DEFAULT_KEEP_REMOVED_DAYS = 30
 EDITABLE = tuple(name for name in DETAIL_NAMES if name not in CANCELLED_ONLY)
 """Details whose edit is reported as "text edited (field, ...)"."""
 

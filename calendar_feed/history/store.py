@@ -13,15 +13,10 @@ from pathlib import Path
 
 from ..files import read_regular_file, write_bytes_atomically
 from ..identity import rfc3339
+from ..urls import history_path_for  # noqa: F401 - re-exported by history
 from .records import REQUIRED, Announcement, History, Record
 
 FORMAT = 1
-
-
-def history_path_for(events_file: str | Path) -> Path:
-    """events.yaml -> events.history.json, kept beside it and committed with it."""
-    path = Path(events_file)
-    return path.with_name(f"{path.stem}.history.json")
 
 
 class HistoryError(ValueError):

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from icalendar import (
     Alarm,
     Calendar,
+    Component,
     Event,
     Timezone,
     TimezoneDaylight,
@@ -29,6 +30,7 @@ from ..identity import FIXED_STAMP, Revision, session_uid
 from ..model import Schedule, Series, Session, Status
 from ..texts import event_description, event_summary
 from ..urls import feed_url, session_url
+from .folding import fold_lines
 
 PRODID = "-//calendar-feed//calendar-feed//EN"
 UTC = dt.UTC
@@ -164,6 +166,11 @@ def _head(series: Series, whole: bool, query: str = "") -> bytes:
     return calendar.to_ical().removesuffix(_END)
 
 
+def _serialized(component: Component) -> bytes:
+    """``component.to_ical()``: icalendar's content lines, folded as it folds them, faster."""
+    return fold_lines(component.content_lines())
+
+
 EVENT_CACHE = 20_000
 """Serialized events kept per process: as many as the largest schedule allowed by default."""
 
@@ -185,8 +192,9 @@ def _event_ical(
     mostly repeats the last one.
     """
     event = _event(series, session, revision, FeedOptions(alarm_minutes=alarm_minutes))
-    used = {getattr(value, "params", {}).get("TZID") for _, value in event.property_items()}
-    return _SerializedEvent(event.to_ical(), frozenset(used - {None, "UTC"}))
+    # The event's own properties (the alarm's carry no TZID): dtstart and dtend.
+    used = {getattr(value, "params", {}).get("TZID") for value in event.values()}
+    return _SerializedEvent(_serialized(event), frozenset(used - {None, "UTC"}))
 
 
 HOURLY_SPAN = dt.timedelta(days=7)
@@ -204,7 +212,7 @@ def _vtimezone_ical(tzid: str, first: dt.date, last: dt.date) -> bytes:
     Empty for a zone icalendar does not know, which it leaves out too.
     """
     timezone = vtimezone(tzid, first, last)
-    return b"" if timezone is None else timezone.to_ical()
+    return b"" if timezone is None else _serialized(timezone)
 
 
 def vtimezone(tzid: str, first: dt.date, last: dt.date) -> Timezone | None:

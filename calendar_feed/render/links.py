@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from dataclasses import dataclass
-from email.utils import parseaddr
-from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from ..model import Series, Session
 from ..texts import event_description, event_summary
@@ -66,12 +66,31 @@ def google_event_link(series: Series, session: Session) -> str:
         "ctz": series.timezone,
     }
     url = session_url(series, session)
-    budget = GOOGLE_LINK_LIMIT - len(GOOGLE_TEMPLATE + urlencode(query))
+    budget = GOOGLE_LINK_LIMIT - len(GOOGLE_TEMPLATE + _query(query))
     if budget < 0:  # an absurdly long title: give up the details, then cut the title
         query["text"] = _fit(query["text"], budget + _encoded_length(query["text"]), "")
         budget = 0
     query["details"] = _fit(event_description(series, session), budget, url)
-    return GOOGLE_TEMPLATE + urlencode(query)
+    return GOOGLE_TEMPLATE + _query(query)
+
+
+_QUOTED_RUN = re.compile(rb"[^A-Za-z0-9_.~ -]+")
+"""Bytes ``quote_plus`` percent-encodes (a space becomes ``+``)."""
+
+
+def _query(fields: dict[str, str]) -> str:
+    """``urlencode(fields)``, encoding a run of bytes at a time rather than byte by byte:
+    a page links every session to Google with its whole description."""
+    return "&".join(f"{_quote_plus(name)}={_quote_plus(value)}" for name, value in fields.items())
+
+
+def _quote_plus(text: str) -> str:
+    quoted = _QUOTED_RUN.sub(_percent_run, text.encode("utf-8"))
+    return quoted.replace(b" ", b"+").decode("ascii")
+
+
+def _percent_run(run: re.Match[bytes]) -> bytes:
+    return b"%" + run[0].hex("%").upper().encode("ascii")
 
 
 def _fit(text: str, budget: int, url: str) -> str:
@@ -87,18 +106,33 @@ def _fit(text: str, budget: int, url: str) -> str:
 
 
 def _prefix(text: str, budget: int) -> str:
-    """The longest start of ``text`` whose encoding fits ``budget`` (whole characters only)."""
-    used = 0
-    for index, char in enumerate(text):
-        used += _encoded_length(char)
-        if used > budget:
-            return text[:index]
-    return text
+    """The longest start of ``text`` whose encoding fits ``budget`` (whole characters only).
+
+    Each character encodes on its own, so a start's length grows with it: a binary
+    search over the number of characters needs a few encodings, not one per character.
+    """
+    low, high = 0, len(text)  # text[:low] fits; the answer is at most text[:high]
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _encoded_length(text[:middle]) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low]
+
+
+_UNQUOTED = (string.ascii_letters + string.digits + "_.-~ ").encode("ascii")
+"""Bytes ``quote_plus`` leaves one byte long (a space becomes ``+``); every other is %XX."""
 
 
 def _encoded_length(text: str) -> int:
-    """Bytes ``text`` takes in a query string: each character encodes on its own."""
-    return len(quote_plus(text))
+    """Bytes ``text`` takes in a query string: ``len(quote_plus(text))``, without building it.
+
+    Each character encodes on its own, so a start of the text never takes more than
+    the whole.
+    """
+    data = text.encode("utf-8")
+    return len(data) + 2 * len(data.translate(None, _UNQUOTED))
 
 
 def _utc(moment: dt.datetime) -> str:
@@ -137,6 +171,12 @@ def volunteer_block(session: Session) -> str:
     )
 
 
+def _address(contact: str) -> str:
+    from email.utils import parseaddr  # the email package only for a series with a contact
+
+    return parseaddr(contact)[1]
+
+
 def volunteer_links(series: Series, session: Session) -> VolunteerLinks | None:
     """mailto: to the series' contact and a prefilled GitHub issue; None when neither is known."""
     subject = f"Volunteer for {session.date:%Y-%m-%d}: {series.name}"
@@ -146,7 +186,7 @@ def volunteer_links(series: Series, session: Session) -> VolunteerLinks | None:
     )
     block = volunteer_block(session)
     mailto = ""
-    address = parseaddr(series.contact)[1] if series.contact else ""
+    address = _address(series.contact) if series.contact else ""
     if address:
         body = intro + block
         mailto = f"mailto:{quote(address, safe='@')}?" + urlencode(

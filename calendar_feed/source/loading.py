@@ -17,9 +17,8 @@ import yaml
 
 from ..errors import Position, Problem, ValidationError
 from ..files import NotRegularFile, read_regular_file
+from ..limits import DEFAULT_MAX_BYTES
 
-DEFAULT_MAX_BYTES = 5_000_000
-"""Largest events file accepted; a seminar's file is a few tens of kilobytes."""
 MAX_NODES = 500_000
 """Bound on values after alias expansion, so a 'billion laughs' file fails fast."""
 MAX_EXPANDED_CHARS = 10_000_000

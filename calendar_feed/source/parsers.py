@@ -8,7 +8,6 @@ document rules in validation.py; this module knows single values and structure.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 from collections.abc import Callable
@@ -76,6 +75,8 @@ class FieldParser:
             if key in allowed:
                 fields[key] = entry.value
                 continue
+            import difflib  # only when there is a hint to give
+
             hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             suggestion = f'; did you mean "{hint[0]}"?' if hint else ""
             known = ", ".join(allowed)

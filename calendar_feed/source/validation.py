@@ -22,6 +22,7 @@ from ..fields import (
     CALENDAR_KEYS,
     TIMING_KEYS,
 )
+from ..limits import DEFAULT_MAX_SESSIONS
 from ..model import Schedule, Series, Session
 from ..urls import normalize_base_url
 from .loading import (
@@ -37,8 +38,6 @@ from .loading import (
 from .parsers import Missing
 from .sessions import SessionRules
 from .vocabulary import WEEKDAYS
-
-DEFAULT_MAX_SESSIONS = 20_000
 
 TOP_FIELDS = ("calendar", "defaults", "sessions")
 NO_SESSIONS = (

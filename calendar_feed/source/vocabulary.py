@@ -6,9 +6,7 @@ to write instead, with a suggestion where a near miss is likely.
 
 from __future__ import annotations
 
-import difflib
 import re
-from email.utils import parseaddr
 
 import pytz
 
@@ -32,6 +30,8 @@ _LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 def is_email_address(value: str) -> bool:
     """``name@host.tld`` or ``Display Name <name@host.tld>``, as a mail header carries it."""
+    from email.utils import parseaddr  # the email package only when there is an address
+
     _, address = parseaddr(value)
     return bool(address) and _ADDRESS_RE.fullmatch(address) is not None
 
@@ -42,6 +42,8 @@ class VocabularyParser(FieldParser):
         if value is None or value in pytz.all_timezones_set:
             return value
         hint = [TIMEZONE_ALIASES[value]] if value in TIMEZONE_ALIASES else []
+        import difflib  # only when there is a hint to give
+
         hint = hint or difflib.get_close_matches(value, pytz.common_timezones, n=1, cutoff=0.7)
         suggestion = f'; did you mean "{hint[0]}"?' if hint else ""
         self.error(
