@@ -92,9 +92,9 @@ def build(
     limits: Limits,
 ) -> None:
     """Write the static site for FILE: index.html, calendar.ics, one .ics per session, JSON."""
-    from .commands.build import run_build
+    from .commands.build import BuildRequest, run_build
 
-    run_build(file, out_dir, base_url=base_url, today=today, history=history, limits=limits)
+    run_build(BuildRequest(file, out_dir, base_url, today, history, limits))
 
 
 @main.command()

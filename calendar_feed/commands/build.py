@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -23,53 +24,51 @@ from .common import (
 )
 
 
-def run_build(
-    file: Path,
-    out_dir: Path,
-    *,
-    base_url: str,
-    today: dt.datetime | None,
-    history: HistoryChoice,
-    limits: Limits,
-) -> None:
-    """Build FILE into OUT_DIR unless nothing that shapes the site changed since the last build."""
+@dataclass(frozen=True)
+class BuildRequest:
+    """What `calendar-feed build` was asked to do."""
+
+    file: Path
+    out_dir: Path
+    base_url: str
+    today: dt.datetime | None
+    history: HistoryChoice
+    limits: Limits
+
+
+def run_build(request: BuildRequest) -> None:
+    """Build the file unless nothing that shapes the site changed since the last build."""
     from ..publish import stamp
 
-    history_file = history.path_for(file)
+    history_file = request.history.path_for(request.file)
     options = dict(
-        out=out_dir.resolve(), base_url=base_url, today=today, history=history_file,
-        keep_removed=history.keep_removed, reset_history=history.reset,
-        max_bytes=limits.max_bytes, max_sessions=limits.max_sessions,
+        out=request.out_dir.resolve(), base_url=request.base_url, today=request.today,
+        history=history_file, keep_removed=request.history.keep_removed,
+        reset_history=request.history.reset, max_bytes=request.limits.max_bytes,
+        max_sessions=request.limits.max_sessions,
     )  # fmt: skip
-    inputs = stamp.inputs_digest(file, options, limits.max_bytes)
-    warnings = stamp.nothing_to_do(out_dir, stamp.with_history(inputs, history_file))
+    inputs = stamp.inputs_digest(request.file, options, request.limits.max_bytes)
+    warnings = stamp.nothing_to_do(request.out_dir, stamp.with_history(inputs, history_file))
     if warnings is not None:
         for line in warnings:
             click.echo(line, err=True)
-        click.echo(f"Nothing changed since the last build of {out_dir}/; left as it was.")
+        click.echo(f"Nothing changed since the last build of {request.out_dir}/; left as it was.")
         return
-    _build(file, out_dir, base_url, today, history, limits, inputs)
+    _build(request, inputs)
 
 
-def _build(
-    file: Path,
-    out_dir: Path,
-    base_url: str,
-    today: dt.datetime | None,
-    history: HistoryChoice,
-    limits: Limits,
-    inputs: hashlib._Hash,
-) -> None:
+def _build(request: BuildRequest, inputs: hashlib._Hash) -> None:
     from ..department.site_file import is_site_file
     from ..history import describe_change
     from ..publish import stamp
     from ..publish.build import build_site
 
-    day = today.date() if today else None
+    file, out_dir, history = request.file, request.out_dir, request.history
+    day = request.today.date() if request.today else None
     if is_site_file(file):  # a department: one site for every series the site file lists
         from .site import build_site_file
 
-        build_site_file(file, out_dir, today=day, history=history, limits=limits)
+        build_site_file(file, out_dir, today=day, history=history, limits=request.limits)
         return
     history_file = history.path_for(file)
     with build_errors_reported(file):
@@ -79,9 +78,9 @@ def _build(
             history=history_file,
             keep_removed=history.keep_removed,
             today=day,
-            base_url=base_url,
+            base_url=request.base_url,
             reset_history=history.reset,
-            **limits.kwargs(),
+            **request.limits.kwargs(),
         )
     show_warnings(result.warnings)
     if result.history_error:
@@ -94,7 +93,7 @@ def _build(
         f"{len(result.files)} files in all"
     )
     if not result.release.removed:  # a removed session leaves the feed at a set moment
-        valid = stamp.valid_until(result.schedule.series.timezone, today is not None)
+        valid = stamp.valid_until(result.schedule.series.timezone, request.today is not None)
         built = stamp.with_history(inputs, history_file)  # the history as this build left it
         stamp.write_stamp(out_dir, built, valid, [str(w) for w in result.warnings])
     changes = result.release.changes
