@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,15 @@ from flask.testing import FlaskClient
 
 from calendar_feed.server.web import create_app
 from calendar_feed.source.validation import load_schedule
-from tests.helpers import SEED_PAGE, SHIPPED, TODAY
+from tests.helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SEED_PAGE,
+    SHIPPED,
+    TIMEOUT_MS,
+    TODAY,
+    browser_missing,
+)
 
 
 @pytest.fixture
@@ -93,3 +102,24 @@ def client(app: Flask) -> FlaskClient:
 def runner() -> CliRunner:
     """Runs ``calendar-feed`` commands in-process (``runner.invoke(main, [...])``)."""
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium, once per run; skipped on a workstation without it,
+    a failure on CI (``CI`` set), so the browser tests cannot silently stop running."""
+    missing = browser_missing()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser test cannot run on CI: {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import importlib.util
+import os
+import queue
 import re
+import signal
+import subprocess
 import textwrap
+import threading
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from calendar_feed.publish.stamp import STAMP_FILE
 
@@ -73,3 +84,157 @@ class Outline(HTMLParser):
 
     def by_id(self, element_id: str) -> dict[str, str | None]:
         return next(a for _, a in self.tags if a.get("id") == element_id)
+
+
+# -- the real browser (Debian's Chromium through Playwright) ---------------------------
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 15_000
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.effectiveDirective} ${e.blockedURI}`);
+});
+"""
+"""Records Content-Security-Policy violations; init scripts are injected by the browser
+itself, so the page's own CSP does not block this one."""
+
+
+def browser_missing() -> str:
+    """Why the browser tests cannot run here, or "" when they can."""
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright for Python is not installed (pip install playwright)"
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        return f"{CHROMIUM} not found (apt-get install chromium)"
+    return ""
+
+
+@contextlib.contextmanager
+def served(app: Any) -> Iterator[str]:
+    """A WSGI app on a free port of 127.0.0.1 (Werkzeug, in a thread): its base URL."""
+    from werkzeug.serving import make_server
+
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+# -- a real server process (gunicorn, `calendar-feed serve`) on 127.0.0.1 ---------------
+
+SERVER_TIMEOUT = 30
+
+
+def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
+    """GET ``url`` with no proxy, whatever the environment says: it stays on 127.0.0.1."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(url, timeout=SERVER_TIMEOUT) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+@dataclass
+class Running:
+    """A server process started by :func:`running_server`, and what it printed so far."""
+
+    process: subprocess.Popen[str]
+    base: str
+    """``http://127.0.0.1:PORT`` (no trailing slash)."""
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.log)
+
+
+@contextlib.contextmanager
+def running_server(
+    command: Sequence[str], *, cwd: Path, env: dict[str, str] | None = None
+) -> Iterator[Running]:
+    """Start ``command`` (bound to 127.0.0.1:0), wait for gunicorn's "Listening at" line,
+    and stop it with SIGTERM afterwards (SIGKILL to its group if it hangs).
+
+    The exit status is in ``running.process.returncode`` after the ``with`` block.
+    """
+    process = subprocess.Popen(
+        list(command),
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    log: list[str] = []
+
+    def pump() -> None:
+        for line in process.stdout:  # type: ignore[union-attr]
+            log.append(line)
+            lines.put(line)
+        lines.put("")
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    try:
+        port = None
+        while port is None:
+            line = lines.get(timeout=SERVER_TIMEOUT)
+            if not line:
+                raise AssertionError("the server exited before listening:\n" + "".join(log))
+            if found := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line):
+                port = int(found.group(1))
+        yield Running(process, f"http://127.0.0.1:{port}", log)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=SERVER_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=SERVER_TIMEOUT)
+        reader.join(timeout=SERVER_TIMEOUT)
+        process.stdout.close()  # type: ignore[union-attr]
+
+
+def open_page(browser: Any, url: str, allowed: tuple[str, ...] = (), **options: Any) -> Any:
+    """Open ``url`` in a fresh context that records console errors, page errors and CSP
+    violations, and refuses (and lists) every request outside ``allowed`` (default: ``url``).
+
+    Returns (context, page, errors, outside); the caller closes the context.
+    """
+    context = browser.new_context(**options)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(CSP_LISTENER)
+    outside: list[str] = []
+    prefixes = allowed or (url,)
+
+    def only_local(route: Any) -> None:
+        if route.request.url.startswith(prefixes) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    response = page.goto(url)
+    assert response is not None
+    assert response.status == 200
+    page.wait_for_load_state("load")
+    return context, page, errors, outside

@@ -8,68 +8,17 @@ fails on CI (``CI`` set), so it cannot silently stop running there.
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from werkzeug.serving import make_server
 
 from calendar_feed.server.web import create_app
-from tests.helpers import SHIPPED
+from tests.helpers import SHIPPED, open_page, served
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT_COPY = Path("/tmp/calendar-feed-screenshot.png")
-TIMEOUT_MS = 15_000
-
-# Records Content-Security-Policy violations; init scripts are injected by the
-# browser itself, so the page's own CSP does not block this one.
-CSP_LISTENER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(`${e.effectiveDirective} ${e.blockedURI}`);
-});
-"""
-
-
-def _missing() -> str:
-    if importlib.util.find_spec("playwright") is None:
-        return "Playwright for Python is not installed (pip install playwright)"
-    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        return f"{CHROMIUM} not found (apt-get install chromium)"
-    return ""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    missing = _missing()
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser test cannot run on CI: {missing}")
-        pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -78,41 +27,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     events = tmp_path_factory.mktemp("browser") / "events.yaml"
     shutil.copyfile(SHIPPED, events)
     app = create_app({"EVENTS_FILE": str(events), "TODAY": "2024-09-20"})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
-
-
-def open_page(browser, base: str, **context_options):  # type: ignore[no-untyped-def]
-    """A page that records console errors, page errors and CSP violations, offline."""
-    context = browser.new_context(**context_options)
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(CSP_LISTENER)
-    outside: list[str] = []
-
-    def only_local(route):  # type: ignore[no-untyped-def]
-        if route.request.url.startswith(base) or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_local)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    response = page.goto(base)
-    assert response is not None
-    assert response.status == 200
-    page.wait_for_load_state("load")
-    return context, page, errors, outside
+    with served(app) as base:
+        yield base
 
 
 def test_listing_in_chromium(browser, server, tmp_path):

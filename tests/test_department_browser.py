@@ -7,71 +7,17 @@ Set CALENDAR_FEED_SHOTS to a folder to keep the screenshots.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from calendar_feed.server.web import create_app
-from tests.helpers import ROOT
+from tests.helpers import ROOT, open_page, served
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 15_000
 EXAMPLE = ROOT / "examples" / "department"
-CSP_LISTENER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(`${e.effectiveDirective} ${e.blockedURI}`);
-});
-"""
-
-
-def _missing() -> str:
-    if importlib.util.find_spec("playwright") is None:
-        return "Playwright for Python is not installed (pip install playwright)"
-    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        return f"{CHROMIUM} not found (apt-get install chromium)"
-    return ""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    missing = _missing()
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser test cannot run on CI: {missing}")
-        pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def _serve(app: object) -> tuple[object, threading.Thread]:
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)  # type: ignore[arg-type]
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    return httpd, thread
 
 
 def _host_page(embed_url: str):  # type: ignore[no-untyped-def]
@@ -100,48 +46,16 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
     def host_app(environ, start_response):  # type: ignore[no-untyped-def]
         return host_holder["app"](environ, start_response)  # type: ignore[operator]
 
-    host, host_thread = _serve(host_app)
-    host_origin = f"http://127.0.0.1:{host.server_port}"  # type: ignore[attr-defined]
-    site = folder / "site.yaml"
-    site.write_text(site.read_text().replace("https://math.example.edu", host_origin))
-    text = site.read_text().replace("  base_url: https://example.edu/seminars/\n", "")
-    site.write_text(text)
-    app = create_app({"EVENTS_FILE": str(site), "TODAY": "2025-03-01", "HISTORY_FILE": False})
-    httpd, thread = _serve(app)
-    base = f"http://127.0.0.1:{httpd.server_port}/"  # type: ignore[attr-defined]
-    host_holder["app"] = _host_page(base + "embed")
-    try:
-        yield base, host_origin + "/"
-    finally:
-        for server, worker in ((httpd, thread), (host, host_thread)):
-            server.shutdown()  # type: ignore[attr-defined]
-            server.server_close()  # type: ignore[attr-defined]
-            worker.join(timeout=10)
-
-
-def open_page(browser, url: str, allowed: tuple[str, ...], **options):  # type: ignore[no-untyped-def]
-    context = browser.new_context(**options)
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(CSP_LISTENER)
-    outside: list[str] = []
-
-    def only_local(route):  # type: ignore[no-untyped-def]
-        if route.request.url.startswith(allowed) or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_local)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    response = page.goto(url)
-    assert response is not None
-    assert response.status == 200
-    page.wait_for_load_state("load")
-    return context, page, errors, outside
+    with served(host_app) as host_base:
+        host_origin = host_base.rstrip("/")
+        site = folder / "site.yaml"
+        site.write_text(site.read_text().replace("https://math.example.edu", host_origin))
+        text = site.read_text().replace("  base_url: https://example.edu/seminars/\n", "")
+        site.write_text(text)
+        app = create_app({"EVENTS_FILE": str(site), "TODAY": "2025-03-01", "HISTORY_FILE": False})
+        with served(app) as base:
+            host_holder["app"] = _host_page(base + "embed")
+            yield base, host_base
 
 
 def _keep(shot: Path, name: str) -> None:

@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import json
 import os
-import queue
-import re
 import shutil
-import signal
-import subprocess
 import sys
-import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
-from tests.helpers import SHIPPED
+from tests.helpers import SHIPPED, running_server
+from tests.helpers import fetch as fetch_url
 
 TIMEOUT = 30
 CATCH_UP = 60
@@ -27,9 +22,8 @@ CATCH_UP = 60
 
 
 def fetch(url: str) -> tuple[int, bytes]:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # stay on 127.0.0.1
-    with opener.open(url, timeout=TIMEOUT) as response:
-        return response.status, response.read()
+    status, _, body = fetch_url(url)
+    return status, body
 
 
 def wait_for(condition, what: str):
@@ -67,28 +61,8 @@ def test_gunicorn_keeps_serving_while_events_yaml_is_a_fifo(tmp_path: Path):
         "--graceful-timeout", "5",
         "calendar_feed:create_app()",
     ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    log: list[str] = []
-
-    def pump() -> None:
-        for line in process.stderr:  # type: ignore[union-attr]
-            log.append(line)
-            lines.put(line)
-        lines.put("")
-
-    reader = threading.Thread(target=pump, daemon=True)
-    reader.start()
-    try:
-        port = None
-        while port is None:
-            line = lines.get(timeout=TIMEOUT)
-            assert line, "gunicorn exited before listening:\n" + "".join(log)
-            if found := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line):
-                port = int(found.group(1))
-        base = f"http://127.0.0.1:{port}"
+    with running_server(command, cwd=tmp_path, env=env) as server:
+        base, log = server.base, server.log
         status, good = fetch(f"{base}/calendar.ics")
         assert status == 200
 
@@ -126,16 +100,7 @@ def test_gunicorn_keeps_serving_while_events_yaml_is_a_fifo(tmp_path: Path):
 
         wait_for(edit_live, "the fixed file is served by every worker")
         assert json.loads(fetch(f"{base}/healthz")[1])["status"] == "ok"
-        assert process.poll() is None
+        assert server.process.poll() is None
         assert not [line for line in log if "WORKER TIMEOUT" in line or "Booting worker" in line][
             2:
         ], "".join(log)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=TIMEOUT)
-        reader.join(TIMEOUT)
-        process.stderr.close()  # type: ignore[union-attr]

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import queue
-import re
 import shutil
-import signal
-import subprocess
 import sys
-import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,16 +14,9 @@ from icalendar import Calendar
 
 from calendar_feed.cli import main
 from calendar_feed.server import production
-from tests.helpers import SHIPPED
+from tests.helpers import SHIPPED, fetch, running_server
 
 TIMEOUT = 30
-
-
-def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
-    # No proxy, whatever the environment says: the request must stay on 127.0.0.1.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(url, timeout=TIMEOUT) as response:
-        return response.status, dict(response.headers), response.read()
 
 
 def command() -> list[str]:
@@ -41,35 +27,12 @@ def command() -> list[str]:
 
 def test_serve_is_a_production_server_that_follows_edits(tmp_path: Path):
     pytest.importorskip("gunicorn")
+    shutil.copyfile(SHIPPED, tmp_path / "events.yaml")
     events = tmp_path / "events.yaml"
-    shutil.copyfile(SHIPPED, events)
-    process = subprocess.Popen(
-        [*command(), "serve", "--port", "0", "--workers", "2"],
-        cwd=tmp_path,
-        stderr=subprocess.STDOUT,
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    log: list[str] = []
-
-    def pump() -> None:
-        for line in process.stdout:  # type: ignore[union-attr]
-            lines.put(line)
-        lines.put("")
-
-    reader = threading.Thread(target=pump, daemon=True)
-    reader.start()
-    try:
-        port = None
-        while port is None:
-            line = lines.get(timeout=TIMEOUT)
-            assert line, "serve exited before listening:\n" + "".join(log)
-            log.append(line)
-            if found := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line):
-                port = int(found.group(1))
-        base = f"http://127.0.0.1:{port}"
+    with running_server([*command(), "serve", "--port", "0", "--workers", "2"], cwd=tmp_path) as (
+        server
+    ):
+        base = server.base
         status, headers, body = fetch(f"{base}/calendar.ics")
         assert status == 200
         assert headers["Server"].startswith("gunicorn")
@@ -87,21 +50,9 @@ def test_serve_is_a_production_server_that_follows_edits(tmp_path: Path):
             page = fetch(f"{base}/")[2].decode("utf-8")
             in_a_row = in_a_row + 1 if "国庆节" in page else 0
             time.sleep(0.05)
-        assert in_a_row == 10, "the edit did not reach every worker:\n" + "".join(log)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=TIMEOUT)
-        reader.join(timeout=TIMEOUT)
-        process.stdout.close()  # type: ignore[union-attr]
-    while not lines.empty():
-        log.append(lines.get_nowait())
-    output = "".join(log)
-    assert process.returncode == 0, output
-    assert "development server" not in output
+        assert in_a_row == 10, "the edit did not reach every worker:\n" + server.output
+    assert server.process.returncode == 0, server.output
+    assert "development server" not in server.output
 
 
 def test_serve_hands_the_app_to_gunicorn(monkeypatch, events):
