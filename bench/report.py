@@ -76,27 +76,11 @@ def _targets(r: Results) -> str:
                     ratio >= 0.9,
                 )
             )
-    for case in ("feed 200", "feed 304"):
-        ratios = [_ratio(s, "calendar-feed", "Flask floor", case) for s in r.serves]
-        shown = [f"{s.sessions:,}: {x:.2f}×" for s, x in zip(r.serves, ratios, strict=True) if x]
-        if shown:
-            rows.append(
-                (
-                    f"Live /calendar.ics {case[-3:]} ≥ 0.9× the framework floor",
-                    ", ".join(shown),
-                    all(x is not None and x >= 0.9 for x in ratios),
-                )
-            )
-    ratios = [_ratio(s, "proxy cache", "nginx static", "feed 200") for s in r.serves]
-    shown = [f"{s.sessions:,}: {x:.2f}×" for s, x in zip(r.serves, ratios, strict=True) if x]
-    if shown:
-        rows.append(
-            (
-                "Behind deploy/nginx-proxy-cache.conf, /calendar.ics ≥ 0.8× nginx static",
-                ", ".join(shown),
-                all(x is not None and x >= 0.8 for x in ratios),
-            )
-        )
+    rows += targets.serving_rows(
+        r,
+        "Live /calendar.ics {code} ≥ 0.9× the framework floor",
+        "Behind deploy/nginx-proxy-cache.conf, /calendar.ics ≥ 0.8× nginx static",
+    )
     checks = [s.proxy for s in r.serves if s.proxy]
     if checks:
         ok = all(c.cache_lifetime is not None and c.cache_lifetime <= c.max_age for c in checks)
@@ -288,9 +272,9 @@ def _serving(r: Results) -> str | None:
         for case in CASES:
             cells = [_rate(serve, server, case) for server in SERVERS]
             ratios = [
-                _ratio(serve, "calendar-feed", "Flask floor", case),
-                _ratio(serve, "calendar-feed", "nginx static", case),
-                _ratio(serve, "proxy cache", "nginx static", case),
+                targets.ratio(serve, "calendar-feed", "Flask floor", case),
+                targets.ratio(serve, "calendar-feed", "nginx static", case),
+                targets.ratio(serve, "proxy cache", "nginx static", case),
             ]
             shown = [f"{x:.2f}×" if x else "—" for x in ratios]
             lines.append(f"| {CASE_PATHS[case]} | " + " | ".join(cells + shown) + " |")
@@ -381,11 +365,6 @@ def _rate(serve: ServeSize, server: str, case: str) -> str:
     rate = found.rate
     text = f"{_rps(rate)} · {rate.p50_ms:.1f} / {rate.p99_ms:.1f} ms"
     return text + (f" · {rate.errors} errors" if rate.errors else "")
-
-
-def _ratio(serve: ServeSize, top: str, bottom: str, case: str) -> float | None:
-    a, b = serve.rate(top, case), serve.rate(bottom, case)
-    return a.requests_per_second / b.requests_per_second if a and b else None
 
 
 def _peer(b: BuildSize) -> bool:

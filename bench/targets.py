@@ -94,27 +94,11 @@ def _serving(r: Results) -> list[Row]:
                 all("werkzeug" not in h.lower() for h in headers),
             )
         )
-    for case in ("feed 200", "feed 304"):
-        ratios = [_ratio(s, "calendar-feed", "Flask floor", case) for s in r.serves]
-        shown = [f"{s.sessions:,}: {x:.2f}×" for s, x in zip(r.serves, ratios, strict=True) if x]
-        if shown:
-            rows.append(
-                (
-                    f"Serving: /calendar.ics {case[-3:]} ≥ 0.9× the Flask floor",
-                    ", ".join(shown),
-                    all(x is not None and x >= 0.9 for x in ratios),
-                )
-            )
-    ratios = [_ratio(s, "proxy cache", "nginx static", "feed 200") for s in r.serves]
-    shown = [f"{s.sessions:,}: {x:.2f}×" for s, x in zip(r.serves, ratios, strict=True) if x]
-    if shown:
-        rows.append(
-            (
-                "Serving: behind deploy/nginx-proxy-cache.conf ≥ 0.8× nginx static",
-                ", ".join(shown),
-                all(x is not None and x >= 0.8 for x in ratios),
-            )
-        )
+    rows += serving_rows(
+        r,
+        "Serving: /calendar.ics {code} ≥ 0.9× the Flask floor",
+        "Serving: behind deploy/nginx-proxy-cache.conf ≥ 0.8× nginx static",
+    )
     return rows
 
 
@@ -123,6 +107,25 @@ def _s(sample: Sample) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def _ratio(serve: ServeSize, top: str, bottom: str, case: str) -> float | None:
+def serving_rows(r: Results, floor_label: str, proxy_label: str) -> list[Row]:
+    """The live feed against the Flask floor (200 and 304) and the proxy against nginx
+    static, at every size served; ``floor_label`` takes the status code as ``{code}``."""
+    rows: list[Row] = []
+    for top, bottom, case, minimum in (
+        ("calendar-feed", "Flask floor", "feed 200", 0.9),
+        ("calendar-feed", "Flask floor", "feed 304", 0.9),
+        ("proxy cache", "nginx static", "feed 200", 0.8),
+    ):
+        ratios = [ratio(s, top, bottom, case) for s in r.serves]
+        shown = [f"{s.sessions:,}: {x:.2f}×" for s, x in zip(r.serves, ratios, strict=True) if x]
+        if shown:
+            label = floor_label.format(code=case[-3:]) if top == "calendar-feed" else proxy_label
+            passed = all(x is not None and x >= minimum for x in ratios)
+            rows.append((label, ", ".join(shown), passed))
+    return rows
+
+
+def ratio(serve: ServeSize, top: str, bottom: str, case: str) -> float | None:
+    """Requests per second of ``top`` over ``bottom`` in one case; None if one is missing."""
     a, b = serve.rate(top, case), serve.rate(bottom, case)
     return a.requests_per_second / b.requests_per_second if a and b else None

@@ -162,10 +162,15 @@ class Running:
 
 @contextlib.contextmanager
 def running_server(
-    command: Sequence[str], *, cwd: Path, env: dict[str, str] | None = None
+    command: Sequence[str],
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    workers_booted: int = 0,
 ) -> Iterator[Running]:
-    """Start ``command`` (bound to 127.0.0.1:0), wait for gunicorn's "Listening at" line,
-    and stop it with SIGTERM afterwards (SIGKILL to its group if it hangs).
+    """Start ``command`` (bound to 127.0.0.1:0), wait for gunicorn's "Listening at" line
+    (and for ``workers_booted`` "Booting worker" lines), and stop it with SIGTERM
+    afterwards (SIGKILL to its group if it hangs).
 
     The exit status is in ``running.process.returncode`` after the ``with`` block.
     """
@@ -197,6 +202,9 @@ def running_server(
                 raise AssertionError("the server exited before listening:\n" + "".join(log))
             if found := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line):
                 port = int(found.group(1))
+        booted = sum("Booting worker" in line for line in log)
+        while booted < workers_booted:  # every worker has loaded the app
+            booted += "Booting worker" in lines.get(timeout=SERVER_TIMEOUT)
         yield Running(process, f"http://127.0.0.1:{port}", log)
     finally:
         process.send_signal(signal.SIGTERM)

@@ -23,11 +23,7 @@ import http.client
 import itertools
 import json
 import os
-import queue
 import random
-import re
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -40,12 +36,12 @@ from icalendar import Calendar
 
 from calendar_feed.render.ical import render_calendar
 from calendar_feed.source.validation import load_schedule_bytes
+from tests.helpers import running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "events.yaml"
 CATCH_UP_LIMIT = 3.0
 """Documented bound: check interval (1 s) + settle time (0.5 s) + render, with margin."""
-START_TIMEOUT = 30
 
 
 def version_text(number: int) -> bytes:
@@ -115,45 +111,12 @@ def gunicorn(events: Path, workers: int = 2) -> Iterator[int]:
         "CALENDAR_FEED_EVENTS_FILE": str(events),
         "CALENDAR_FEED_TODAY": "2024-09-20",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--workers", str(workers),
-         "--threads", "4", "--graceful-timeout", "5", "calendar_feed:create_app()"],
-        cwd=events.parent, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )  # fmt: skip
-    lines: queue.Queue[str] = queue.Queue()
-    log: list[str] = []
-
-    def pump() -> None:
-        for line in process.stderr:  # type: ignore[union-attr]
-            log.append(line)
-            lines.put(line)
-        lines.put("")
-
-    reader = threading.Thread(target=pump, daemon=True)
-    reader.start()
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        port = None
-        while port is None:
-            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
-            if not line:
-                raise RuntimeError("gunicorn exited:\n" + "".join(log))
-            match = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line)
-            port = int(match[1]) if match else None
-        ready = 0
-        while ready < workers and time.monotonic() < deadline:  # every worker has loaded
-            ready += "Booting worker" in lines.get(timeout=START_TIMEOUT)
-        yield port
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=15)
-        reader.join(timeout=15)
-        process.stderr.close()  # type: ignore[union-attr]
+    command = [
+        sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--workers", str(workers),
+        "--threads", "4", "--graceful-timeout", "5", "calendar_feed:create_app()",
+    ]  # fmt: skip
+    with running_server(command, cwd=events.parent, env=env, workers_booted=workers) as server:
+        yield int(server.base.rpartition(":")[2])
 
 
 def write_in_place(path: Path, data: bytes, pause: float) -> None:
