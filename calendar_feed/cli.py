@@ -83,6 +83,14 @@ def validate(file: Path, limits: Limits) -> None:
 )
 @history_options(reset=True)
 @limits
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for pieces reused by the next build (default: a folder for this site under "
+    "$XDG_CACHE_HOME/calendar-feed); deleting it changes nothing but speed.",
+)
+@click.option("--no-cache", is_flag=True, help="Render everything; neither read nor write a cache.")
 def build(
     file: Path,
     out_dir: Path,
@@ -90,11 +98,16 @@ def build(
     today: dt.datetime | None,
     history: HistoryChoice,
     limits: Limits,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Write the static site for FILE: index.html, calendar.ics, one .ics per session, JSON."""
     from .commands.build import BuildRequest, run_build
 
-    run_build(BuildRequest(file, out_dir, base_url, today, history, limits))
+    if no_cache and cache_dir is not None:
+        raise click.UsageError("give either --cache or --no-cache, not both")
+    caching = not no_cache
+    run_build(BuildRequest(file, out_dir, base_url, today, history, limits, caching, cache_dir))
 
 
 @main.command()

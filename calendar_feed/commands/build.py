@@ -11,8 +11,12 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from ..publish.cache import BuildCache
 
 from .common import (
     HistoryChoice,
@@ -34,6 +38,9 @@ class BuildRequest:
     today: dt.datetime | None
     history: HistoryChoice
     limits: Limits
+    caching: bool = True
+    cache_dir: Path | None = None
+    """None: the default folder for this site (when caching)."""
 
 
 def run_build(request: BuildRequest) -> None:
@@ -80,6 +87,7 @@ def _build(request: BuildRequest, inputs: hashlib._Hash) -> None:
             today=day,
             base_url=request.base_url,
             reset_history=history.reset,
+            cache=_cache(request),
             **request.limits.kwargs(),
         )
     show_warnings(result.warnings)
@@ -102,3 +110,11 @@ def _build(request: BuildRequest, inputs: hashlib._Hash) -> None:
     else:
         for change in changes:
             click.echo(f"  {describe_change(change, history.keep_removed)}")
+
+
+def _cache(request: BuildRequest) -> BuildCache | None:
+    from ..publish.cache import BuildCache, default_cache_dir
+
+    if not request.caching:
+        return None
+    return BuildCache(request.cache_dir or default_cache_dir(request.out_dir))

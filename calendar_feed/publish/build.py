@@ -18,6 +18,7 @@ from ..errors import Problem
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, started_history
 from ..model import Schedule
 from ..render.listing import PageContext, today_in
+from ..render.reuse import NO_REUSE, Reuse
 from ..render.site import render_site
 from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import (
@@ -27,6 +28,7 @@ from ..source.validation import (
     load_schedule_bytes,
 )
 from ..urls import feed_url, normalize_base_url
+from .cache import BuildCache
 from .release import Release, releasing
 from .site_dir import write_site
 
@@ -75,6 +77,7 @@ def build_site(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_sessions: int = DEFAULT_MAX_SESSIONS,
     reset_history: bool = False,
+    cache: BuildCache | None = None,
 ) -> BuildResult:
     """Load ``source``, publish it against ``history`` and write the site to ``out_dir``.
 
@@ -85,7 +88,8 @@ def build_site(
     when the history cannot be read; the history is saved only after the site
     is in place, and a failure to save it is reported in ``history_error``. A
     damaged history without a usable backup is a ValidationError unless
-    ``reset_history`` allows starting a new one.
+    ``reset_history`` allows starting a new one. ``cache`` lends pieces of earlier
+    builds and keeps this one's for the next; it never changes a byte of the result.
     """
     loaded = load_events(source, base_url, max_bytes=max_bytes, max_sessions=max_sessions)
     context = _page_context(loaded.schedule, today) if page else None
@@ -94,9 +98,10 @@ def build_site(
         with releasing(
             loaded, history, now=now, keep_removed_days=keep_removed, reset_history=reset_history
         ) as release:
-            files = render_site(release, context)
+            reuse = Reuse(cache.table("pieces")) if cache is not None else NO_REUSE
+            files = render_site(release, context, reuse)
             if out_dir is not None:
-                write_site(files, out_dir)
+                write_site(files, out_dir, cache.table("written") if cache is not None else None)
             published.append((release, files))
     except OSError as exc:
         if not published:
@@ -105,6 +110,8 @@ def build_site(
         message = exc.strerror or str(exc)
         return BuildResult(loaded, release, files, _path(out_dir), history_error=message)
     release, files = published[0]
+    if cache is not None:
+        cache.save()
     return BuildResult(loaded, release, files, _path(out_dir))
 
 

@@ -6,12 +6,14 @@ import contextlib
 import ctypes
 import errno
 import functools
+import hashlib
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
+from typing import NamedTuple
 
 MARKER = ".calendar-feed"
 """File left in every built site, so we never replace a directory we did not make."""
@@ -21,8 +23,27 @@ class BuildError(Exception):
     """The site could not be written; the previous output is still in place."""
 
 
-def write_site(files: Mapping[str, bytes], out_dir: str | Path) -> Path:
-    """Write ``files`` into a fresh directory beside ``out_dir``, then swap it in."""
+class Written(NamedTuple):
+    """A file as a build left it: a later build may link to it instead of writing it again."""
+
+    digest: bytes
+    inode: int
+    size: int
+    mtime_ns: int
+
+
+def write_site(
+    files: Mapping[str, bytes],
+    out_dir: str | Path,
+    written: MutableMapping[str, Written] | None = None,
+) -> Path:
+    """Write ``files`` into a fresh directory beside ``out_dir``, then swap it in.
+
+    With ``written`` (what the last build of ``out_dir`` wrote, from the build
+    cache), a file whose bytes are unchanged and which is still as that build left
+    it is hard-linked from the current site instead of written again: after an edit
+    of one session, nearly every file. ``written`` gains this build's files.
+    """
     out = Path(out_dir).resolve()
     if out.exists() and not out.is_dir():
         raise BuildError(f"{out_dir} exists and is not a directory")
@@ -37,12 +58,9 @@ def write_site(files: Mapping[str, bytes], out_dir: str | Path) -> Path:
     except OSError as exc:
         raise BuildError(f"cannot write next to {out_dir}: {exc.strerror or exc}") from None
     try:
-        for relative, content in sorted(files.items()):
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        (staging / MARKER).write_text("Built by calendar-feed; safe to replace.\n")
-        _publish_permissions(staging)
+        staging.chmod(0o755)  # mkdtemp's 0700 would hide the site from a web server
+        records = _write_files(files, staging, out, written)
+        _write(staging / MARKER, b"Built by calendar-feed; safe to replace.\n")
         _swap(staging, out)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -50,13 +68,62 @@ def write_site(files: Mapping[str, bytes], out_dir: str | Path) -> Path:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if written is not None:
+        written.update(records)
     return out
 
 
-def _publish_permissions(root: Path) -> None:
-    """mkdtemp makes a private 0700 directory; a web server needs to read the site."""
-    for path in [root, *root.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
+def _write_files(
+    files: Mapping[str, bytes],
+    staging: Path,
+    out: Path,
+    written: Mapping[str, Written] | None,
+) -> dict[str, Written]:
+    records: dict[str, Written] = {}
+    folders = {staging}
+    for relative, content in sorted(files.items()):
+        target = staging / relative
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.parent.chmod(0o755)  # whatever the umask
+            folders.add(target.parent)
+        if written is None:
+            _write(target, content)
+            continue
+        digest = hashlib.blake2b(content, digest_size=16).digest()
+        earlier = written.get(relative)
+        linked = None
+        if earlier is not None and earlier.digest == digest:
+            linked = _linked(out / relative, target, earlier)
+        records[relative] = linked or _write(target, content, digest)
+    return records
+
+
+def _linked(current: Path, target: Path, earlier: Written) -> Written | None:
+    """Link ``target`` to ``current`` if it is still the file the last build wrote."""
+    try:
+        info = os.lstat(current)
+        if (info.st_ino, info.st_size, info.st_mtime_ns) != earlier[1:] or info.st_nlink != 1:
+            return None
+        os.link(current, target)
+    except OSError:
+        return None
+    return earlier
+
+
+def _write(target: Path, content: bytes, digest: bytes = b"") -> Written:
+    """A new 0644 file (whatever the umask) holding ``content``."""
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with memoryview(content) as view:
+            done = 0
+            while done < len(view):
+                done += os.write(descriptor, view[done:])
+        os.fchmod(descriptor, 0o644)
+        info = os.fstat(descriptor)
+    finally:
+        os.close(descriptor)
+    return Written(digest, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -13,6 +13,7 @@ few milliseconds rather than the import of icalendar, Jinja2, PyYAML and pytz.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import json
@@ -41,8 +42,8 @@ def inputs_digest(
     for part in (
         json.dumps(options, sort_keys=True, default=str).encode(),
         _file_bytes(events_file, limit),
-        _code_digest(),
-        "\n".join(_library_versions()).encode(),
+        code_digest(),
+        "\n".join(library_versions()).encode(),
         f"{__version__} {sys.version}".encode(),
     ):
         digest.update(hashlib.sha256(part).digest())
@@ -91,7 +92,8 @@ def _file_bytes(path: Path, limit: int = 0) -> bytes:
         return f"unreadable: {error.errno}".encode()
 
 
-def _code_digest() -> bytes:
+@functools.cache
+def code_digest() -> bytes:
     """calendar-feed's sources, templates and static files, by content."""
     digest = hashlib.sha256()
     for root, dirs, files in os.walk(_PACKAGE):
@@ -105,7 +107,7 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-def _library_versions() -> list[str]:
+def library_versions() -> list[str]:
     """Installed distributions beside each library (``icalendar-7.3.2.dist-info`` ...)."""
     folders = set()
     for name in _LIBRARIES:

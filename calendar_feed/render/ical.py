@@ -31,6 +31,7 @@ from ..model import Schedule, Series, Session, Status
 from ..texts import event_description, event_summary
 from ..urls import feed_url, session_url
 from .folding import fold_lines
+from .reuse import NO_REUSE, Reuse
 
 PRODID = "-//calendar-feed//calendar-feed//EN"
 UTC = dt.UTC
@@ -94,19 +95,21 @@ def render_calendar(
     options: FeedOptions = FeedOptions(),
     revisions: Mapping[str, Revision] | None = None,
     extra_sessions: Iterable[Session] = (),
+    reuse: Reuse = NO_REUSE,
 ) -> bytes:
     """The whole feed for subscription."""
     sessions = [s for s in (*schedule.sessions, *extra_sessions) if options.wants(s)]
-    return _calendar(schedule.series, sessions, options, revisions or {}, whole=True)
+    return _calendar(schedule.series, sessions, options, revisions or {}, True, reuse)
 
 
 def render_session(
     schedule: Schedule,
     session: Session,
     revisions: Mapping[str, Revision] | None = None,
+    reuse: Reuse = NO_REUSE,
 ) -> bytes:
     """One session as a stand-alone .ics for 'add this talk'."""
-    return _calendar(schedule.series, [session], FeedOptions(), revisions or {}, whole=False)
+    return _calendar(schedule.series, [session], FeedOptions(), revisions or {}, False, reuse)
 
 
 def _calendar(
@@ -115,16 +118,12 @@ def _calendar(
     options: FeedOptions,
     revisions: Mapping[str, Revision],
     whole: bool,
+    reuse: Reuse,
 ) -> bytes:
     # A calendar's bytes are its own lines followed by each subcomponent's, so it is
     # put together from parts that icalendar serialized once: the calendar's
     # properties, its VTIMEZONEs, then every event, before the closing line.
-    events = [
-        _event_ical(
-            series, session, revisions.get(session_uid(series, session)), options.alarm_minutes
-        )
-        for session in sessions
-    ]
+    events = [_reused_event(series, session, revisions, options, reuse) for session in sessions]
     parts = [_head(series, whole, options.query)]
     if sessions:
         first = min(s.start for s in sessions).date()
@@ -169,6 +168,22 @@ def _head(series: Series, whole: bool, query: str = "") -> bytes:
 def _serialized(component: Component) -> bytes:
     """``component.to_ical()``: icalendar's content lines, folded as it folds them, faster."""
     return fold_lines(component.content_lines())
+
+
+def _reused_event(
+    series: Series,
+    session: Session,
+    revisions: Mapping[str, Revision],
+    options: FeedOptions,
+    reuse: Reuse,
+) -> _SerializedEvent:
+    revision = revisions.get(session_uid(series, session))
+    alarm = options.alarm_minutes
+    return reuse.piece(
+        "vevent",
+        (reuse.series(series), reuse.session(session), repr(revision), alarm),
+        lambda: _event_ical(series, session, revision, alarm),
+    )
 
 
 EVENT_CACHE = 20_000

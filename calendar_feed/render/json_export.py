@@ -9,11 +9,12 @@ from ..fields import detail_data
 from ..identity import session_uid
 from ..model import Schedule, Session
 from ..urls import FEED_FILE, session_file, session_url
+from .reuse import NO_REUSE, Reuse
 
 
-def schedule_data(schedule: Schedule) -> dict[str, Any]:
+def schedule_data(schedule: Schedule, *, with_sessions: bool = True) -> dict[str, Any]:
     series = schedule.series
-    return {
+    data = {
         "calendar": {
             "id": series.id,
             "name": series.name,
@@ -26,8 +27,10 @@ def schedule_data(schedule: Schedule) -> dict[str, Any]:
             "base_url": series.base_url or None,
             "feed": FEED_FILE,
         },
-        "sessions": [_session(schedule, s) for s in schedule.sessions],
     }
+    if with_sessions:
+        data["sessions"] = [_session(schedule, s) for s in schedule.sessions]
+    return data
 
 
 def _session(schedule: Schedule, session: Session) -> dict[str, Any]:
@@ -45,7 +48,31 @@ def _session(schedule: Schedule, session: Session) -> dict[str, Any]:
     }
 
 
-def render_json(schedule: Schedule) -> bytes:
-    """UTF-8 JSON with Chinese kept as characters and a stable key order."""
-    text = json.dumps(schedule_data(schedule), ensure_ascii=False, indent=2)
-    return (text + "\n").encode("utf-8")
+def render_json(schedule: Schedule, reuse: Reuse = NO_REUSE) -> bytes:
+    """UTF-8 JSON with Chinese kept as characters and a stable key order.
+
+    The same text as ``json.dumps(schedule_data(schedule), indent=2)``, put together
+    from each session's own ``json.dumps``, which a large schedule reuses after an edit.
+    """
+    series_digest = reuse.series(schedule.series)
+    items = [
+        reuse.piece(
+            "json",
+            (series_digest, reuse.session(s)),
+            lambda s=s: _dumps(_session(schedule, s)).replace("\n", _ITEM_BREAK),  # type: ignore[misc]
+        )
+        for s in schedule.sessions
+    ]
+    head = _dumps({**schedule_data(schedule, with_sessions=False), "sessions": []})
+    # A JSON string holds no raw newline, so each line of an item is indented for its place.
+    sessions = "[" + _ITEM_BREAK + ("," + _ITEM_BREAK).join(items) + "\n  ]" if items else "[]"
+    text = head.removesuffix("[]\n}") + sessions + "\n}\n"
+    return text.encode("utf-8")
+
+
+_ITEM_BREAK = "\n    "
+"""A line break inside the sessions list: items sit two levels deep."""
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
