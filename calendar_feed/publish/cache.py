@@ -1,11 +1,11 @@
 """What earlier builds made, reused when everything that shapes it is the same.
 
 A build keeps a few tables (loaded sessions, serialized events, page and JSON
-pieces), each a mapping from a digest of a piece's inputs to the piece. Each
-table is one pickle file in the cache folder, stamped with a fingerprint of the
-code, templates, libraries and Python: a different fingerprint is an empty
-table. A table keeps only the entries the last build read or wrote, so it stays
-the size of one site. The folder can be deleted at any time: a missing,
+pieces, the files it wrote), each a mapping from a digest of a piece's inputs to
+the piece. Each table is a folder of pickle files (shards by key), each stamped
+with a fingerprint of the code, templates, libraries and Python: a different
+fingerprint is an empty table. A table keeps only the entries the last build
+read or wrote, so it stays the size of one site. The folder can be deleted at any time: a missing,
 unreadable or damaged table is an empty one, and a build with an empty cache
 writes the same bytes as one with a full cache (tests/test_build_cache.py).
 
@@ -22,6 +22,7 @@ import pickle
 import stat
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterator, MutableMapping
 from functools import cache
 from pathlib import Path
@@ -41,11 +42,18 @@ def default_cache_dir(out_dir: Path) -> Path:
     return Path(base) / "calendar-feed" / f"{out_dir.resolve().name}-{site.hexdigest()}"
 
 
+SHARDS = 64
+"""Files per table: an edit of one session rewrites a few of them, not the whole table."""
+
+
 class CacheTable(MutableMapping[Any, Any]):
     """One table: last build's entries to read, this build's entries to keep."""
 
-    def __init__(self, earlier: dict[Any, Any] | None = None) -> None:
-        self._earlier = earlier or {}
+    def __init__(self, shards: list[dict[Any, Any]] | None = None) -> None:
+        self._shard_keys = [set(shard) for shard in shards or [{}] * SHARDS]
+        self._earlier: dict[Any, Any] = {}
+        for shard in shards or ():
+            self._earlier.update(shard)
         self._kept: dict[Any, Any] = {}
         self.hits = 0
         """Entries found from an earlier build (for tests and the benchmark)."""
@@ -75,13 +83,20 @@ class CacheTable(MutableMapping[Any, Any]):
     def __len__(self) -> int:
         return len(self._kept.keys() | self._earlier.keys())
 
-    @property
-    def changed(self) -> bool:
-        """Whether the kept entries differ from what was read (a save is needed)."""
-        return self._kept.keys() != self._earlier.keys()
+    def changed_shards(self) -> dict[int, dict[Any, Any]]:
+        """Shards whose kept entries differ from what was read: the ones to write."""
+        shards: list[dict[Any, Any]] = [{} for _ in range(SHARDS)]
+        for key, value in self._kept.items():
+            shards[_shard(key)][key] = value
+        return {
+            number: entries
+            for number, entries in enumerate(shards)
+            if entries.keys() != self._shard_keys[number]
+        }
 
-    def kept(self) -> dict[Any, Any]:
-        return self._kept
+
+def _shard(key: Any) -> int:
+    return zlib.crc32(key if isinstance(key, bytes) else str(key).encode()) % SHARDS
 
 
 class BuildCache:
@@ -97,38 +112,44 @@ class BuildCache:
         return self._tables[name]
 
     def save(self) -> None:
-        """Write every table that changed; a cache that cannot be written costs only speed."""
+        """Write every shard that changed; a cache that cannot be written costs only speed."""
         if self.directory is None:
             return
         for name, table in self._tables.items():
-            if table.changed:
+            for number, entries in table.changed_shards().items():
                 with contextlib.suppress(OSError):
-                    self._write(name, table.kept())
+                    self._write(name, number, entries)
 
-    def _path(self, name: str) -> Path:
+    def _path(self, name: str, number: int) -> Path:
         assert self.directory is not None
-        return self.directory / f"{name}.pickle"
+        return self.directory / name / f"{number:02x}.pickle"
 
-    def _read(self, name: str) -> dict[Any, Any]:
+    def _read(self, name: str) -> list[dict[Any, Any]] | None:
         if self.directory is None or not _ours(self.directory):
-            return {}
+            return None
+        return [self._read_shard(self._path(name, number)) for number in range(SHARDS)]
+
+    @staticmethod
+    def _read_shard(path: Path) -> dict[Any, Any]:
         try:
-            with open(self._path(name), "rb") as stream:
-                stamp, entries = pickle.load(stream)
+            with open(path, "rb") as stream:
+                stamp, entries = pickle.load(stream)  # our own folder: see above
         except Exception:  # missing, unreadable, truncated or from another version
             return {}
         return entries if stamp == fingerprint() and isinstance(entries, dict) else {}
 
-    def _write(self, name: str, entries: dict[Any, Any]) -> None:
+    def _write(self, name: str, number: int, entries: dict[Any, Any]) -> None:
         assert self.directory is not None
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _ours(self.directory):
             return
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=self.directory)
+        folder = self.directory / name
+        folder.mkdir(mode=0o700, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{number:02x}.", dir=folder)
         try:
             with os.fdopen(descriptor, "wb") as stream:
                 pickle.dump((fingerprint(), entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self._path(name))
+            os.replace(temporary, self._path(name, number))
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)

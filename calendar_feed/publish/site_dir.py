@@ -13,7 +13,6 @@ import tempfile
 import time
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
-from typing import NamedTuple
 
 MARKER = ".calendar-feed"
 """File left in every built site, so we never replace a directory we did not make."""
@@ -23,13 +22,9 @@ class BuildError(Exception):
     """The site could not be written; the previous output is still in place."""
 
 
-class Written(NamedTuple):
-    """A file as a build left it: a later build may link to it instead of writing it again."""
-
-    digest: bytes
-    inode: int
-    size: int
-    mtime_ns: int
+Written = tuple[bytes, int, int, int]
+"""A file as a build left it (digest, inode, size, mtime in ns): a later build may
+link to it instead of writing it again."""
 
 
 def write_site(
@@ -80,26 +75,27 @@ def _write_files(
     written: Mapping[str, Written] | None,
 ) -> dict[str, Written]:
     records: dict[str, Written] = {}
-    folders = {staging}
+    folders = {""}
+    new_root, old_root = f"{staging}{os.sep}", f"{out}{os.sep}"  # strings: 10,000 files
     for relative, content in sorted(files.items()):
-        target = staging / relative
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.parent.chmod(0o755)  # whatever the umask
-            folders.add(target.parent)
+        folder = os.path.dirname(relative)
+        if folder not in folders:
+            os.makedirs(new_root + folder, exist_ok=True)
+            os.chmod(new_root + folder, 0o755)  # whatever the umask
+            folders.add(folder)
         if written is None:
-            _write(target, content)
+            _write(new_root + relative, content)
             continue
         digest = hashlib.blake2b(content, digest_size=16).digest()
         earlier = written.get(relative)
         linked = None
-        if earlier is not None and earlier.digest == digest:
-            linked = _linked(out / relative, target, earlier)
-        records[relative] = linked or _write(target, content, digest)
+        if earlier is not None and earlier[0] == digest:
+            linked = _linked(old_root + relative, new_root + relative, earlier)
+        records[relative] = linked or _write(new_root + relative, content, digest)
     return records
 
 
-def _linked(current: Path, target: Path, earlier: Written) -> Written | None:
+def _linked(current: str, target: str, earlier: Written) -> Written | None:
     """Link ``target`` to ``current`` if it is still the file the last build wrote."""
     try:
         info = os.lstat(current)
@@ -111,7 +107,7 @@ def _linked(current: Path, target: Path, earlier: Written) -> Written | None:
     return earlier
 
 
-def _write(target: Path, content: bytes, digest: bytes = b"") -> Written:
+def _write(target: str | Path, content: bytes, digest: bytes = b"") -> Written:
     """A new 0644 file (whatever the umask) holding ``content``."""
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
@@ -123,7 +119,7 @@ def _write(target: Path, content: bytes, digest: bytes = b"") -> Written:
         info = os.fstat(descriptor)
     finally:
         os.close(descriptor)
-    return Written(digest, info.st_ino, info.st_size, info.st_mtime_ns)
+    return (digest, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -14,12 +14,12 @@ import pytz
 from markupsafe import Markup
 
 from ..errors import Problem
-from ..model import Schedule, Series, Session
+from ..model import Schedule, Session
 from ..texts import speaker_line
 from ..urls import FEED_FILE, JSON_FILE, session_anchor, session_file
 from .links import google_event_link, subscribe_links, volunteer_links
 from .reuse import NO_REUSE, Reuse
-from .templating import environment
+from .templating import environment, rendered_items
 
 FRIENDLY_ZONE_NAMES = {"Asia/Shanghai": "Beijing time", "Asia/Hong_Kong": "Hong Kong time"}
 STYLESHEET = "style.css"
@@ -66,7 +66,19 @@ def render_listing(schedule: Schedule, context: PageContext, reuse: Reuse = NO_R
     next_session = next((s for s in upcoming if s.is_talk), None) or next(
         (s for s in upcoming if not s.is_cancelled), None
     )
-    items = _SessionItems(series, next_session, reuse)
+    variables = {
+        "series": series,
+        "session_file": session_file,
+        "session_anchor": session_anchor,
+        "speaker_line": speaker_line,
+        "google_link": lambda s: google_event_link(series, s),
+        "zone_label": zone_label,
+        "volunteer": lambda s: volunteer_links(series, s),
+    }
+
+    def items(sessions: list[Session]) -> Markup:
+        return rendered_items(reuse, "session.html", sessions, variables, (), next_session)
+
     return (
         environment()
         .get_template("index.html")
@@ -74,8 +86,8 @@ def render_listing(schedule: Schedule, context: PageContext, reuse: Reuse = NO_R
             series=series,
             upcoming=upcoming,
             past=past,
-            upcoming_items=items.html(upcoming),
-            past_items=items.html(past),
+            upcoming_items=items(upcoming),
+            past_items=items(past),
             next_session=next_session,
             counts={
                 "talks": sum(s.is_talk for s in schedule.sessions),
@@ -92,41 +104,6 @@ def render_listing(schedule: Schedule, context: PageContext, reuse: Reuse = NO_R
             speaker_line=speaker_line,
         )
     )
-
-
-class _SessionItems:
-    """Each session's list item (session.html), made once per session and kept for reuse:
-    most of a large page, and the same after an edit of another session."""
-
-    def __init__(self, series: Series, next_session: Session | None, reuse: Reuse) -> None:
-        self.series = series
-        self.next_session = next_session
-        self.reuse = reuse
-        self.template = environment().get_template("session.html")
-        self.helpers = {
-            "series": series,
-            "session_file": session_file,
-            "session_anchor": session_anchor,
-            "speaker_line": speaker_line,
-            "google_link": lambda s: google_event_link(series, s),
-            "zone_label": zone_label,
-            "volunteer": lambda s: volunteer_links(series, s),
-        }
-
-    def html(self, sessions: Sequence[Session]) -> Markup:
-        series_digest = self.reuse.series(self.series)
-        return Markup("").join(
-            self.reuse.piece(
-                "session.html",
-                (series_digest, self.reuse.session(s), s is self.next_session),
-                lambda s=s: self._render(s),  # type: ignore[misc]
-            )
-            for s in sessions
-        )
-
-    def _render(self, session: Session) -> Markup:
-        html = self.template.render(self.helpers, session=session, next_session=self.next_session)
-        return Markup(html)
 
 
 def stylesheet() -> bytes:

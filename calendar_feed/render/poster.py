@@ -15,7 +15,8 @@ from ..model import Schedule, Session
 from ..texts import speaker_line
 from ..urls import FEED_FILE
 from .listing import PageContext, zone_label
-from .templating import environment
+from .reuse import NO_REUSE, Reuse
+from .templating import environment, rendered_items
 
 POSTER_FILE = "poster.html"
 POSTER_STYLESHEET = "poster.css"
@@ -25,27 +26,26 @@ DENSE_FROM = 15
 DENSER_FROM = 25
 
 
-def render_poster(schedule: Schedule, context: PageContext) -> str:
+def render_poster(schedule: Schedule, context: PageContext, reuse: Reuse = NO_REUSE) -> str:
     series = schedule.series
     site_url = series.base_url or context.site_url
     sessions = schedule.sessions
     density = (
         "denser" if len(sessions) >= DENSER_FROM else "dense" if len(sessions) >= DENSE_FROM else ""
     )
+    row = {"series": series, "day_label": day_label, "speaker_line": speaker_line}
     return (
         environment()
         .get_template(POSTER_FILE)
         .render(
             series=series,
-            sessions=sessions,
+            rows=rendered_items(reuse, "poster_row.html", sessions, row),
             density=density,
             usual=_usual(sessions),
             feed=site_url + FEED_FILE if site_url else "",
             site_url=site_url,
             qr_svg=context.qr_svg,
             stylesheet=POSTER_STYLESHEET,
-            day_label=day_label,
-            speaker_line=speaker_line,
         )
     )
 

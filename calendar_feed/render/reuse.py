@@ -11,7 +11,10 @@ is never read (the cache's fingerprint).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import operator
+import pickle
 from collections.abc import Callable, MutableMapping
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -56,10 +59,16 @@ NO_REUSE = Reuse()
 
 
 @lru_cache(maxsize=64)
-def _digest_of(value: object) -> str:
-    return _digest(value)
+def _digest_of(series: Series) -> str:
+    """Digest of the series' repr: every field, strings quoted."""
+    return hashlib.blake2b(repr(series).encode(errors="surrogatepass"), digest_size=16).hexdigest()
 
 
-def _digest(value: object) -> str:
-    """Digest of the dataclass's repr: every field, strings quoted, zones named."""
-    return hashlib.blake2b(repr(value).encode(errors="surrogatepass"), digest_size=16).hexdigest()
+_SESSION_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Session)))
+
+
+def _digest(session: Session) -> str:
+    """Digest of the session's field values, pickled: a faithful encoding of every field
+    (zones by name and offset) and, unlike repr, quick enough for 10,000 sessions."""
+    values = pickle.dumps(_SESSION_FIELDS(session), protocol=5)
+    return hashlib.blake2b(values, digest_size=16).hexdigest()

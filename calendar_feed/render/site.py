@@ -32,7 +32,7 @@ def render_site(
     files: dict[str, bytes] = {}
     if context is not None:  # first: the page is the largest single string of a build
         files["index.html"] = render_listing(schedule, context, reuse).encode("utf-8")
-        files[POSTER_FILE] = render_poster(schedule, context).encode("utf-8")
+        files[POSTER_FILE] = render_poster(schedule, context, reuse).encode("utf-8")
     files |= {
         STYLESHEET: stylesheet(),
         POSTER_STYLESHEET: poster_stylesheet(),

@@ -8,10 +8,16 @@ Jinja2's own per-user bytecode cache, which saves compiling them on every
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, PackageLoader
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from ..model import Session
+    from .reuse import Reuse
 
 
 @cache
@@ -44,4 +50,34 @@ def paragraphs(text: str) -> Markup:
             "<p>" + "<br>\n".join([str(escape(line)) for line in b.split("\n")]) + "</p>"
             for b in blocks
         )
+    )
+
+
+def rendered_items(
+    reuse: Reuse,
+    template_name: str,
+    sessions: Iterable[Session],
+    variables: dict[str, Any],
+    shared_key: tuple[object, ...] = (),
+    next_session: Session | None = None,
+) -> Markup:
+    """``template_name`` rendered for each session in turn, joined: one piece per session,
+    reused when the session, ``shared_key`` and whether it is the next one are the same.
+
+    Each session's item is what ``{% for session in ... %}{% include %}`` would write;
+    the template sees ``variables``, ``session`` and ``next_session``.
+    """
+    template = environment().get_template(template_name)
+    series_digest = reuse.series(variables["series"])
+
+    def render(session: Session) -> Markup:
+        return Markup(template.render(variables, session=session, next_session=next_session))
+
+    return Markup("").join(
+        reuse.piece(
+            template_name,
+            (series_digest, *shared_key, reuse.session(s), s is next_session),
+            lambda s=s: render(s),  # type: ignore[misc]
+        )
+        for s in sessions
     )
