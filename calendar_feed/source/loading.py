@@ -18,16 +18,12 @@ import yaml
 from ..errors import Position, Problem, ValidationError
 from ..files import NotRegularFile, read_regular_file
 from ..limits import DEFAULT_MAX_BYTES
-
-MAX_NODES = 500_000
-"""Bound on values after alias expansion, so a 'billion laughs' file fails fast."""
-MAX_EXPANDED_CHARS = 10_000_000
-"""Bound on the characters of text after alias expansion (or the file's own length, if
-larger): one long anchored abstract repeated by aliases must not cost gigabytes to render."""
-MAX_DEPTH = 64
+from .aliases import MAX_DEPTH, MAX_NODES, max_chars, refuse_alias_bombs, short_path
 
 _TAG = "tag:yaml.org,2002:"
-_ALLOWED_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_KINDS = {f"{_TAG}{kind}": kind for kind in ("str", "int", "float", "bool", "null", "timestamp")}
+"""Tags allowed on scalars, and the kind each gives."""
+_SEQ, _MAP = _TAG + "seq", _TAG + "map"
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -50,12 +46,20 @@ for _tag, _pattern, _first in [
     _Loader.add_implicit_resolver(_TAG + _tag, re.compile(_pattern), list(_first))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Node:
-    position: Position
+    """Where a value was written; the Position is built only when asked for (most never are)."""
+
+    file: str
+    line: int
+    column: int
+
+    @property
+    def position(self) -> Position:
+        return Position(self.file, self.line, self.column)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Scalar(Node):
     text: str
     """The scalar's text after YAML quoting and folding rules."""
@@ -75,18 +79,23 @@ class Scalar(Node):
         return self.text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Sequence(Node):
     items: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Entry:
-    key_position: Position
+    key_line: int
+    key_column: int
     value: Node
 
+    @property
+    def key_position(self) -> Position:
+        return Position(self.value.file, self.key_line, self.key_column)
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class Mapping(Node):
     entries: dict[str, Entry]
 
@@ -163,11 +172,7 @@ def parse_events_text(text: str, name: str) -> Mapping:
                 )
             ]
         )
-    _refuse_alias_bombs(documents[0], name, len(text))
-    converter = _Converter(name)
-    root = converter.convert(documents[0], path="", depth=0)
-    if converter.problems:
-        raise ValidationError(converter.problems)
+    root = convert_document(documents[0], name, len(text))
     if not isinstance(root, Mapping):
         raise ValidationError(
             [
@@ -206,160 +211,138 @@ def _syntax_problem(exc: Exception, text: str, name: str) -> Problem:
     return Problem(Position(name), "", f"YAML syntax error: {exc}")
 
 
-def _refuse_alias_bombs(root: yaml.Node, name: str, text_length: int = 0) -> None:
-    """Measure the document as aliases would expand it (values and characters), expanding
-    nothing: a 'billion laughs' file or one huge text aliased many times is refused at
-    once. A file never expands beyond its own length without aliases, so ``text_length``
-    raises the character bound for a large --max-bytes.
+def convert_document(document: yaml.Node, name: str, text_length: int) -> Node:
+    """Our nodes for a composed document; raise ValidationError with the converter's problems.
+
+    Without aliases the converter's walk measures what refuse_alias_bombs would (every
+    value and its characters), so that second walk of the whole tree runs only when an
+    alias, a problem or a limit makes the two differ, and then first, as it always did.
     """
-    meter = _Expansion(max(MAX_EXPANDED_CHARS, text_length))
-    meter.size(root, 0)
-    if not meter.too_big(root):
-        return
-    node, path = root, ""
-    while True:  # walk down to the innermost place that is still too big
-        heavier = [(p, c) for p, c in _children(node) if meter.too_big(c)]
-        if not heavier:
-            break
-        step, node = heavier[0]
-        path = (path + step).removeprefix(".")
-    mark = node.start_mark
-    message = (
-        f"document expands to more than {MAX_NODES:,} values"
-        if meter.sizes[id(node)][0] > MAX_NODES
-        else f"document expands to more than {meter.max_chars:,} characters of text"
-    )
-    raise ValidationError(
-        [
-            Problem(
-                Position(name, mark.line + 1, mark.column + 1),
-                _short_path(path),
-                f"{message} (too many aliases?); refusing to load it",
-            )
-        ]
-    )
+    converter = Converter(name, stop_at_alias=True)
+    try:
+        root = converter.convert(document, "", 0)
+    except AliasFound:
+        refuse_alias_bombs(document, name, text_length)
+        converter = Converter(name)
+        root = converter.convert(document, "", 0)
+    except ValidationError:
+        refuse_alias_bombs(document, name, text_length)
+        raise
+    else:
+        if converter.problems or converter.chars > max_chars(text_length):
+            refuse_alias_bombs(document, name, text_length)
+    if converter.problems:
+        raise ValidationError(converter.problems)
+    return root
 
 
-class _Expansion:
-    """Values and characters of text under each node once aliases are expanded, memoised."""
-
-    def __init__(self, max_chars: int):
-        self.max_chars = max_chars
-        self.sizes: dict[int, tuple[int, int]] = {}
-
-    def size(self, node: yaml.Node, depth: int) -> tuple[int, int]:
-        if id(node) not in self.sizes:
-            self.sizes[id(node)] = (1, 0)  # provisional: an alias loop is the converter's
-            if depth <= MAX_DEPTH:
-                nodes = 1
-                chars = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
-                for _, child in _children(node):
-                    child_nodes, child_chars = self.size(child, depth + 1)
-                    nodes, chars = nodes + child_nodes, chars + child_chars
-                self.sizes[id(node)] = (min(nodes, MAX_NODES + 1), min(chars, self.max_chars + 1))
-        return self.sizes[id(node)]
-
-    def too_big(self, node: yaml.Node) -> bool:
-        nodes, chars = self.sizes.get(id(node), (0, 0))
-        return nodes > MAX_NODES or chars > self.max_chars
+class AliasFound(Exception):
+    """The converter met a node for the second time: the document uses an alias."""
 
 
-def _children(node: yaml.Node) -> list[tuple[str, yaml.Node]]:
-    if isinstance(node, yaml.SequenceNode):
-        return [(f"[{i}]", item) for i, item in enumerate(node.value)]
-    if isinstance(node, yaml.MappingNode):
-        return [(f".{k.value}", v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
-    return []
+class Converter:
+    """Turn PyYAML nodes into our positioned nodes, collecting problems as it goes.
 
+    ``first_line`` is the file line of the text's first line (a chunk of a file starts
+    further down); ``count`` and ``chars`` measure what was converted.
+    """
 
-class _Converter:
-    """Turn PyYAML nodes into our positioned nodes, collecting problems as it goes."""
-
-    def __init__(self, name: str):
+    def __init__(self, name: str, first_line: int = 1, *, stop_at_alias: bool = False):
         self.name = name
+        self.first_line = first_line
+        self.stop_at_alias = stop_at_alias
         self.problems: list[Problem] = []
         self.count = 0
+        self.chars = 0
+        self.seen: set[int] = set()
 
     def position(self, node: yaml.Node) -> Position:
-        return Position(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
+        mark = node.start_mark
+        return Position(self.name, mark.line + self.first_line, mark.column + 1)
 
     def convert(self, node: yaml.Node, path: str, depth: int) -> Node:
         self.count += 1
-        if self.count > MAX_NODES:
-            raise ValidationError(
-                [
-                    Problem(
-                        self.position(node),
-                        _short_path(path),
-                        f"document expands to more than {MAX_NODES:,} values "
-                        "(too many aliases?); refusing to load it",
-                    )
-                ]
-            )
-        if depth > MAX_DEPTH:
-            raise ValidationError(
-                [
-                    Problem(
-                        self.position(node),
-                        _short_path(path),
-                        f"nested more than {MAX_DEPTH} levels deep (or an alias refers to itself)",
-                    )
-                ]
-            )
-        position = self.position(node)
+        if self.count > MAX_NODES or depth > MAX_DEPTH:
+            raise self.limit(node, path)
+        if self.stop_at_alias:
+            if id(node) in self.seen:
+                raise AliasFound
+            self.seen.add(id(node))
+        mark = node.start_mark
+        line, column = mark.line + self.first_line, mark.column + 1
         if isinstance(node, yaml.ScalarNode):
-            if node.tag not in _ALLOWED_TAGS:
-                self.problems.append(
-                    Problem(position, path, f"tag {_short_tag(node.tag)} is not allowed here")
-                )
-            return Scalar(position, node.value, node.tag.removeprefix(_TAG))
+            kind = _KINDS.get(node.tag)
+            if kind is None:
+                self.not_allowed(node, path)
+                kind = node.tag.removeprefix(_TAG)
+            self.chars += len(node.value)
+            return Scalar(self.name, line, column, node.value, kind)
         if isinstance(node, yaml.SequenceNode):
-            if node.tag != _TAG + "seq":
-                self.problems.append(
-                    Problem(position, path, f"tag {_short_tag(node.tag)} is not allowed here")
-                )
+            if node.tag != _SEQ:
+                self.not_allowed(node, path)
             return Sequence(
-                position,
+                self.name,
+                line,
+                column,
                 tuple(
                     self.convert(item, f"{path}[{index}]", depth + 1)
                     for index, item in enumerate(node.value)
                 ),
             )
         assert isinstance(node, yaml.MappingNode)
-        return self.mapping(node, position, path, depth)
+        if node.tag != _MAP:
+            self.not_allowed(node, path)
+        return Mapping(self.name, line, column, self.entries(node, path, depth))
 
-    def mapping(self, node: yaml.MappingNode, position: Position, path: str, depth: int) -> Mapping:
-        if node.tag != _TAG + "map":
-            self.problems.append(
-                Problem(position, path, f"tag {_short_tag(node.tag)} is not allowed here")
-            )
+    def limit(self, node: yaml.Node, path: str) -> ValidationError:
+        message = (
+            f"document expands to more than {MAX_NODES:,} values "
+            "(too many aliases?); refusing to load it"
+            if self.count > MAX_NODES
+            else f"nested more than {MAX_DEPTH} levels deep (or an alias refers to itself)"
+        )
+        return ValidationError([Problem(self.position(node), short_path(path), message)])
+
+    def not_allowed(self, node: yaml.Node, path: str) -> None:
+        self.problems.append(
+            Problem(self.position(node), path, f"tag {_short_tag(node.tag)} is not allowed here")
+        )
+
+    def entries(self, node: yaml.MappingNode, path: str, depth: int) -> dict[str, Entry]:
         entries: dict[str, Entry] = {}
         for key_node, value_node in node.value:
-            key_position = self.position(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(Problem(key_position, path, "a key must be plain text"))
+                self.problems.append(
+                    Problem(self.position(key_node), path, "a key must be plain text")
+                )
                 continue
             key = key_node.value
             key_path = f"{path}.{key}" if path else key
-            if key == "<<":
-                self.problems.append(
-                    Problem(
-                        key_position, path, "merge keys (<<) are not supported; use `defaults:`"
-                    )
-                )
+            if key == "<<" or key in entries:
+                self.problems.append(self.bad_key(key_node, key_path, path, entries))
                 continue
-            if key in entries:
-                first = entries[key].key_position
-                self.problems.append(
-                    Problem(
-                        key_position,
-                        key_path,
-                        f"duplicate key `{key}` (first given at line {first.line})",
-                    )
-                )
-                continue
-            entries[key] = Entry(key_position, self.convert(value_node, key_path, depth + 1))
-        return Mapping(position, entries)
+            mark = key_node.start_mark
+            entries[key] = Entry(
+                mark.line + self.first_line,
+                mark.column + 1,
+                self.convert(value_node, key_path, depth + 1),
+            )
+        return entries
+
+    def bad_key(
+        self, key_node: yaml.ScalarNode, key_path: str, path: str, entries: dict[str, Entry]
+    ) -> Problem:
+        key = key_node.value
+        if key == "<<":
+            return Problem(
+                self.position(key_node), path, "merge keys (<<) are not supported; use `defaults:`"
+            )
+        first = entries[key].key_line
+        return Problem(
+            self.position(key_node),
+            key_path,
+            f"duplicate key `{key}` (first given at line {first})",
+        )
 
 
 def describe(node: Node) -> str:
@@ -376,11 +359,6 @@ def describe(node: Node) -> str:
         "null": "nothing",
         "timestamp": f"the date {node.text}",
     }.get(node.kind, f'the text "{node.text}"')
-
-
-def _short_path(path: str, limit: int = 40) -> str:
-    """Deep paths (from alias loops) are cut short: the start says where to look."""
-    return path if len(path) <= limit else path[:limit] + "…"
 
 
 def _char_at(text: str, mark: yaml.Mark) -> str:

@@ -29,6 +29,8 @@ NOT_CHARACTERS = re.compile("[\ud800-\udfff\ufffe\uffff]")
 """Surrogates, U+FFFE and U+FFFF: not characters, illegal in XML (the Atom feed) and refused
 everywhere, so every output carries the same text; with FORBIDDEN_CONTROL this covers every
 code point XML 1.0 forbids."""
+_REFUSED = re.compile(f"{FORBIDDEN_CONTROL.pattern}|{NOT_CHARACTERS.pattern}")
+"""Either kind, so clean text (nearly all of it) costs one search."""
 MIN_YEAR, MAX_YEAR = 1900, 2200
 """Dates outside these years are typing mistakes, and near year 1 or 9999 date arithmetic
 (timezones, durations) overflows."""
@@ -123,7 +125,12 @@ class FieldParser:
         if not isinstance(node, Scalar):
             self.error(node.position, path, f"expected text, got {describe(node)}")
             return None
-        value = node.text.replace("\r\n", "\n").replace("\r", "\n").strip()
+        value = node.text
+        if "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        value = value.strip()
+        if not _REFUSED.search(value):
+            return value
         found = FORBIDDEN_CONTROL.search(value)
         if found:
             self.error(

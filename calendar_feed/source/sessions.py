@@ -15,14 +15,20 @@ import pytz
 
 from ..fields import CANCELLED_ONLY, DETAILS, MAKES_TALK, SESSION_KEYS, TALK_NEEDS
 from ..model import Series, Session, Status
-from .loading import Node
-from .parsers import Missing, join
+from .loading import Node, Scalar
+from .parsers import MISSING, Missing, join
 from .vocabulary import VocabularyParser
 
 
 class SessionRules(VocabularyParser):
     identities: list[tuple[str, str, bool, Node]]
     """(path, key, explicit, node of the id or date), kept by the document's checker."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.detail_parsers = [(name, self.by_kind(rule.kind)) for name, rule in DETAILS]
+        self.localized: dict[tuple[str, dt.datetime], dt.datetime] = {}
+        """pytz's localize for each (zone, wall time) seen: sessions share a few slots."""
 
     def timing(self, fields: dict[str, Node], path: str, where: Node) -> dict[str, Any]:
         """Read start / end / duration / location; only the keys given come back."""
@@ -62,9 +68,7 @@ class SessionRules(VocabularyParser):
             self.identities.append((path, explicit_id, True, fields["id"]))
         elif isinstance(day, dt.date) and isinstance(explicit_id, Missing):
             self.identities.append((path, day.isoformat(), False, fields["date"]))
-        details = {
-            name: self.get(fields, name, path, self.by_kind(rule.kind)) for name, rule in DETAILS
-        }
+        details = self.details(fields, path)
         status = self.session_status(fields, path, node, details)
         timing = self.session_timing(fields, path, node, defaults)
         if any(p.severity == "error" for p in self.problems[before:]):
@@ -86,6 +90,20 @@ class SessionRules(VocabularyParser):
             status=status,
             **{k: v for k, v in details.items() if v is not None and not isinstance(v, Missing)},
         )
+
+    def details(self, fields: dict[str, Node], path: str) -> dict[str, Any]:
+        """Each detail in declaration order: its value, MISSING, or None once reported.
+
+        FieldParser.get inlined: this runs for every detail of every session.
+        """
+        details: dict[str, Any] = {}
+        for name, parse in self.detail_parsers:
+            node = fields.get(name)
+            if node is None or (isinstance(node, Scalar) and node.kind == "null"):
+                details[name] = MISSING
+            else:
+                details[name] = parse(node, f"{path}.{name}")
+        return details
 
     def session_status(
         self, fields: dict[str, Node], path: str, node: Node, details: dict[str, Any]
@@ -184,12 +202,18 @@ class SessionRules(VocabularyParser):
         key: str,
     ) -> dt.datetime | None:
         # pytz needs localize(); tzinfo=zone would silently use local mean time (+08:06).
+        known = self.localized.get((zone.zone, naive))
+        if known is not None:
+            return known
         try:
-            return zone.localize(naive, is_dst=None)
+            aware = zone.localize(naive, is_dst=None)
         except pytz.NonExistentTimeError:
             problem = "does not exist (the clocks skip it)"
         except pytz.AmbiguousTimeError:
             problem = "happens twice (the clocks go back)"
+        else:
+            self.localized[zone.zone, naive] = aware
+            return aware
         where = fields.get(key) or fields.get("date") or node
         self.error(
             where.position,
