@@ -17,6 +17,7 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import schedules
@@ -95,7 +96,10 @@ def write_department(directory: Path, series: int, years: int) -> tuple[Path, dt
     return site, today
 
 
-def measure(directory: Path, series: int, years: int) -> dict[str, object]:
+def measure(
+    directory: Path, series: int, years: int, env: Mapping[str, str] | None = None
+) -> dict[str, object]:
+    """Build the department in a child process with ``env`` (default: this process's)."""
     site, today = write_department(directory, series, years)
     started = time.perf_counter()
     done = subprocess.run(
@@ -103,6 +107,7 @@ def measure(directory: Path, series: int, years: int) -> dict[str, object]:
         capture_output=True,
         text=True,
         check=True,
+        env=None if env is None else dict(env),
     )
     figures = json.loads(done.stdout)
     figures["wall_seconds"] = time.perf_counter() - started

@@ -1,13 +1,13 @@
-"""Results -> bench/RESULTS.md: the tables, and which targets of issue 6 are met."""
+"""Results -> bench/RESULTS.md: machine, build, where the time goes, contents, serving, edits
+(the targets tables are targets.py's)."""
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable
 
+import fmt
 import targets
-from load import Rate
-from results import STREAK, BuildSize, Contents, Results, Sample, ServeSize
+from results import STREAK, BuildSize, Contents, Profile, Results, Sample, ServeSize
 
 SERVERS = ("calendar-feed", "Flask floor", "nginx static", "proxy cache")
 CASES = ("feed 200", "feed 304", "listing", "one session")
@@ -29,9 +29,10 @@ def render(r: Results) -> str:
         "runs, so a ratio within a few per cent of its target may land on either side.",
         "",
         _machine(r),
-        _targets(r),
+        targets.issue_6(r),
         targets.issue_15(r),
         _builds(r),
+        _where_time_goes(r),
         _contents(r),
         _serving(r),
         _edits(r),
@@ -61,82 +62,6 @@ def _machine(r: Results) -> str:
     )
 
 
-def _targets(r: Results) -> str:
-    rows: list[tuple[str, str, bool | None]] = []
-    serves = {s.sessions: s for s in r.serves}
-    small, large = serves.get(10), serves.get(10_000)
-    if small and large:
-        a, b = small.rate("calendar-feed", "feed 304"), large.rate("calendar-feed", "feed 304")
-        if a and b:
-            ratio = b.requests_per_second / a.requests_per_second
-            rows.append(
-                (
-                    "A cache hit never re-renders: 304 rate at 10,000 sessions within 10% of 10",
-                    f"{_rps(b)} vs {_rps(a)} ({ratio:.2f}×)",
-                    ratio >= 0.9,
-                )
-            )
-    rows += targets.serving_rows(
-        r,
-        "Live /calendar.ics {code} ≥ 0.9× the framework floor",
-        "Behind deploy/nginx-proxy-cache.conf, /calendar.ics ≥ 0.8× nginx static",
-    )
-    checks = [s.proxy for s in r.serves if s.proxy]
-    if checks:
-        ok = all(c.cache_lifetime is not None and c.cache_lifetime <= c.max_age for c in checks)
-        lifetimes = ", ".join(
-            f"{c.cache_lifetime if c.cache_lifetime is not None else '?'} s" for c in checks
-        )
-        rows.append(
-            (
-                "…while an edit becomes visible within the feed's max-age",
-                f"proxy keeps a copy {lifetimes}; max-age {checks[0].max_age} s (see below)",
-                ok,
-            )
-        )
-    if r.imports and r.shipped_build:
-        ratio = r.shipped_build.median / r.imports.median
-        rows.append(
-            (
-                "Whole build of the shipped file ≤ 1.5× `python -c 'import icalendar, yaml, "
-                "pytz, jinja2'`",
-                f"{_s(r.shipped_build)} vs {_s(r.imports)} ({ratio:.2f}×)",
-                ratio <= 1.5,
-            )
-        )
-    peer = [(b.sessions, b.build.median / b.yaml2ics.median) for b in r.builds if _peer(b)]
-    if peer:
-        rows.append(
-            (
-                "Faster than yaml2ics at every size (build time ÷ yaml2ics time)",
-                ", ".join(f"{n:,}: {x:.2f}×" for n, x in peer),
-                all(x < 1 for _, x in peer),
-            )
-        )
-    else:
-        errors = {b.yaml2ics_error for b in r.builds if b.yaml2ics_error}
-        rows.append(("Faster than yaml2ics at every size", "not run: " + "; ".join(errors), None))
-    big = next((b for b in r.builds if b.sessions == 10_000 and b.build), None)
-    if big and big.build:
-        rows.append(("10,000 sessions build in < 3 s", _s(big.build), big.build.median < 3))
-        rows.append(("…with peak memory < 300 MB", f"{big.build.rss:.0f} MB", big.build.rss < 300))
-    shipped = [e for e in r.edits if e.label.startswith("shipped") and e.first_seconds]
-    if shipped:
-        worst = max(max(e.all_seconds) for e in shipped)
-        rows.append(
-            (
-                "Edit-to-live < 2 s for the shipped file (every worker; worst of all edits)",
-                f"{worst:.2f} s",
-                worst < 2,
-            )
-        )
-    lines = ["## Targets (issue 6)\n", "| target | measured | met |", "| --- | --- | --- |"]
-    for name, measured, met in rows:
-        verdict = "—" if met is None else ("**yes**" if met else "**no**")
-        lines.append(f"| {name} | {measured} | {verdict} |")
-    return "\n".join(lines) + "\n"
-
-
 def _builds(r: Results) -> str:
     lines = [
         "## Build\n",
@@ -159,15 +84,15 @@ def _builds(r: Results) -> str:
             extra = (b.build.median - previous.build.median) / (b.sessions - previous.sessions)
             marginal = f"{extra * 1000:.2f} ms"
         history = (
-            f"{_s(b.history_first)}, {_s(b.history_again)}"
+            f"{fmt.s(b.history_first)}, {fmt.s(b.history_again)}"
             if b.history_first and b.history_again
             else "—"
         )
-        peer = _sr(b.yaml2ics) if b.yaml2ics else ("error" if b.yaml2ics_error else "—")
+        peer = fmt.sr(b.yaml2ics) if b.yaml2ics else ("error" if b.yaml2ics_error else "—")
         ratio = f"{b.build.median / b.yaml2ics.median:.2f}×" if _peer(b) else "—"
         lines.append(
-            f"| {b.sessions:,} | {b.file_bytes / 1e6:.2f} MB | {_sr(b.load)} | {_sr(b.feed)} "
-            f"| {_sr(b.listing)} | {_sr(b.build)} | {per} | {marginal} | {history} | {peer} "
+            f"| {b.sessions:,} | {b.file_bytes / 1e6:.2f} MB | {fmt.sr(b.load)} | {fmt.sr(b.feed)} "
+            f"| {fmt.sr(b.listing)} | {fmt.sr(b.build)} | {per} | {marginal} | {history} | {peer} "
             f"| {ratio} |"
         )
         previous = b
@@ -184,38 +109,69 @@ def _builds(r: Results) -> str:
         lines += [
             "",
             f"**Shipped events.yaml** ({r.shipped_sessions} sessions): whole build "
-            f"{_sr(r.shipped_build)}; `python -c '{_imports()}'` {_sr(r.imports)}; "
-            f"ratio {r.shipped_build.median / r.imports.median:.2f} (median of "
-            f"{r.imports.runs} interleaved runs each).",
-        ]
-    largest = r.builds[-1] if r.builds else None
-    if largest and largest.build and largest.load and largest.feed and largest.listing:
-        total = largest.build.median
-        parts = (largest.load.median, largest.feed.median, largest.listing.median)
-        rest = total - sum(parts)
-        lines += [
-            "",
-            f"**Where the time goes** at {largest.sessions:,} sessions: of the whole build's "
-            f"{_seconds(total)}, load + validate {_share(parts[0], total)}, the feed "
-            f"{_share(parts[1], total)} (icalendar serializing every event), the listing "
-            f"{_share(parts[2], total)} (Jinja), and the rest {_share(rest, total)}: starting "
-            "Python and importing, one .ics per session, events.json, the Atom feed and "
-            f"writing {largest.sessions + 5:,} files.",
-        ]
-    if r.imports and r.shipped_build:
-        extra = r.shipped_build.median - r.imports.median
-        lines += [
-            "",
-            f"For the shipped file the build takes {_seconds(extra)} more than importing the "
-            "four libraries; profiling (`python -X importtime`, pyinstrument) puts it in "
-            "importing click and calendar-feed's own modules, compiling the Jinja templates, "
-            f"pytz's list of zones, then loading, rendering and writing {r.shipped_sessions + 5} "
-            "files.",
+            f"{fmt.sr(r.shipped_build)}; `python -c '{_imports()}'` {fmt.sr(r.imports)}; "
+            f"ratio {r.shipped_build.median / r.imports.median:.2f}, "
+            f"{fmt.seconds(r.shipped_build.median - r.imports.median)} more than the imports "
+            f"(median of {r.imports.runs} interleaved runs each).",
         ]
     errors = [f"{b.sessions:,}: {b.yaml2ics_error}" for b in r.builds if b.yaml2ics_error]
     if errors:
         lines += ["", "yaml2ics did not run: " + "; ".join(errors)]
     return "\n".join(lines) + "\n"
+
+
+def _where_time_goes(r: Results) -> str | None:
+    largest = r.builds[-1] if r.builds else None
+    if not (largest and largest.build and largest.load and largest.feed and largest.listing):
+        return None
+    total = largest.build.median
+    parts = (largest.load.median, largest.feed.median, largest.listing.median)
+    lines = [
+        "### Where the time goes\n",
+        f"At {largest.sessions:,} sessions the whole build takes {fmt.seconds(total)}: load + "
+        f"validate {fmt.share(parts[0], total)}, the feed {fmt.share(parts[1], total)}, the "
+        f"listing {fmt.share(parts[2], total)} (each timed alone after the imports, as in the "
+        f"table), and the rest {fmt.share(total - sum(parts), total)}: starting Python and "
+        "importing, the other files of the site, and writing them.",
+    ]
+    if not r.profiles:
+        lines += ["", "pyinstrument profiles are not taken in the smoke form (`--quick`)."]
+    for profile in r.profiles:
+        lines += ["", *_profile(profile)]
+    return "\n".join(lines) + "\n"
+
+
+def _profile(p: Profile) -> list[str]:
+    if p.error:
+        return [f"**{p.label[:1].upper()}{p.label[1:]}** under pyinstrument: error (see Errors)."]
+    slower = (
+        f" ({p.wall_seconds / p.unprofiled_seconds:.1f}× the {fmt.seconds(p.unprofiled_seconds)} "
+        "it takes without the profiler, median above: sampling every millisecond slows a "
+        "build down, roughly twofold)"
+        if p.unprofiled_seconds
+        else ""
+    )
+    lines = [
+        f"**{p.label[:1].upper()}{p.label[1:]}**, one run under pyinstrument: "
+        f"{fmt.seconds(p.wall_seconds)} from process start to exit{slower}. The "
+        f"{len(p.entries)} functions with the most time of their own (*self*: in the function "
+        "itself, not in the functions it calls), as a share of the "
+        f"{fmt.seconds(p.profiled_seconds)} the profiler recorded (from before the first import "
+        "to the end of the command), with the time including callees beside it:\n",
+        "| function | file:line | self | % | with callees |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for e in p.entries:
+        share = e.self_seconds / p.profiled_seconds if p.profiled_seconds else 0
+        lines.append(
+            f"| `{_cell(e.function)}` | `{_cell(e.location)}` | {fmt.seconds(e.self_seconds)} "
+            f"| {share:.1%} | {fmt.seconds(e.total_seconds)} |"
+        )
+    return lines
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("`", "'")
 
 
 def _contents(r: Results) -> str | None:
@@ -229,7 +185,7 @@ def _contents(r: Results) -> str | None:
         ("VTIMEZONE (TZID)", [", ".join(c.timezones) or "none" for c in r.contents.values()]),
         ("calendar properties", [", ".join(c.calendar_properties) for c in r.contents.values()]),
         ("size", [f"{c.size:,} bytes" for c in r.contents.values()]),
-        ("same bytes when run again", [_yes(c.reproducible) for c in r.contents.values()]),
+        ("same bytes when run again", [fmt.yes(c.reproducible) for c in r.contents.values()]),
     ]
     lines = [
         f"## What each feed contains ({r.contents_sessions:,} sessions)\n",
@@ -284,9 +240,9 @@ def _serving(r: Results) -> str | None:
             lifetime = f"{p.cache_lifetime} s" if p.cache_lifetime is not None else p.note
             lines += [
                 f"Proxy and edits at {serve.sessions:,} sessions: before the edit the proxy "
-                f"served /calendar.ics from its cache: {_yes(p.hit_before_edit)}. After an edit "
+                f"served /calendar.ics from its cache: {fmt.yes(p.hit_before_edit)}. After an edit "
                 f"the server had the new feed {p.upstream_new_after_s:.2f} s later; the proxy "
-                f"still served its copy: {_yes(p.served_from_cache_after_edit)}. nginx keeps "
+                f"still served its copy: {fmt.yes(p.served_from_cache_after_edit)}. nginx keeps "
                 f"that copy for {lifetime} (its cache entry), the feed's max-age is "
                 f"{p.max_age} s: the edit reaches subscribers through the proxy at most one "
                 "max-age after the copy was fetched, then nginx revalidates with the ETag.",
@@ -315,7 +271,7 @@ def _edits(r: Results) -> str | None:
             continue
         lines.append(
             f"| {e.label} | {e.mode} | {len(e.first_seconds)} "
-            f"| {_spread(e.first_seconds)} | {_spread(e.all_seconds)} |"
+            f"| {fmt.spread(e.first_seconds)} | {fmt.spread(e.all_seconds)} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -332,30 +288,6 @@ def _errors(r: Results) -> str | None:
 # -- formatting ---------------------------------------------------------------------
 
 
-def _s(sample: Sample | None) -> str:
-    return "—" if sample is None else _seconds(sample.median)
-
-
-def _sr(sample: Sample | None) -> str:
-    return "—" if sample is None else f"{_seconds(sample.median)} ({sample.rss:.0f} MB)"
-
-
-def _seconds(value: float) -> str:
-    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
-
-
-def _share(part: float, total: float) -> str:
-    return f"{_seconds(part)} ({part / total:.0%})"
-
-
-def _spread(values: list[float]) -> str:
-    return f"{statistics.median(values):.2f} s ({max(values):.2f} s)" if values else "—"
-
-
-def _rps(rate: Rate) -> str:
-    return f"{rate.requests_per_second:,.0f} req/s"
-
-
 def _rate(serve: ServeSize, server: str, case: str) -> str:
     found = next((c for c in serve.cases if c.server == server and c.case == case), None)
     if found is None:
@@ -363,7 +295,7 @@ def _rate(serve: ServeSize, server: str, case: str) -> str:
     if found.rate is None:
         return "error"
     rate = found.rate
-    text = f"{_rps(rate)} · {rate.p50_ms:.1f} / {rate.p99_ms:.1f} ms"
+    text = f"{fmt.rps(rate)} · {rate.p50_ms:.1f} / {rate.p99_ms:.1f} ms"
     return text + (f" · {rate.errors} errors" if rate.errors else "")
 
 
@@ -377,10 +309,6 @@ def _samples(b: BuildSize) -> Iterable[Sample]:
 
 def _statuses(c: Contents) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(c.statuses.items())) or "none"
-
-
-def _yes(value: bool | None) -> str:
-    return "—" if value is None else ("yes" if value else "no")
 
 
 def _imports() -> str:

@@ -107,6 +107,31 @@ class EditToLive:
     error: str = ""
 
 
+@dataclass(frozen=True)
+class ProfileEntry:
+    """One function in a pyinstrument profile: time of its own, and including its callees."""
+
+    function: str
+    location: str
+    self_seconds: float
+    total_seconds: float
+
+
+@dataclass
+class Profile:
+    """One command run once under pyinstrument: its top functions by self time."""
+
+    label: str
+    wall_seconds: float = 0.0
+    """The profiled process from start to exit (the profiler slows it down)."""
+    profiled_seconds: float = 0.0
+    """What pyinstrument recorded, from before the first import to the end of the command."""
+    unprofiled_seconds: float | None = None
+    """The median of the same kind of command without the profiler, from the same run."""
+    entries: list[ProfileEntry] = field(default_factory=list)
+    error: str = ""
+
+
 @dataclass
 class Results:
     command: str
@@ -122,8 +147,13 @@ class Results:
     nothing_to_do: Sample | None = None
     """The shipped file built again into the same folder with nothing changed (issue 15)."""
     one_edit: Sample | None = None
+    """The largest schedule rebuilt with the build cache after one title edit (issue 15)."""
+    one_edit_no_cache: Sample | None = None
+    """The same kind of edit rebuilt with ``--no-cache``: everything rendered again."""
     one_edit_sessions: int = 0
-    """The largest schedule rebuilt after editing one session's title (issue 15)."""
+    cache_flags: bool = False
+    """Whether ``calendar-feed build`` took ``--cache``/``--no-cache`` in this run."""
+    profiles: list[Profile] = field(default_factory=list)
     shipped_sessions: int = 0
     builds: list[BuildSize] = field(default_factory=list)
     contents: dict[str, Contents] = field(default_factory=dict)
@@ -144,4 +174,5 @@ class Results:
                 if c.error
             ]
         found += [f"edit-to-live {e.label} {e.mode}: {e.error}" for e in self.edits if e.error]
+        found += [f"profile {p.label}: {p.error}" for p in self.profiles if p.error]
         return found
