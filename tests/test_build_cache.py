@@ -57,13 +57,13 @@ def test_a_warm_cache_gives_the_bytes_of_a_build_without_one(events: Path, tmp_p
     assert cold.table("pieces").hits == 0
     assert site_files(site) == _uncached(events, tmp_path, "plain-1")
 
-    _edit_title(events, "title: ", "title: Revised: ")
+    _edit_title(events, "title: ", "title: Revised, ")
     warm = _build(events, site, cache_dir)
     # Every session but the edited one came from the cache (events, files, items, JSON).
     assert warm.table("pieces").hits > 5 * 15
     built = site_files(site)
     assert built == _uncached(events, tmp_path, "plain-2")
-    assert "Revised: " in built["index.html"].decode()
+    assert "Revised, " in built["index.html"].decode()
 
 
 def test_with_a_history_the_edited_event_gets_its_new_sequence(
@@ -71,7 +71,7 @@ def test_with_a_history_the_edited_event_gets_its_new_sequence(
 ) -> None:
     site, cache_dir, history = tmp_path / "site", tmp_path / "cache", tmp_path / "h.json"
     _build(events, site, cache_dir, history=history)
-    _edit_title(events, "title: ", "title: Revised: ")
+    _edit_title(events, "title: ", "title: Revised, ")
     _build(events, site, cache_dir, history=history)
     cached = site_files(site)
     assert re.search(rb"SEQUENCE:1\r\n", cached["calendar.ics"])
@@ -80,7 +80,7 @@ def test_with_a_history_the_edited_event_gets_its_new_sequence(
     shutil.copyfile(SHIPPED, events)
     plain, plain_history = tmp_path / "plain", tmp_path / "plain.json"
     _build(events, plain, None, history=plain_history)
-    _edit_title(events, "title: ", "title: Revised: ")
+    _edit_title(events, "title: ", "title: Revised, ")
     _build(events, plain, None, history=plain_history)
     assert cached == site_files(plain)
 
@@ -91,12 +91,12 @@ def test_unchanged_files_stay_as_they_were_and_changed_ones_are_new(
     site, cache_dir = tmp_path / "site", tmp_path / "cache"
     _build(events, site, cache_dir)
     before = {p.name: p.stat() for p in (site / "events").iterdir()}
-    _edit_title(events, "title: ", "title: Revised: ")
+    _edit_title(events, "title: ", "title: Revised, ")
     _build(events, site, cache_dir)
     after = {p.name: p.stat() for p in (site / "events").iterdir()}
     rewritten = [name for name in after if after[name].st_ino != before[name].st_ino]
     assert len(rewritten) == 1  # the edited session's .ics
-    assert b"Revised: " in (site / "events" / rewritten[0]).read_bytes()
+    assert b"Revised, " in (site / "events" / rewritten[0]).read_bytes()
     kept = next(name for name in after if name not in rewritten)
     assert after[kept].st_mtime_ns == before[kept].st_mtime_ns
     assert all(s.st_mode & 0o777 == 0o644 and s.st_nlink == 1 for s in after.values())
@@ -108,7 +108,7 @@ def test_a_site_file_changed_by_hand_is_written_again(events: Path, tmp_path: Pa
     victim = sorted((site / "events").iterdir())[3]
     original = victim.read_bytes()
     victim.write_bytes(b"tampered")
-    _edit_title(events, "title: ", "title: Revised: ")
+    _edit_title(events, "title: ", "title: Revised, ")
     _build(events, site, cache_dir)
     assert victim.read_bytes() == original
 
@@ -155,7 +155,7 @@ def test_the_cache_keeps_one_site_and_no_more(events: Path, tmp_path: Path) -> N
     _build(events, site, cache_dir)
     size = len(BuildCache(cache_dir).table("pieces"))
     for round_ in range(3):
-        _edit_title(events, "title: ", f"title: Round {round_}: ")
+        _edit_title(events, "title: ", f"title: Round {round_}, ")
         _build(events, site, cache_dir)
     assert len(BuildCache(cache_dir).table("pieces")) == size
 
