@@ -26,6 +26,12 @@ from tests.helpers import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _private_build_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds keep their cache under the test's own folder, never in ~/.cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
 @pytest.fixture
 def shipped_path() -> Path:
     return SHIPPED
