@@ -100,7 +100,8 @@ def _shard(key: Any) -> int:
 
 
 class BuildCache:
-    """The cache folder of one site; ``None`` as the folder is a cache that keeps nothing."""
+    """The cache folder of one site; with ``None`` as the folder, a cache in memory that
+    carries what one build used over to the next one in the same process (the live server)."""
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
@@ -114,6 +115,7 @@ class BuildCache:
     def save(self) -> None:
         """Write every shard that changed; a cache that cannot be written costs only speed."""
         if self.directory is None:
+            self._tables = {name: CacheTable([dict(t.kept())]) for name, t in self._tables.items()}
             return
         for name, table in self._tables.items():
             for number, entries in table.changed_shards().items():

@@ -22,7 +22,9 @@ from ..errors import Position, Problem, ValidationError
 from ..files import read_regular_file, write_bytes_atomically
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, describe_change
 from ..publish.build import BuildResult, EventsBytes, build_site
+from ..publish.cache import BuildCache
 from ..render.listing import today_in
+from ..render.reuse import Reuse
 from ..source.loading import DEFAULT_MAX_BYTES, read_error_message
 from ..source.validation import DEFAULT_MAX_SESSIONS
 from ..urls import normalize_base_url
@@ -100,6 +102,8 @@ class Publisher:
         self._pending: tuple[Signature | None, float] | None = None
         self._check_started: float | None = None
         """When the check now running began (monotonic), None between checks."""
+        self._cache = BuildCache(None)
+        """Pieces of the last version (events, page items), reused by the next one."""
         self._seen, self._state = self._first_load()
         self.checked_at = self._now()
         self._due = DueCheck(check_interval, clock)
@@ -175,6 +179,7 @@ class Publisher:
                 max_bytes=self.max_bytes,
                 max_sessions=self.max_sessions,
                 reset_history=self.reset_history,
+                cache=self._cache,
             )
         except OSError as exc:
             message = f"cannot update the revision history: {exc.strerror or exc}"
@@ -189,7 +194,8 @@ class Publisher:
         else:
             self._log_changes(result)
         modified = min(utc(signature.mtime_ns / 1e9), now) if signature else now
-        return Version(result, hashlib.sha256(data).hexdigest(), modified, now)
+        reuse = Reuse(self._cache.table("pieces"))
+        return Version(result, hashlib.sha256(data).hexdigest(), modified, now, reuse)
 
     def _log_changes(self, result: BuildResult) -> None:
         """What subscribers will see change, in the words of ``calendar-feed diff``."""

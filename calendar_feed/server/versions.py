@@ -26,6 +26,7 @@ from ..render.ical import FeedOptions, render_calendar
 from ..render.listing import PageContext, render_listing
 from ..render.poster import render_poster
 from ..render.qr import feed_qr_svg
+from ..render.reuse import NO_REUSE, Reuse
 from ..urls import FEED_FILE, session_file
 
 GZIP_MIN_BYTES = 256
@@ -94,7 +95,12 @@ class Version:
     """One valid events.yaml and everything rendered from it; read-only once made."""
 
     def __init__(
-        self, result: BuildResult, sha256: str, modified: dt.datetime, loaded_at: dt.datetime
+        self,
+        result: BuildResult,
+        sha256: str,
+        modified: dt.datetime,
+        loaded_at: dt.datetime,
+        reuse: Reuse = NO_REUSE,
     ):
         self.schedule = result.schedule
         self.release = result.release
@@ -110,6 +116,9 @@ class Version:
         self._listings: Lru[tuple[Any, ...], Asset] = Lru(LISTING_CACHE)
         self._feeds: Lru[FeedOptions, Asset] = Lru(FEED_CACHE)
         self._posters: Lru[str, Asset] = Lru(LISTING_CACHE)
+        self._reuse = reuse
+        """Events and page items of this and the last version, so a new day, site URL or
+        version renders only the sessions it has not seen."""
 
     def session(self, key: str) -> tuple[Session, Asset] | None:
         """A session and its .ics by id, looked up in the schedule, never on disk."""
@@ -126,6 +135,7 @@ class Version:
                 options,
                 revisions=self.release.revisions,
                 extra_sessions=self.release.removed,
+                reuse=self._reuse,
             )
             return Asset.of(body, self.modified)
 
@@ -157,7 +167,7 @@ class Version:
             zone = pytz.timezone(self.schedule.series.timezone)
             midnight = zone.localize(dt.datetime.combine(today, dt.time())).astimezone(dt.UTC)
             changed = max(self.modified, midnight, since or self.modified)
-            body = render_listing(self.schedule, context).encode("utf-8")
+            body = render_listing(self.schedule, context, self._reuse).encode("utf-8")
             return Asset.of(body, changed)
 
         return self._listings.get(key, render)
@@ -169,6 +179,7 @@ class Version:
         def render() -> Asset:
             qr_svg = feed_qr_svg(site_url + FEED_FILE) if site_url else ""
             context = PageContext(today=dt.date.min, site_url=site_url, qr_svg=qr_svg)
-            return Asset.of(render_poster(self.schedule, context).encode("utf-8"), self.modified)
+            body = render_poster(self.schedule, context, self._reuse).encode("utf-8")
+            return Asset.of(body, self.modified)
 
         return self._posters.get(site_url, render)
