@@ -242,3 +242,33 @@ def test_lru_evicts_the_least_recently_used():
     cache.get("a", lambda: make("a"))
     cache.get("b", lambda: make("b"))
     assert made == ["a", "b", "c", "b"]
+
+
+def test_a_reload_reuses_the_last_version_and_serves_the_bytes_of_a_fresh_start(events, clocks):
+    pub = publisher(events, clocks)
+    alarm = FeedOptions(alarm_minutes=15)
+    before = pub.state().version
+    before.listing("http://localhost/", dt.date(2024, 10, 1), (), None)
+    before.feed(alarm)
+    _, wall = clocks
+    edited = FULL.replace(b"title: ", b"title: Revised, ", 1)
+    assert edited != FULL
+    write(events, edited, wall)
+    advance(clocks, 1.5)
+    reloaded = pub.state().version
+    assert reloaded.sha256 != before.sha256
+    assert pub._cache.table("pieces").hits > 0  # the other sessions' pieces were reused
+
+    fresh = publisher(events, clocks).state().version
+    day = dt.date(2024, 10, 1)
+    assert {p: a.body for p, a in reloaded.files.items()} == {
+        p: a.body for p, a in fresh.files.items()
+    }
+    for version in (reloaded, fresh):
+        assert b"Revised, " in version.listing("http://localhost/", day, (), None).body
+    assert (
+        reloaded.listing("http://localhost/", day, (), None).body
+        == fresh.listing("http://localhost/", day, (), None).body
+    )
+    assert reloaded.poster("http://localhost/").body == fresh.poster("http://localhost/").body
+    assert reloaded.feed(alarm).body == fresh.feed(alarm).body
