@@ -83,6 +83,10 @@ class CacheTable(MutableMapping[Any, Any]):
     def __len__(self) -> int:
         return len(self._kept.keys() | self._earlier.keys())
 
+    def kept(self) -> dict[Any, Any]:
+        """The entries this build read or wrote: what the next build gets."""
+        return self._kept
+
     def changed_shards(self) -> dict[int, dict[Any, Any]]:
         """Shards whose kept entries differ from what was read: the ones to write."""
         shards: list[dict[Any, Any]] = [{} for _ in range(SHARDS)]
