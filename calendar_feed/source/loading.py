@@ -102,6 +102,12 @@ class Mapping(Node):
 
 def read_events_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Mapping:
     """Read and compose ``path``; raise ValidationError naming every structural problem."""
+    data = read_events_bytes(path, max_bytes)
+    return parse_events_bytes(data, str(path), max_bytes=max_bytes)
+
+
+def read_events_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of ``path``, or ValidationError if it cannot be read or is too large."""
     name = str(path)
     try:
         data = read_regular_file(path, max_bytes)
@@ -113,7 +119,7 @@ def read_events_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Ma
             f"file is larger than the limit of {max_bytes:,} bytes "
             "(raise it with --max-bytes if this is intended)",
         )
-    return parse_events_bytes(data, name, max_bytes=max_bytes)
+    return data
 
 
 def read_error_message(exc: OSError) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from .loading import (
     Sequence,
     describe,
     parse_events_bytes,
+    read_events_bytes,
     read_events_file,
 )
 from .parsers import Missing
@@ -61,11 +62,18 @@ def load_schedule(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_sessions: int = DEFAULT_MAX_SESSIONS,
+    cache: MutableMapping[bytes, Any] | None = None,
 ) -> Loaded:
-    """Read, parse and validate an events file; raise ValidationError with every problem."""
+    """Read, parse and validate an events file; raise ValidationError with every problem.
+
+    ``cache`` (kept by the caller between runs) lets an unchanged session skip parsing
+    and checking; the result is always the one a load without it gives (chunks.py).
+    """
     with _gc_paused():
-        root = read_events_file(path, max_bytes=max_bytes)
-        return validate(root, max_sessions=max_sessions)
+        if cache is None:
+            return validate(read_events_file(path, max_bytes=max_bytes), max_sessions=max_sessions)
+        data = read_events_bytes(path, max_bytes=max_bytes)
+        return _load_cached(data, str(path), max_bytes, max_sessions, cache)
 
 
 def load_schedule_bytes(
@@ -74,10 +82,26 @@ def load_schedule_bytes(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_sessions: int = DEFAULT_MAX_SESSIONS,
+    cache: MutableMapping[bytes, Any] | None = None,
 ) -> Loaded:
+    """load_schedule for text already read (a pasted or uploaded file)."""
     with _gc_paused():
-        root = parse_events_bytes(data, name, max_bytes=max_bytes)
-        return validate(root, max_sessions=max_sessions)
+        if cache is None:
+            root = parse_events_bytes(data, name, max_bytes=max_bytes)
+            return validate(root, max_sessions=max_sessions)
+        return _load_cached(data, name, max_bytes, max_sessions, cache)
+
+
+def _load_cached(
+    data: bytes, name: str, max_bytes: int, max_sessions: int, cache: MutableMapping[bytes, Any]
+) -> Loaded:
+    from .chunks import load_chunked  # only callers that keep a cache pay for its import
+
+    loaded = load_chunked(data, name, max_bytes=max_bytes, max_sessions=max_sessions, cache=cache)
+    if loaded is not None:
+        return loaded
+    root = parse_events_bytes(data, name, max_bytes=max_bytes)
+    return validate(root, max_sessions=max_sessions)
 
 
 @contextlib.contextmanager
@@ -99,16 +123,7 @@ def _gc_paused() -> Iterator[None]:
 
 def validate(root: Mapping, *, max_sessions: int = DEFAULT_MAX_SESSIONS) -> Loaded:
     checker = _Checker(max_sessions)
-    schedule = checker.schedule(root)
-    errors = [p for p in checker.problems if p.severity == "error"]
-    if errors or schedule is None:
-        raise ValidationError(sorted(checker.problems, key=_problem_order))
-    warnings = sorted((p for p in checker.problems if p.severity == "warning"), key=_problem_order)
-    locations = {
-        key: (f"{path}.{'id' if explicit else 'date'}", node.position)
-        for path, key, explicit, node in checker.identities
-    }
-    return Loaded(schedule, tuple(warnings), locations)
+    return checker.loaded(checker.schedule(root))
 
 
 def _problem_order(problem: Problem) -> tuple[int, int]:
@@ -124,11 +139,26 @@ class _Checker(SessionRules):
 
     # -- the document ------------------------------------------------------------
 
-    def schedule(self, root: Mapping) -> Schedule | None:
+    def loaded(self, schedule: Schedule | None) -> Loaded:
+        """The result of a check: Loaded, or ValidationError with every problem in file order."""
+        errors = [p for p in self.problems if p.severity == "error"]
+        if errors or schedule is None:
+            raise ValidationError(sorted(self.problems, key=_problem_order))
+        warnings = sorted((p for p in self.problems if p.severity == "warning"), key=_problem_order)
+        locations = {
+            key: (f"{path}.{'id' if explicit else 'date'}", node.position)
+            for path, key, explicit, node in self.identities
+        }
+        return Loaded(schedule, tuple(warnings), locations)
+
+    def settings(self, root: Mapping) -> tuple[dict[str, Node], Series | None, dict[str, Any]]:
+        """The top-level fields, the series and the defaults: what every session is read with."""
         top = self.mapping(root, "", TOP_FIELDS)
         assert top is not None
-        series = self.series(top.get("calendar"), root)
-        defaults = self.defaults(top.get("defaults"))
+        return top, self.series(top.get("calendar"), root), self.defaults(top.get("defaults"))
+
+    def schedule(self, root: Mapping) -> Schedule | None:
+        top, series, defaults = self.settings(root)
         sessions_node = top.get("sessions")
         if sessions_node is None:
             self.error(root.position, "sessions", "missing required field")
@@ -155,11 +185,16 @@ class _Checker(SessionRules):
             )
             return None
         zone = pytz.timezone(series.timezone) if series else None
-        sessions: list[_Placed] = []
+        sessions: list[Placed] = []
         for index, node in enumerate(sessions_node.items):
             session = self.session(node, f"sessions[{index}]", defaults, zone, series)
             if session is not None:
-                sessions.append(_Placed(index, session, node))
+                assert isinstance(node, Mapping)
+                sessions.append(Placed(index, session, node.entries["date"].value))
+        return self.conclude(series, sessions)
+
+    def conclude(self, series: Series | None, sessions: list[Placed]) -> Schedule | None:
+        """The document's own rules once every session is read; the schedule if all is well."""
         self.check_identities()
         if series is not None:
             self.check_weekdays(sessions, series)
@@ -234,7 +269,7 @@ class _Checker(SessionRules):
                 )
             self.error(node.position, f"{path}.{'id' if explicit else 'date'}", message)
 
-    def check_weekdays(self, sessions: list[_Placed], series: Series) -> None:
+    def check_weekdays(self, sessions: list[Placed], series: Series) -> None:
         usual = series.weekday
         if usual is None:
             counts = Counter(p.session.date.weekday() for p in sessions)
@@ -246,9 +281,8 @@ class _Checker(SessionRules):
         for placed in sessions:
             day = placed.session.date
             if day.weekday() != usual:
-                assert isinstance(placed.node, Mapping)
                 self.warn(
-                    placed.node.entries["date"].value.position,
+                    placed.date.position,
                     f"{placed.path}.date",
                     f"{day:%Y-%m-%d} is a {WEEKDAYS[day.weekday()].title()}; "
                     f"the series usually meets on {WEEKDAYS[usual].title()}s",
@@ -256,12 +290,13 @@ class _Checker(SessionRules):
 
 
 @dataclass(frozen=True)
-class _Placed:
+class Placed:
     """A valid session together with where it stands in the file."""
 
     index: int
     session: Session
-    node: Node
+    date: Node
+    """Where its date was written."""
 
     @property
     def path(self) -> str:
