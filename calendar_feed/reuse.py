@@ -19,7 +19,7 @@ from collections.abc import Callable, MutableMapping
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from ..model import Series, Session
+from .model import Series, Session
 
 T = TypeVar("T")
 

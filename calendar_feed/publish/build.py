@@ -18,8 +18,8 @@ from ..errors import Problem
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, started_history
 from ..model import Schedule
 from ..render.listing import PageContext, today_in
-from ..render.reuse import NO_REUSE, Reuse
 from ..render.site import render_site
+from ..reuse import NO_REUSE, Reuse
 from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import (
     DEFAULT_MAX_SESSIONS,
@@ -94,11 +94,16 @@ def build_site(
     loaded = load_events(source, base_url, max_bytes=max_bytes, max_sessions=max_sessions)
     context = _page_context(loaded.schedule, today) if page else None
     published: list[tuple[Release, Mapping[str, bytes]]] = []
+    reuse = Reuse(cache.table("pieces")) if cache is not None else NO_REUSE
     try:
         with releasing(
-            loaded, history, now=now, keep_removed_days=keep_removed, reset_history=reset_history
+            loaded,
+            history,
+            now=now,
+            keep_removed_days=keep_removed,
+            reset_history=reset_history,
+            reuse=reuse,
         ) as release:
-            reuse = Reuse(cache.table("pieces")) if cache is not None else NO_REUSE
             files = render_site(release, context, reuse)
             if out_dir is not None:
                 write_site(files, out_dir, cache.table("written") if cache is not None else None)

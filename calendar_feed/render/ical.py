@@ -28,10 +28,10 @@ from icalendar.timezone import tzp
 
 from ..identity import FIXED_STAMP, Revision, session_uid
 from ..model import Schedule, Series, Session, Status
+from ..reuse import NO_REUSE, Reuse
 from ..texts import event_description, event_summary
 from ..urls import feed_url, session_url
 from .folding import fold_lines
-from .reuse import NO_REUSE, Reuse
 
 PRODID = "-//calendar-feed//calendar-feed//EN"
 UTC = dt.UTC

@@ -8,8 +8,8 @@ from typing import Any
 from ..fields import detail_data
 from ..identity import session_uid
 from ..model import Schedule, Session
+from ..reuse import NO_REUSE, Reuse
 from ..urls import FEED_FILE, session_file, session_url
-from .reuse import NO_REUSE, Reuse
 
 
 def schedule_data(schedule: Schedule, *, with_sessions: bool = True) -> dict[str, Any]:

@@ -15,10 +15,10 @@ from markupsafe import Markup
 
 from ..errors import Problem
 from ..model import Schedule, Session
+from ..reuse import NO_REUSE, Reuse
 from ..texts import speaker_line
 from ..urls import FEED_FILE, JSON_FILE, session_anchor, session_file
 from .links import google_event_link, subscribe_links, volunteer_links
-from .reuse import NO_REUSE, Reuse
 from .templating import environment, rendered_items
 
 FRIENDLY_ZONE_NAMES = {"Asia/Shanghai": "Beijing time", "Asia/Hong_Kong": "Hong Kong time"}

@@ -12,10 +12,10 @@ from collections import Counter
 from importlib.resources import files
 
 from ..model import Schedule, Session
+from ..reuse import NO_REUSE, Reuse
 from ..texts import speaker_line
 from ..urls import FEED_FILE
 from .listing import PageContext, zone_label
-from .reuse import NO_REUSE, Reuse
 from .templating import environment, rendered_items
 
 POSTER_FILE = "poster.html"

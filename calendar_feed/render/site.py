@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from ..history import Release
 from ..identity import session_uid
+from ..reuse import NO_REUSE, Reuse
 from ..urls import FEED_FILE, JSON_FILE, session_file
 from .atom import ATOM_FILE, render_atom
 from .ical import render_calendar, render_session
 from .json_export import render_json
 from .listing import SCRIPT, STYLESHEET, PageContext, render_listing, script, stylesheet
 from .poster import POSTER_FILE, POSTER_STYLESHEET, poster_stylesheet, render_poster
-from .reuse import NO_REUSE, Reuse
 
 
 def render_site(

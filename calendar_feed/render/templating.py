@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 if TYPE_CHECKING:
     from ..model import Session
-    from .reuse import Reuse
+    from ..reuse import Reuse
 
 
 @cache

@@ -24,7 +24,7 @@ from ..history import DEFAULT_KEEP_REMOVED_DAYS, describe_change
 from ..publish.build import BuildResult, EventsBytes, build_site
 from ..publish.cache import BuildCache
 from ..render.listing import today_in
-from ..render.reuse import Reuse
+from ..reuse import Reuse
 from ..source.loading import DEFAULT_MAX_BYTES, read_error_message
 from ..source.validation import DEFAULT_MAX_SESSIONS
 from ..urls import normalize_base_url

@@ -26,7 +26,7 @@ from ..render.ical import FeedOptions, render_calendar
 from ..render.listing import PageContext, render_listing
 from ..render.poster import render_poster
 from ..render.qr import feed_qr_svg
-from ..render.reuse import NO_REUSE, Reuse
+from ..reuse import NO_REUSE, Reuse
 from ..urls import FEED_FILE, session_file
 
 GZIP_MIN_BYTES = 256
