@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..errors import Problem
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, started_history
@@ -91,7 +91,10 @@ def build_site(
     ``reset_history`` allows starting a new one. ``cache`` lends pieces of earlier
     builds and keeps this one's for the next; it never changes a byte of the result.
     """
-    loaded = load_events(source, base_url, max_bytes=max_bytes, max_sessions=max_sessions)
+    sessions = cache.table("sessions") if cache is not None else None
+    loaded = load_events(
+        source, base_url, max_bytes=max_bytes, max_sessions=max_sessions, cache=sessions
+    )
     context = _page_context(loaded.schedule, today) if page else None
     published: list[tuple[Release, Mapping[str, bytes]]] = []
     reuse = Reuse(cache.table("pieces")) if cache is not None else NO_REUSE
@@ -126,6 +129,7 @@ def load_events(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_sessions: int = DEFAULT_MAX_SESSIONS,
+    cache: MutableMapping[bytes, Any] | None = None,
 ) -> Loaded:
     """Load and validate ``source``; ``base_url`` (if given) replaces calendar.base_url.
 
@@ -135,10 +139,10 @@ def load_events(
     url = normalize_base_url(base_url)
     if isinstance(source, EventsBytes):
         loaded = load_schedule_bytes(
-            source.data, source.name, max_bytes=max_bytes, max_sessions=max_sessions
+            source.data, source.name, max_bytes=max_bytes, max_sessions=max_sessions, cache=cache
         )
     else:
-        loaded = load_schedule(source, max_bytes=max_bytes, max_sessions=max_sessions)
+        loaded = load_schedule(source, max_bytes=max_bytes, max_sessions=max_sessions, cache=cache)
     if not url:
         return loaded
     series = dataclasses.replace(loaded.schedule.series, base_url=url)
