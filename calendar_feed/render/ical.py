@@ -179,11 +179,12 @@ def _reused_event(
 ) -> _SerializedEvent:
     revision = revisions.get(session_uid(series, session))
     alarm = options.alarm_minutes
-    return reuse.piece(
+    ical, tzids = reuse.piece(  # kept as a plain tuple: quicker to unpickle
         "vevent",
         (reuse.series(series), reuse.session(session), repr(revision), alarm),
-        lambda: _event_ical(series, session, revision, alarm),
+        lambda: tuple(_event_ical(series, session, revision, alarm)),
     )
+    return _SerializedEvent(ical, tzids)
 
 
 EVENT_CACHE = 20_000
