@@ -102,6 +102,19 @@ def test_unchanged_files_stay_as_they_were_and_changed_ones_are_new(
     assert all(s.st_mode & 0o777 == 0o644 and s.st_nlink == 1 for s in after.values())
 
 
+def test_files_rewritten_by_one_build_are_linked_by_the_next(events: Path, tmp_path: Path) -> None:
+    """The record of a file the last build wrote again (same name, new bytes) is kept."""
+    site, cache_dir = tmp_path / "site", tmp_path / "cache"
+    _build(events, site, cache_dir)
+    _edit_title(events, "name: PKU Applied Math Lunch Seminar", "name: PKU Applied Math Seminar")
+    _build(events, site, cache_dir)  # every file of the site changes
+    before = {p.name: p.stat().st_ino for p in (site / "events").iterdir()}
+    _edit_title(events, "title: ", "title: Revised, ")
+    _build(events, site, cache_dir)
+    after = {p.name: p.stat().st_ino for p in (site / "events").iterdir()}
+    assert sum(after[name] != before[name] for name in after) == 1
+
+
 def test_a_site_file_changed_by_hand_is_written_again(events: Path, tmp_path: Path) -> None:
     site, cache_dir = tmp_path / "site", tmp_path / "cache"
     _build(events, site, cache_dir)

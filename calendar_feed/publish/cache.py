@@ -55,6 +55,8 @@ class CacheTable(MutableMapping[Any, Any]):
         for shard in shards or ():
             self._earlier.update(shard)
         self._kept: dict[Any, Any] = {}
+        self._rewritten: set[int] = set()
+        """Shards with an entry whose value this build changed (a file's new record)."""
         self.hits = 0
         """Entries found from an earlier build (for tests and the benchmark)."""
 
@@ -69,6 +71,8 @@ class CacheTable(MutableMapping[Any, Any]):
 
     def __setitem__(self, key: Any, value: Any) -> None:
         self._kept[key] = value
+        if key in self._earlier and self._earlier[key] != value:
+            self._rewritten.add(_shard(key))
 
     def __delitem__(self, key: Any) -> None:
         self._kept.pop(key, None)
@@ -95,7 +99,7 @@ class CacheTable(MutableMapping[Any, Any]):
         return {
             number: entries
             for number, entries in enumerate(shards)
-            if entries.keys() != self._shard_keys[number]
+            if number in self._rewritten or entries.keys() != self._shard_keys[number]
         }
 
 
