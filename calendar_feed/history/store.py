@@ -150,7 +150,7 @@ def history_json(history: History) -> bytes:
         for r in records
     ]
     announcements = [
-        "    " + _dumps({**dataclasses.asdict(a), "published": rfc3339(a.published)})
+        "    " + _dumps({**vars(a), "published": rfc3339(a.published)})  # fields: str
         for a in history.announcements
     ]
     text = (
