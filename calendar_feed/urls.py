@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 if TYPE_CHECKING:  # annotations only: the CLI's --base-url check needs no model
     from .model import Series, Session
@@ -34,6 +34,12 @@ def normalize_base_url(url: str) -> str:
         raise ValueError(f"must start with http:// or https://, not {url!r}")
     if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
         raise ValueError("must not contain spaces or control characters")
+    try:
+        host = urlsplit(url).hostname
+    except ValueError as exc:  # "Invalid IPv6 URL": an unbalanced "[" or "]"
+        raise ValueError(f"is not a valid web address ({exc})") from None
+    if not host:
+        raise ValueError(f"has no host name: {url!r}")
     return url if url.endswith("/") else url + "/"
 
 

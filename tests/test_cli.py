@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import click
+import pytest
 
 from calendar_feed import __version__
 from calendar_feed.cli import main
@@ -111,6 +112,23 @@ def test_build_rejects_a_bad_base_url(runner, shipped_path, tmp_path):
         "Error: Invalid value for '--base-url': must start with http:// or https://, "
         "not 'example.org'\n"
     ) in result.output
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://x[.org/", "is not a valid web address (Invalid IPv6 URL)"),
+        ("https:///lunch/", "has no host name: 'https:///lunch/'"),
+    ],
+)
+def test_build_rejects_a_base_url_without_a_usable_host(
+    runner, shipped_path, tmp_path, url, message
+):
+    out = tmp_path / "x"
+    result = runner.invoke(main, ["build", str(shipped_path), "--out", str(out), "--base-url", url])
+    assert result.exit_code == 2
+    assert f"Error: Invalid value for '--base-url': {message}\n" in result.output
+    assert not out.exists()
 
 
 def test_version(runner):

@@ -381,6 +381,16 @@ def test_session_problems(sessions, expected):
             ],
             id="base-url-scheme",
         ),
+        pytest.param(  # urlsplit raises "Invalid IPv6 URL" for this; no traceback
+            "calendar:\n  id: x\n  name: X\n  timezone: UTC\n  base_url: https://x[.org/\n"
+            'sessions:\n  - date: 2024-09-11\n    start: "12:00"\n    duration: 60\n'
+            '    speaker: A\n    title: T\n    speaker_url: "https://x[.org/s"\n',
+            [
+                'events.yaml:5:13: calendar.base_url: "https://x[.org/" is not a web address; write it as https://…',
+                'events.yaml:12:18: sessions[0].speaker_url: "https://x[.org/s" is not a web address; write it as https://…',
+            ],
+            id="url-unbalanced-bracket",
+        ),
     ],
 )
 def test_document_problems(text, expected):

@@ -278,7 +278,10 @@ class FieldParser:
         value = self.text(node, path)
         if value is None:
             return None
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # e.g. an unbalanced "[" in the host: not an address at all
+            parts = urlsplit("")
         if (
             parts.scheme not in ("http", "https")
             or not parts.netloc
