@@ -23,7 +23,7 @@ import stat
 import sys
 import tempfile
 import zlib
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -42,23 +42,56 @@ def default_cache_dir(out_dir: Path) -> Path:
     return Path(base) / "calendar-feed" / f"{out_dir.resolve().name}-{site.hexdigest()}"
 
 
-SHARDS = 64
-"""Files per table: an edit of one session rewrites a few of them, not the whole table."""
+SHARD_ENTRIES = 1024
+"""Entries per shard file, roughly: an edit of one session rewrites a few shards of a
+large table rather than all of it, and a small site's table stays one file."""
+MAX_SHARDS = 64
+
+
+def shard_count(entries: int) -> int:
+    """A power of two, so that a table that grows past a bound is split evenly."""
+    count = 1
+    while count < MAX_SHARDS and count * SHARD_ENTRIES < entries:
+        count *= 2
+    return count
+
+
+def _shard(key: Any, count: int) -> int:
+    return zlib.crc32(key if isinstance(key, bytes) else str(key).encode()) % count
 
 
 class CacheTable(MutableMapping[Any, Any]):
-    """One table: last build's entries to read, this build's entries to keep."""
+    """One table: last build's entries to read, this build's entries to keep.
 
-    def __init__(self, shards: list[dict[Any, Any]] | None = None) -> None:
-        self._shard_keys = [set(shard) for shard in shards or [{}] * SHARDS]
-        self._earlier: dict[Any, Any] = {}
-        for shard in shards or ():
-            self._earlier.update(shard)
+    The last build's entries are read on first use: a table the build never needs
+    (the loader's, for a small file) costs nothing.
+    """
+
+    def __init__(self, read: Callable[[], tuple[int, dict[Any, Any]]] | None = None) -> None:
+        self._read = read
+        self._shards = 0
+        """Shard files the entries were read from (0: none)."""
+        self._earlier_entries: dict[Any, Any] = {}
         self._kept: dict[Any, Any] = {}
-        self._rewritten: set[int] = set()
-        """Shards with an entry whose value this build changed (a file's new record)."""
+        self._rewritten: set[Any] = set()
+        """Keys whose value this build changed (a file's new record)."""
         self.hits = 0
         """Entries found from an earlier build (for tests and the benchmark)."""
+
+    @classmethod
+    def of(cls, entries: dict[Any, Any]) -> CacheTable:
+        return cls(lambda: (0, entries))
+
+    @property
+    def _earlier(self) -> dict[Any, Any]:
+        if self._read is not None:
+            self._shards, self._earlier_entries = self._read()
+            self._read = None
+        return self._earlier_entries
+
+    @property
+    def used(self) -> bool:
+        return self._read is None
 
     def __getitem__(self, key: Any) -> Any:
         try:
@@ -70,9 +103,10 @@ class CacheTable(MutableMapping[Any, Any]):
         return value
 
     def __setitem__(self, key: Any, value: Any) -> None:
+        earlier = self._earlier
         self._kept[key] = value
-        if key in self._earlier and self._earlier[key] != value:
-            self._rewritten.add(_shard(key))
+        if key in earlier and earlier[key] != value:
+            self._rewritten.add(key)
 
     def __delitem__(self, key: Any) -> None:
         self._kept.pop(key, None)
@@ -91,20 +125,24 @@ class CacheTable(MutableMapping[Any, Any]):
         """The entries this build read or wrote: what the next build gets."""
         return self._kept
 
-    def changed_shards(self) -> dict[int, dict[Any, Any]]:
-        """Shards whose kept entries differ from what was read: the ones to write."""
-        shards: list[dict[Any, Any]] = [{} for _ in range(SHARDS)]
+    def changed_shards(self) -> tuple[int, dict[int, dict[Any, Any]]]:
+        """How many shards to keep, and those whose entries differ from what was read."""
+        count = shard_count(len(self._kept))
+        shards: list[dict[Any, Any]] = [{} for _ in range(count)]
         for key, value in self._kept.items():
-            shards[_shard(key)][key] = value
-        return {
+            shards[_shard(key, count)][key] = value
+        if count != self._shards:
+            return count, dict(enumerate(shards))
+        before: list[set[Any]] = [set() for _ in range(count)]
+        for key in self._earlier:
+            before[_shard(key, count)].add(key)
+        for key in self._rewritten:
+            before[_shard(key, count)].add(None)  # differs from any set of real keys
+        return count, {
             number: entries
             for number, entries in enumerate(shards)
-            if number in self._rewritten or entries.keys() != self._shard_keys[number]
+            if entries.keys() != before[number]
         }
-
-
-def _shard(key: Any) -> int:
-    return zlib.crc32(key if isinstance(key, bytes) else str(key).encode()) % SHARDS
 
 
 class BuildCache:
@@ -117,27 +155,36 @@ class BuildCache:
 
     def table(self, name: str) -> CacheTable:
         if name not in self._tables:
-            self._tables[name] = CacheTable(self._read(name))
+            self._tables[name] = CacheTable(lambda: self._read(name))
         return self._tables[name]
 
     def save(self) -> None:
         """Write every shard that changed; a cache that cannot be written costs only speed."""
         if self.directory is None:
-            self._tables = {name: CacheTable([dict(t.kept())]) for name, t in self._tables.items()}
+            self._tables = {
+                name: CacheTable.of(dict(table.kept()))
+                for name, table in self._tables.items()
+                if table.used
+            }
             return
         for name, table in self._tables.items():
-            for number, entries in table.changed_shards().items():
+            if table.used:
                 with contextlib.suppress(OSError):
-                    self._write(name, number, entries)
+                    self._write(name, *table.changed_shards())
 
-    def _path(self, name: str, number: int) -> Path:
-        assert self.directory is not None
-        return self.directory / name / f"{number:02x}.pickle"
-
-    def _read(self, name: str) -> list[dict[Any, Any]] | None:
+    def _read(self, name: str) -> tuple[int, dict[Any, Any]]:
+        """(shard count, entries) of the table as the last build left it; (0, {}) if none."""
         if self.directory is None or not _ours(self.directory):
-            return None
-        return [self._read_shard(self._path(name, number)) for number in range(SHARDS)]
+            return 0, {}
+        folder = self.directory / name
+        try:
+            count = int((folder / "shards").read_text())
+        except (OSError, ValueError):
+            return 0, {}
+        entries: dict[Any, Any] = {}
+        for number in range(count):
+            entries.update(self._read_shard(folder / f"{count}-{number}.pickle"))
+        return count, entries
 
     @staticmethod
     def _read_shard(path: Path) -> dict[Any, Any]:
@@ -148,22 +195,36 @@ class BuildCache:
             return {}
         return entries if stamp == fingerprint() and isinstance(entries, dict) else {}
 
-    def _write(self, name: str, number: int, entries: dict[Any, Any]) -> None:
+    def _write(self, name: str, count: int, shards: dict[int, dict[Any, Any]]) -> None:
+        """The changed shards, then the shard count; shards of another count are removed."""
         assert self.directory is not None
+        if not shards:
+            return
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _ours(self.directory):
             return
         folder = self.directory / name
         folder.mkdir(mode=0o700, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{number:02x}.", dir=folder)
-        try:
-            with os.fdopen(descriptor, "wb") as stream:
-                pickle.dump((fingerprint(), entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self._path(name, number))
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        for number, entries in shards.items():
+            data = pickle.dumps((fingerprint(), entries), protocol=pickle.HIGHEST_PROTOCOL)
+            _replace(folder / f"{count}-{number}.pickle", data)
+        _replace(folder / "shards", str(count).encode())
+        for stale in folder.glob("*-*.pickle"):
+            if not stale.name.startswith(f"{count}-"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+
+
+def _replace(path: Path, data: bytes) -> None:
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _ours(directory: Path) -> bool:
