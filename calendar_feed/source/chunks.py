@@ -31,9 +31,9 @@ from ..errors import ValidationError
 from ..model import Series
 from .aliases import MAX_EXPANDED_CHARS, MAX_NODES, max_chars
 from .loading import AliasFound, Converter, Mapping, Node, Scalar, _Loader
-from .validation import Loaded, Placed, _Checker
+from .validation import CHUNKED_FROM, Loaded, Placed, _Checker
 
-MIN_SESSIONS = 200
+MIN_SESSIONS = CHUNKED_FROM
 """Smaller files load whole: cutting them up would save little and cost start-up time."""
 FORMAT = b"calendar-feed source chunks 1"
 """Part of every key: bump it when what a cached value holds changes."""

@@ -41,6 +41,8 @@ from .sessions import SessionRules
 from .vocabulary import WEEKDAYS
 
 TOP_FIELDS = ("calendar", "defaults", "sessions")
+CHUNKED_FROM = 200
+"""Sessions above which a file with a cache is read item by item (chunks.py)."""
 NO_SESSIONS = (
     "no sessions listed; publishing an empty feed would delete every event from "
     "subscribers' calendars"
@@ -95,11 +97,16 @@ def load_schedule_bytes(
 def _load_cached(
     data: bytes, name: str, max_bytes: int, max_sessions: int, cache: MutableMapping[bytes, Any]
 ) -> Loaded:
-    from .chunks import load_chunked  # only callers that keep a cache pay for its import
+    # Every session item holds "- ", so a file with fewer is read whole (chunks.py's rule)
+    # without importing chunks.py: small files, the common case, pay nothing for the cache.
+    if data.count(b"- ") > CHUNKED_FROM:
+        from .chunks import load_chunked
 
-    loaded = load_chunked(data, name, max_bytes=max_bytes, max_sessions=max_sessions, cache=cache)
-    if loaded is not None:
-        return loaded
+        loaded = load_chunked(
+            data, name, max_bytes=max_bytes, max_sessions=max_sessions, cache=cache
+        )
+        if loaded is not None:
+            return loaded
     root = parse_events_bytes(data, name, max_bytes=max_bytes)
     return validate(root, max_sessions=max_sessions)
 
