@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from icalendar import Timezone
 
-from calendar_feed.render.ical import vtimezone
+from calendar_feed.render.components import vtimezone
 
 D = dt.date
 ZONES = (

@@ -1,0 +1,242 @@
+"""icalendar components for one series: the only module that imports icalendar.
+
+render/ical.py puts calendars together from the bytes made here and, through the
+build cache, from bytes made by earlier builds: a build whose every piece is
+already made never imports icalendar at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import NamedTuple
+
+from icalendar import (
+    Alarm,
+    Calendar,
+    Component,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vDuration,
+)
+from icalendar import vText as _LibraryText
+from icalendar.timezone import tzp
+
+from ..identity import FIXED_STAMP, Revision, session_uid
+from ..limits import DEFAULT_MAX_SESSIONS
+from ..model import Series, Session, Status
+from ..texts import event_description, event_summary
+from ..urls import feed_url, session_url
+from .folding import fold_lines
+
+PRODID = "-//calendar-feed//calendar-feed//EN"
+UTC = dt.UTC
+END = b"END:VCALENDAR\r\n"
+
+_STATUS = {
+    Status.TALK: "CONFIRMED",
+    Status.CANCELLED: "CANCELLED",
+    Status.OPEN: "TENTATIVE",
+}
+
+
+class vText(_LibraryText):  # shadows icalendar's, so every TEXT value here uses it
+    """A TEXT value escaped exactly as RFC 5545 §3.3.11 says: every typed character survives.
+
+    icalendar's own escaping first turns a literal ``\\N`` into a line break, so
+    TeX such as ``$x \\in \\N$`` reached calendar apps as two lines. Here the
+    backslash is escaped first, then ``;``, ``,`` and line breaks.
+    """
+
+    def to_ical(self) -> bytes:
+        text = str(self).replace("\r\n", "\n").replace("\r", "\n")
+        escaped = (
+            text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+        )
+        return escaped.encode(self.encoding)
+
+
+@lru_cache(maxsize=64)
+def calendar_head(series: Series, whole: bool, query: str = "") -> bytes:
+    """BEGIN:VCALENDAR and the calendar's properties: the same for every file of a series.
+
+    SOURCE (RFC 7986: where the calendar is refreshed from) is the URL actually
+    subscribed, with its ``query``, so a client that follows it keeps the choice.
+    """
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if whole:
+        # Explicit vText: icalendar 7 writes NAME / X-WR-* unescaped when given plain str.
+        calendar.add("name", vText(series.display_name))
+        calendar.add("x-wr-calname", vText(series.display_name))
+        if series.description:
+            calendar.add("description", vText(series.description))
+            calendar.add("x-wr-caldesc", vText(series.description))
+        calendar.add("x-wr-timezone", vText(series.timezone))
+        refresh = dt.timedelta(hours=series.refresh_hours)
+        calendar.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(refresh))
+        if series.base_url:
+            source = feed_url(series) + (f"?{query}" if query else "")
+            calendar.add("source", source, parameters={"VALUE": "URI"})
+            calendar.add("url", series.base_url, parameters={"VALUE": "URI"})
+    return calendar.to_ical().removesuffix(END)
+
+
+def serialized(component: Component) -> bytes:
+    """``component.to_ical()``: icalendar's content lines, folded as it folds them, faster."""
+    return fold_lines(component.content_lines())
+
+
+EVENT_CACHE = DEFAULT_MAX_SESSIONS
+"""Serialized events kept per process: as many as the largest schedule allowed by default."""
+
+
+class SerializedEvent(NamedTuple):
+    ical: bytes
+    tzids: frozenset[str]
+    """TZID parameters the event uses, for which the calendar needs a VTIMEZONE."""
+
+
+@lru_cache(maxsize=EVENT_CACHE)
+def event_ical(
+    series: Series, session: Session, revision: Revision | None, alarm_minutes: int | None
+) -> SerializedEvent:
+    """One VEVENT's bytes, made once for the feed, its own .ics and the next version.
+
+    Serializing is most of the cost of a feed (icalendar folds lines character by
+    character); a site has every event twice, and a new version of a large file
+    mostly repeats the last one.
+    """
+    event = _event(series, session, revision, alarm_minutes)
+    # The event's own properties (the alarm's carry no TZID): dtstart and dtend.
+    used = {getattr(value, "params", {}).get("TZID") for value in event.values()}
+    return SerializedEvent(serialized(event), frozenset(used - {None, "UTC"}))
+
+
+HOURLY_SPAN = dt.timedelta(days=7)
+DAILY_SPAN = dt.timedelta(days=3653)
+"""Ranges are probed for a clock change hourly up to a week, daily up to ten years (~1 us each)."""
+
+
+@lru_cache(maxsize=4096)
+def vtimezone_ical(tzid: str, first: dt.date, last: dt.date) -> bytes:
+    """What ``Calendar.add_missing_timezones`` adds, byte for byte, at a fraction of the cost.
+
+    icalendar looks for the next clock change step by step from ``first``; in a zone
+    that no longer changes its clocks (Asia/Shanghai) that walk goes on to the year
+    9999, about 20 ms per calendar, which made every per-session .ics cost 20 ms.
+    Empty for a zone icalendar does not know, which it leaves out too.
+    """
+    timezone = vtimezone(tzid, first, last)
+    return b"" if timezone is None else serialized(timezone)
+
+
+def vtimezone(tzid: str, first: dt.date, last: dt.date) -> Timezone | None:
+    """VTIMEZONE for ``tzid`` from ``first`` to ``last``, as ``Timezone.from_tzid`` makes it.
+
+    A range without a clock change (every per-session file, nearly always, and a
+    whole feed in a zone without DST) is one STANDARD or DAYLIGHT rule, built here
+    directly; anything else goes to icalendar. Clock changes hold for weeks, so
+    probing hourly or daily cannot step over one (icalendar's own search steps 64
+    days at a time). None for a zone icalendar does not know, as
+    add_missing_timezones.
+    """
+    zone = tzp.timezone(tzid)
+    if zone is None:
+        return None
+    span = last - first
+    if span <= DAILY_SPAN:
+        step = dt.timedelta(hours=1) if span <= HOURLY_SPAN else dt.timedelta(days=1)
+        steady = _steady_vtimezone(zone, tzid, first, last, step)
+        if steady is not None:
+            return steady
+    return Timezone.from_tzinfo(zone, tzid, first_date=first, last_date=last)
+
+
+def _steady_vtimezone(
+    zone: dt.tzinfo, tzid: str, first: dt.date, last: dt.date, step: dt.timedelta
+) -> Timezone | None:
+    """The single-rule VTIMEZONE, or None if offset, DST or name change within the range."""
+    start = dt.datetime(first.year, first.month, first.day, tzinfo=zone)
+    end = dt.datetime(last.year, last.month, last.day, tzinfo=zone)
+    facts = (start.utcoffset(), start.dst(), start.tzname())
+    probe = start.astimezone(UTC)
+    stop = end.astimezone(UTC)
+    while probe < stop:  # in UTC, so wall-clock gaps cannot hide a change
+        probe = min(probe + step, stop)
+        local = probe.astimezone(zone)
+        if (local.utcoffset(), local.dst(), local.tzname()) != facts:
+            return None
+    offset, dst, name = facts
+    if offset is None:
+        return None
+    # The same calls, in the same order, as Timezone.from_tzinfo for one interval.
+    timezone = Timezone()
+    timezone.add("TZID", tzid)
+    timezone.add("COMMENT", f"This timezone only works from {first} to {last}.")
+    rule = TimezoneStandard() if dst == dt.timedelta() else TimezoneDaylight()
+    rule.TZOFFSETFROM = offset
+    rule.TZOFFSETTO = offset
+    rule.add("TZNAME", name if name is not None else str(offset))
+    rule.DTSTART = start.replace(tzinfo=None)
+    timezone.add_component(rule)
+    return timezone
+
+
+def _event(
+    series: Series, session: Session, revision: Revision | None, alarm_minutes: int | None
+) -> Event:
+    revision = revision or Revision()
+    event = Event()
+    summary = event_summary(series, session)
+    event.add("uid", session_uid(series, session))
+    event.add("dtstamp", (revision.modified or FIXED_STAMP).astimezone(UTC))
+    event.add("dtstart", session.start)
+    event.add("dtend", session.end)
+    event.add("summary", vText(summary))
+    event.add("description", vText(event_description(series, session)))
+    if session.location:
+        event.add("location", vText(session.location))
+    event.add("status", _STATUS[session.status])
+    if not session.is_talk:  # cancelled sessions and open slots leave attendees free
+        event.add("transp", "TRANSPARENT")
+    url = session_url(series, session)
+    if url:
+        event.add("url", url, parameters={"VALUE": "URI"})
+    _add_department_properties(event, series, session)
+    if revision.sequence:
+        event.add("sequence", revision.sequence)
+    if revision.modified:
+        event.add("last-modified", revision.modified.astimezone(UTC))
+    if alarm_minutes is not None and session.is_talk:  # reminders for talks only
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", vText(summary))
+        alarm.add("trigger", -dt.timedelta(minutes=alarm_minutes))
+        event.add_component(alarm)
+    return event
+
+
+def _add_department_properties(event: Event, series: Series, session: Session) -> None:
+    """RFC 7986 CONFERENCE for a meeting link, CATEGORIES for the tags (own and inherited)."""
+    if session.online:
+        event.add(
+            "conference",
+            session.online,
+            parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Join online"},
+        )
+    tags = series.session_tags(session)
+    if tags:
+        event.add("categories", list(tags))
+
+
+def published(calendar: bytes) -> bytes:
+    """``calendar`` with ``METHOD:PUBLISH`` added (RFC 5546), for a mail attachment."""
+    parsed = Calendar.from_ical(calendar)
+    parsed.add("method", "PUBLISH")
+    return parsed.to_ical()
