@@ -31,12 +31,19 @@ def one_edit(h: Harness, events: Path) -> None:
     if h.cache_flags and not any(p.is_file() for p in cache.rglob("*")):
         raise BenchError(f"a build with --cache {cache} left nothing in it")
     runs = h.runs_for(h.results.one_edit_sessions)
-    edits = iter(range(1, 2 * runs + 2))
+    edits = iter(range(1, 3 * runs + 2))
     # The user's sequence first (edit, rebuild, edit, rebuild: only the cache is shared),
     # then the same kind of edit without the cache.
     h.results.one_edit = sample([rebuild(h, edited, site, next(edits), cache) for _ in range(runs)])
     cold = [rebuild(h, edited, site, next(edits), None) for _ in range(runs)]
     h.results.one_edit_no_cache = sample(cold)
+    # The same with the revision history, as `calendar-feed build` runs by default: its
+    # first build renders every event again (each gets its SEQUENCE), then edits follow.
+    history, history_site = work / "events.history.json", work / "site-history"
+    h.timed(h.build(edited, history_site, cache=cache, history=history), timeout=1200)
+    h.results.one_edit_history = sample(
+        [rebuild(h, edited, history_site, next(edits), cache, history=history) for _ in range(runs)]
+    )
     if not h.args.quick:
         set_title_prefix(edited, next(edits))
         label = f"one-edit rebuild with the cache, {h.results.one_edit_sessions:,} sessions"
@@ -44,10 +51,12 @@ def one_edit(h: Harness, events: Path) -> None:
         h.results.profiles.append(profiles.profile(h, label, command, h.results.one_edit))
 
 
-def rebuild(h: Harness, events: Path, site: Path, edit: int, cache: Path | None) -> Timed:
+def rebuild(
+    h: Harness, events: Path, site: Path, edit: int, cache: Path | None, history: Path | None = None
+) -> Timed:
     """Edit the first title of ``events`` in place, build ``site`` again, check the edit is in."""
     set_title_prefix(events, edit)
-    timed = h.timed(h.build(events, site, cache=cache), timeout=1200)
+    timed = h.timed(h.build(events, site, cache=cache, history=history), timeout=1200)
     if timed.stdout.startswith(b"Nothing changed"):
         raise BenchError(f"the build after edit {edit} found nothing changed")
     feed = (site / "calendar.ics").read_bytes().replace(b"\r\n ", b"")  # unfolded

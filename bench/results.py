@@ -145,11 +145,15 @@ class Results:
     imports: Sample | None = None
     shipped_build: Sample | None = None
     nothing_to_do: Sample | None = None
+    shipped_edit: Sample | None = None
+    """The shipped file rebuilt with the build cache after one title edit (issue 15)."""
     """The shipped file built again into the same folder with nothing changed (issue 15)."""
     one_edit: Sample | None = None
     """The largest schedule rebuilt with the build cache after one title edit (issue 15)."""
     one_edit_no_cache: Sample | None = None
     """The same kind of edit rebuilt with ``--no-cache``: everything rendered again."""
+    one_edit_history: Sample | None = None
+    """The same kind of edit rebuilt with the cache and the revision history (the default)."""
     one_edit_sessions: int = 0
     cache_flags: bool = False
     """Whether ``calendar-feed build`` took ``--cache``/``--no-cache`` in this run."""

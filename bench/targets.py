@@ -112,8 +112,18 @@ def _start_up(r: Results) -> list[Row]:
         rows.append(
             (
                 "Start-up: whole build of the shipped file ≤ 1.3× `python -c 'import icalendar, "
-                "yaml, pytz, jinja2'`",
+                "yaml, pytz, jinja2'` (first build: `--no-cache`, everything rendered)",
                 f"{fmt.s(r.shipped_build)} vs {fmt.s(r.imports)} ({ratio:.2f}×)",
+                ratio <= 1.3,
+            )
+        )
+    if r.imports and r.shipped_edit:
+        ratio = r.shipped_edit.median / r.imports.median
+        rows.append(
+            (
+                "Start-up: …the same build after one title of the shipped file is edited "
+                "(the default build cache)",
+                f"{fmt.s(r.shipped_edit)} vs {fmt.s(r.imports)} ({ratio:.2f}×)",
                 ratio <= 1.3,
             )
         )
@@ -144,8 +154,10 @@ def _rebuilds(r: Results) -> list[Row]:
         )
     if r.one_edit:
         if r.cache_flags:
-            measured = f"{fmt.s(r.one_edit)} with `--cache`; {fmt.s(r.one_edit_no_cache)} with "
-            measured += "`--no-cache`"
+            measured = f"{fmt.s(r.one_edit)} with `--cache` and `--no-history`; "
+            measured += f"{fmt.s(r.one_edit_no_cache)} with `--no-cache`"
+            if r.one_edit_history:
+                measured += f"; {fmt.s(r.one_edit_history)} with `--cache` and the history"
         else:
             measured = f"{fmt.s(r.one_edit)} (`calendar-feed build` has no `--cache` yet: "
             measured += "everything is rendered again)"
