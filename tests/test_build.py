@@ -48,6 +48,9 @@ def test_build_writes_a_complete_site(tmp_path, shipped, shipped_copy, runner):
     assert data["sessions"][2]["uid"] == "pku-am-lunch-2024-09-25@calendar-feed"
     assert data["sessions"][3]["reason"] == "假期"
     assert "假期".encode() in files["events.json"]  # characters, not \u escapes
+    # Put together from one piece per session, it is still what json.dumps writes.
+    expected = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    assert files["events.json"].decode("utf-8") == expected
     assert output == (
         f"Built {out}/: 18 sessions (2 talks, 2 cancelled, 14 open slots); "
         f"calendar.ics is {len(files['calendar.ics']):,} bytes, 26 files in all\n"

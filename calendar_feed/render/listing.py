@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pytz
-from markupsafe import Markup
 
 from ..errors import Problem
 from ..model import Schedule, Session
@@ -76,7 +75,7 @@ def render_listing(schedule: Schedule, context: PageContext, reuse: Reuse = NO_R
         "volunteer": lambda s: volunteer_links(series, s),
     }
 
-    def items(sessions: list[Session]) -> Markup:
+    def items(sessions: list[Session]) -> list[str]:
         return rendered_items(reuse, "session.html", sessions, variables, (), next_session)
 
     return (
