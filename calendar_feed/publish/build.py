@@ -95,9 +95,9 @@ def build_site(
     loaded = load_events(
         source, base_url, max_bytes=max_bytes, max_sessions=max_sessions, cache=sessions
     )
-    context = _page_context(loaded.schedule, today) if page else None
-    published: list[tuple[Release, Mapping[str, bytes]]] = []
     reuse = Reuse(cache.table("pieces")) if cache is not None else NO_REUSE
+    context = _page_context(loaded.schedule, today, reuse) if page else None
+    published: list[tuple[Release, Mapping[str, bytes]]] = []
     try:
         with releasing(
             loaded,
@@ -149,13 +149,18 @@ def load_events(
     return dataclasses.replace(loaded, schedule=dataclasses.replace(loaded.schedule, series=series))
 
 
-def _page_context(schedule: Schedule, today: dt.date | None) -> PageContext:
+def _page_context(schedule: Schedule, today: dt.date | None, reuse: Reuse) -> PageContext:
     qr_svg = ""
-    if schedule.series.base_url:
-        from ..render.qr import feed_qr_svg  # segno only when there is a URL to draw
-
-        qr_svg = feed_qr_svg(feed_url(schedule.series))
+    if schedule.series.base_url:  # the QR code is kept: importing segno alone takes 70 ms
+        url = feed_url(schedule.series)
+        qr_svg = reuse.piece("qr.svg", (url,), lambda: _qr_svg(url))
     return PageContext(today=today or today_in(schedule), qr_svg=qr_svg)
+
+
+def _qr_svg(url: str) -> str:
+    from ..render.qr import feed_qr_svg  # segno only when there is a URL to draw
+
+    return feed_qr_svg(url)
 
 
 def _path(out_dir: str | Path | None) -> Path | None:
