@@ -61,8 +61,9 @@ def render_calendar(
     reuse: Reuse = NO_REUSE,
 ) -> bytes:
     """The whole feed for subscription."""
-    sessions = [s for s in (*schedule.sessions, *extra_sessions) if options.wants(s)]
-    return _calendar(schedule.series, sessions, options, revisions or {}, True, reuse)
+    series = schedule.series
+    items = [(series, s) for s in (*schedule.sessions, *extra_sessions) if options.wants(s)]
+    return _calendar(series, options.query, items, revisions or {}, options, reuse)
 
 
 def render_session(
@@ -72,32 +73,52 @@ def render_session(
     reuse: Reuse = NO_REUSE,
 ) -> bytes:
     """One session as a stand-alone .ics for 'add this talk'."""
-    return _calendar(schedule.series, [session], FeedOptions(), revisions or {}, False, reuse)
+    items = [(schedule.series, session)]
+    return _calendar(None, "", items, revisions or {}, FeedOptions(), reuse)
+
+
+def render_mixed(
+    head: Series,
+    items: Sequence[tuple[Series, Session]],
+    options: FeedOptions = FeedOptions(),
+    revisions: Mapping[str, Revision] | None = None,
+) -> bytes:
+    """One feed holding sessions of several series (a department's), each with its own UID.
+
+    ``head`` names the calendar; every event is made exactly as in its own series' feed.
+    """
+    chosen = [(series, s) for series, s in items if options.wants(s)]
+    return _calendar(head, "", chosen, revisions or {}, options, NO_REUSE)
 
 
 def _calendar(
-    series: Series,
-    sessions: list[Session],
-    options: FeedOptions,
+    head: Series | None,
+    query: str,
+    items: Sequence[tuple[Series, Session]],
     revisions: Mapping[str, Revision],
-    whole: bool,
+    options: FeedOptions,
     reuse: Reuse,
 ) -> bytes:
-    # A calendar's bytes are its own lines followed by each subcomponent's, so it is
-    # put together from parts that icalendar serialized once: the calendar's
-    # properties, its VTIMEZONEs, then every event, before the closing line.
-    events = [_reused_event(series, session, revisions, options, reuse) for session in sessions]
-    series_digest = reuse.series(series)
+    """A whole feed named after ``head`` (SOURCE with ``query``), or, with ``head`` None,
+    the stand-alone file of the one session in ``items``.
+
+    A calendar's bytes are its own lines followed by each subcomponent's, so it is put
+    together from parts serialized once: the calendar's properties, its VTIMEZONEs,
+    then every event, before the closing line.
+    """
+    events = [_reused_event(series, s, revisions, options, reuse) for series, s in items]
+    named = head or items[0][0]
+    whole = head is not None
     parts = [
         reuse.piece(
             "vcalendar",
-            (series_digest, whole, options.query),
-            lambda: _components().calendar_head(series, whole, options.query),
+            (reuse.series(named), whole, query),
+            lambda: _components().calendar_head(named, whole, query),
         )
     ]
-    if sessions:
-        first = min(s.start for s in sessions).date()
-        last = max(s.end for s in sessions).date() + dt.timedelta(days=1)
+    if items:
+        first = min(s.start for _, s in items).date()
+        last = max(s.end for _, s in items).date() + dt.timedelta(days=1)
         # Sorted, so that a feed with several zones has the same bytes in every process.
         for tzid in sorted(set().union(*(tzids for _, tzids in events))):
             parts.append(
@@ -134,36 +155,6 @@ def _components() -> ModuleType:
     from . import components
 
     return components
-
-
-def render_mixed(
-    head: Series,
-    items: Sequence[tuple[Series, Session]],
-    options: FeedOptions = FeedOptions(),
-    revisions: Mapping[str, Revision] | None = None,
-) -> bytes:
-    """One feed holding sessions of several series (a department's), each with its own UID.
-
-    ``head`` names the calendar; every event is made exactly as in its own series' feed.
-    """
-    revisions = revisions or {}
-    chosen = [(series, s) for series, s in items if options.wants(s)]
-    components = _components()
-    events = [
-        components.event_ical(
-            series, s, revisions.get(session_uid(series, s)), options.alarm_minutes
-        )
-        for series, s in chosen
-    ]
-    parts = [components.calendar_head(head, True)]
-    if chosen:
-        first = min(s.start for _, s in chosen).date()
-        last = max(s.end for _, s in chosen).date() + dt.timedelta(days=1)
-        for tzid in sorted(set().union(*(event.tzids for event in events))):
-            parts.append(components.vtimezone_ical(tzid, first, last))
-    parts.extend(event.ical for event in events)
-    parts.append(_END)
-    return b"".join(parts)
 
 
 def render_published_session(
