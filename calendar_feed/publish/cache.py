@@ -5,9 +5,9 @@ pieces, the files it wrote), each a mapping from a digest of a piece's inputs to
 the piece. Each table is a folder of pickle files (shards by key), each stamped
 with a fingerprint of the code, templates, libraries and Python: a different
 fingerprint is an empty table. A table keeps only the entries the last build
-read or wrote, so it stays the size of one site. The folder can be deleted at any time: a missing,
-unreadable or damaged table is an empty one, and a build with an empty cache
-writes the same bytes as one with a full cache (tests/test_build_cache.py).
+read or wrote, so it stays the size of one site. The folder can be deleted at any
+time: a missing, unreadable or damaged table is an empty one, and a build with an
+empty cache writes the same bytes as one with a full cache (tests/test_build_cache.py).
 
 The pickle files are as trusted as the package's own ``__pycache__``: they are
 read only from a folder the build made for the current user (0700, owned by us).
