@@ -99,7 +99,11 @@ def test_gunicorn_keeps_serving_while_events_yaml_is_a_fifo(tmp_path: Path):
             )
 
         wait_for(edit_live, "the fixed file is served by every worker")
-        assert json.loads(fetch(f"{base}/healthz")[1])["status"] == "ok"
+
+        def healthy() -> bool:  # six answers in a row: both workers, whichever answered above
+            return all(json.loads(fetch(f"{base}/healthz")[1])["status"] == "ok" for _ in range(6))
+
+        wait_for(healthy, "/healthz is ok on every worker once the file is fixed")
         assert server.process.poll() is None
         assert not [line for line in log if "WORKER TIMEOUT" in line or "Booting worker" in line][
             2:
