@@ -30,10 +30,10 @@ from ..model import Series, Session, Status
 from ..texts import event_description, event_summary
 from ..urls import feed_url, session_url
 from .folding import fold_lines
+from .ical import CALENDAR_END
 
 PRODID = "-//calendar-feed//calendar-feed//EN"
 UTC = dt.UTC
-END = b"END:VCALENDAR\r\n"
 
 _STATUS = {
     Status.TALK: "CONFIRMED",
@@ -84,7 +84,7 @@ def calendar_head(series: Series, whole: bool, query: str = "") -> bytes:
             source = feed_url(series) + (f"?{query}" if query else "")
             calendar.add("source", source, parameters={"VALUE": "URI"})
             calendar.add("url", series.base_url, parameters={"VALUE": "URI"})
-    return calendar.to_ical().removesuffix(END)
+    return calendar.to_ical().removesuffix(CALENDAR_END)
 
 
 def serialized(component: Component) -> bytes:

@@ -20,7 +20,8 @@ from ..identity import Revision, session_uid
 from ..model import Schedule, Series, Session
 from ..reuse import NO_REUSE, Reuse
 
-_END = b"END:VCALENDAR\r\n"
+CALENDAR_END = b"END:VCALENDAR\r\n"
+"""The closing line of every calendar (components.py strips it from the head)."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def _calendar(
                 )
             )
     parts.extend(ical for ical, _ in events)
-    parts.append(_END)
+    parts.append(CALENDAR_END)
     return b"".join(parts)
 
 
