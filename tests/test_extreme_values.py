@@ -8,18 +8,11 @@ import datetime as dt
 import pytest
 
 from calendar_feed.cli import main
+from tests import helpers
 from tests.helpers import SHIPPED, document
 
-HEAD = """\
-calendar:
-  id: demo
-  name: Demo Seminar
-  timezone: Asia/Shanghai
-defaults:
-  start: "12:00"
-  end: "13:30"
-sessions:
-"""
+HEAD = helpers.HEAD.replace("  location: Room 101\n", "")
+"""The shared head without a default room."""
 
 
 def amplified(length: int, copies: int) -> str:
