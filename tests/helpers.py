@@ -55,7 +55,7 @@ def site_files(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` by relative path, for byte-for-byte comparisons.
 
     Leaves out the build stamp, which records when the files were written
-    (tests/test_build_stamp.py checks it).
+    (tests/publish/test_build_stamp.py checks it).
     """
     return {
         str(p.relative_to(root)): p.read_bytes()

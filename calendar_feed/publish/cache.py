@@ -7,7 +7,7 @@ with a fingerprint of the code, templates, libraries and Python: a different
 fingerprint is an empty table. A table keeps only the entries the last build
 read or wrote, so it stays the size of one site. The folder can be deleted at any
 time: a missing, unreadable or damaged table is an empty one, and a build with an
-empty cache writes the same bytes as one with a full cache (tests/test_build_cache.py).
+empty cache writes the same bytes as one with a full cache (tests/publish/test_build_cache.py).
 
 The pickle files are as trusted as the package's own ``__pycache__``: they are
 read only from a folder the build made for the current user (0700, owned by us).

@@ -6,7 +6,7 @@ a 10,000-session feed. Here the same rule works on the UTF-8 bytes of a whole li
 a line holds at most 74 octets before its CRLF (continuations a space and 74 more),
 is never cut inside a character, and a cut that would leave a backslash or caret
 (the start of an escape) at the end of a line moves that character to the next one.
-tests/test_folding.py compares the two on every kind of line.
+tests/render/test_folding.py compares the two on every kind of line.
 """
 
 from __future__ import annotations

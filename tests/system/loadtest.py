@@ -10,8 +10,8 @@ edits, and half-written files left for a moment. The promises checked:
   (compared event by event: never a mix, never a truncated or empty feed);
 - after the last valid edit the server catches up within CATCH_UP_LIMIT.
 
-Short form (CI): tests/test_load.py. Long form:
-    python -m tests.loadtest --seconds 120 --clients 8
+Short form (CI): tests/system/test_load.py. Long form:
+    python -m tests.system.loadtest --seconds 120 --clients 8
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from calendar_feed.render.ical import render_calendar
 from calendar_feed.source.validation import load_schedule_bytes
 from tests.helpers import running_server
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "events.yaml"
 CATCH_UP_LIMIT = 3.0
 """Documented bound: check interval (1 s) + settle time (0.5 s) + render, with margin."""

@@ -1,8 +1,8 @@
-"""Short, bounded form of the load test with concurrent edits (long form: python -m tests.loadtest)."""
+"""Short, bounded form of the load test with concurrent edits (long form: python -m tests.system.loadtest)."""
 
 from __future__ import annotations
 
-from tests.loadtest import CATCH_UP_LIMIT, run
+from tests.system.loadtest import CATCH_UP_LIMIT, run
 
 
 def test_no_5xx_no_broken_feed_and_quick_catch_up_under_edits(tmp_path):

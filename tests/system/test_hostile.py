@@ -24,7 +24,7 @@ from calendar_feed.source.loading import DEFAULT_MAX_BYTES
 from calendar_feed.source.validation import load_schedule, load_schedule_bytes
 from tests.helpers import Outline, unescape_text
 
-CORPUS = Path(__file__).parent / "data" / "hostile"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "hostile"
 CASES = sorted(CORPUS.glob("*.yaml"))
 
 
