@@ -42,9 +42,9 @@ TAGS = ("analysis", "algebra", "geometry", "probability", "numerics")
 CHILD = """
 import json, resource, sys, time, datetime as dt
 start = time.perf_counter()
-from calendar_feed.department.build import build_department
-result = build_department(sys.argv[1], sys.argv[2], history=False,
-                          today=dt.date.fromisoformat(sys.argv[3]), max_bytes=0)
+from calendar_feed.publish.build import build_site
+result = build_site(sys.argv[1], sys.argv[2], history=False,
+                    today=dt.date.fromisoformat(sys.argv[3]), max_bytes=0)
 seconds = time.perf_counter() - start
 files = result.files
 feeds = {p: len(b) for p, b in files.items() if p.endswith(".ics") and "/events/" not in p}
@@ -54,7 +54,7 @@ print(json.dumps({
     "seconds": seconds,
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "files": len(files),
-    "sessions": sum(len(g.schedule.sessions) for g in result.department.groups),
+    "sessions": sum(len(g.schedule.sessions) for g in result.site.groups),
     "largest_feed": max(feeds.items(), key=lambda i: i[1]),
     "largest_page": max(pages.items(), key=lambda i: i[1]),
     "department_index": pages["index.html"],
@@ -88,7 +88,7 @@ def write_department(directory: Path, series: int, years: int) -> tuple[Path, dt
             entries.append(f"  - {path.relative_to(directory)}\n")
     site = directory / "site.yaml"
     site.write_text(
-        "site:\n  name: Department benchmark\n  base_url: https://example.edu/seminars/\n"
+        "site:\n  name: Site benchmark\n  base_url: https://example.edu/seminars/\n"
         "  feed_window: 180\nseries:\n" + "".join(entries),
         encoding="utf-8",
     )
@@ -126,16 +126,16 @@ def section(figures: dict[str, object]) -> str:
         ("Files written", f"{figures['files']:,}"),
         ("Full build (child process)", f"{figures['seconds']:.1f} s"),
         ("Peak memory (ru_maxrss)", f"{figures['peak_rss_mb']:.0f} MB"),
-        ("Department calendar.ics (feed_window 180 days)", f"{figures['department_feed']:,} B"),
+        ("Site calendar.ics (feed_window 180 days)", f"{figures['department_feed']:,} B"),
         ("Largest feed", f"{feed}: {feed_size:,} B"),
-        ("Department index.html", f"{figures['department_index']:,} B"),
+        ("Site index.html", f"{figures['department_index']:,} B"),
         ("Largest series index.html", f"{index}: {index_size:,} B"),
         ("Largest page", f"{page}: {page_size:,} B"),
         ("Size warnings (feeds over 900 KB)", str(figures["warnings"])),
     ]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
     return (
-        "\n## Department (issue 14)\n\n"
+        "\n## Site (issue 14)\n\n"
         "`calendar-feed build SITE.yaml` on a generated department (bench/department.py): "
         "one events file per series and year, 20 sessions each.\n\n"
         "| Measure | Value |\n|---|---|\n" + table + "\n"

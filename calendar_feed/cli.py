@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -24,6 +26,11 @@ from .commands.common import (
     summary,
 )
 from .commands.lazy import LazyGroup
+from .errors import OptionError, ValidationError
+
+if TYPE_CHECKING:
+    from .history import Change
+    from .site.merge import SeriesGroup
 
 # Each command imports what it needs when it runs: start-up is most of a small build.
 LAZY_COMMANDS = {
@@ -49,20 +56,16 @@ def main() -> None:
 @FILE_ARGUMENT
 @limits
 def validate(file: Path, limits: Limits) -> None:
-    """Check FILE (default ./events.yaml) and report every problem with its line."""
-    from .commands.site import validate_site
-    from .department.site_file import is_site_file
-    from .history import history_path_for, uid_warnings
+    """Check FILE (default ./events.yaml, or a site file) and report every problem with its line."""
+    from .history import uid_warnings
     from .publish.release import read_history_or_none
 
-    if is_site_file(file):  # a department's site file: every events file it lists
-        validate_site(file, limits)
-        return
-    loaded = load_or_exit(file, limits)
-    history, _ = read_history_or_none(history_path_for(file))
-    if history is not None:
-        show_warnings(uid_warnings(history, loaded.schedule, loaded.locations))
-    click.echo(f"{file}: OK, {summary(loaded.schedule)}")
+    site = load_or_exit(file, limits)
+    for group in site.groups:
+        history, _ = read_history_or_none(group.history_file)
+        if history is not None:
+            show_warnings(uid_warnings(history, group.schedule, group.loaded.locations))
+    click.echo(f"{file}: OK, {summary(site)}")
 
 
 @main.command()
@@ -101,7 +104,7 @@ def build(
     cache_dir: Path | None,
     no_cache: bool,
 ) -> None:
-    """Write the static site for FILE: index.html, calendar.ics, one .ics per session, JSON."""
+    """Write the static site for FILE (an events or a site file): pages, feeds, JSON."""
     from .commands.build import BuildRequest, run_build
 
     if no_cache and cache_dir is not None:
@@ -135,41 +138,65 @@ def diff(
     limits: Limits,
 ) -> None:
     """Show what subscribers will see change when FILE is published."""
-    from .errors import ValidationError
-    from .history import describe_change
-    from .publish.build import EventsBytes, load_events
-    from .publish.preview import GitError, against_history, against_schedule, git_show
+    from .publish.preview import GitError, against_history, against_schedule, baseline_site
+    from .site.merge import history_file
 
-    loaded = load_or_exit(file, limits, base_url)
+    site = load_or_exit(file, limits, base_url)
+    if revision is not None and not site.one_series:
+        raise click.UsageError(
+            "--git reads FILE at a revision, and a site file's series are in other files: "
+            "run diff --git on each events file"
+        )
+    histories = history.files_for(site)
+    baseline = None
     if other is not None or revision is not None:
         label = str(other) if other else f"{file} at {revision}"
         try:
-            source = other or EventsBytes(git_show(file, revision or ""), label)
-            baseline = load_events(source, base_url, **limits.kwargs())
+            baseline = baseline_site(file, other, revision, base_url, **limits.kwargs())
         except GitError as error:
             raise click.ClickException(str(error)) from None
         except ValidationError as error:
             raise InvalidEvents(error, Path(label)) from None
-        prediction = against_schedule(loaded, baseline)
-    else:
-        source = history.path_for(file)
-        label = str(source) if source else "nothing (--no-history)"
-        prediction = against_history(loaded, source)
-    show_warnings(prediction.warnings)
-    changes = prediction.changes
-    if not changes:
-        click.echo(f"Against {label}: no changes; subscribers' calendars stay as they are.")
-    else:
-        total = len(loaded.schedule.sessions)
-        click.echo(
-            f"Against {label}: {plural(len(changes), 'event')} change for subscribers "
-            f"({total} sessions in {file}):"
+    uid_problems = 0
+    for group in site.groups:
+        if baseline is not None:
+            both_one = site.one_series and baseline.one_series
+            base = baseline.groups[0] if both_one else baseline.group(group.id)
+            prediction = against_schedule(group.loaded, base.loaded if base else None)
+        else:
+            source = history_file(group, histories)
+            label = str(source) if source else "nothing (--no-history)"
+            prediction = against_history(group.loaded, source)
+        show_warnings(prediction.warnings)
+        _show_prediction(prediction.changes, label, file, group, site.one_series, history)
+        uid_problems += len(prediction.uid_problems)
+    if check and uid_problems:
+        raise click.ClickException(
+            f"{plural(uid_problems, 'session')} would change UID; see the warnings above"
         )
-        for change in changes:
-            click.echo(f"  {describe_change(change, history.keep_removed)}")
-    if check and prediction.uid_problems:
-        count = plural(len(prediction.uid_problems), "session")
-        raise click.ClickException(f"{count} would change UID; see the warnings above")
+
+
+def _show_prediction(
+    changes: Sequence[Change],
+    label: str,
+    file: Path,
+    group: SeriesGroup,
+    one_series: bool,
+    history: HistoryChoice,
+) -> None:
+    from .history import describe_change
+
+    name = "" if one_series else f"{group.id}: "
+    if not changes:
+        click.echo(f"{name}Against {label}: no changes; subscribers' calendars stay as they are.")
+        return
+    total = len(group.schedule.sessions)
+    click.echo(
+        f"{name}Against {label}: {plural(len(changes), 'event')} change for subscribers "
+        f"({total} sessions in {file}):"
+    )
+    for change in changes:
+        click.echo(f"  {describe_change(change, history.keep_removed)}")
 
 
 @main.command()
@@ -225,7 +252,6 @@ def serve(
     reported on /healthz and on the page. Runs gunicorn (the `server` extra);
     --dev runs Flask's development server instead.
     """
-    from .errors import ValidationError
     from .server.web import create_app  # Flask only for the command that needs it
 
     if debug and not dev:
@@ -256,6 +282,8 @@ def serve(
         app = create_app(config)
     except ValidationError as error:
         raise InvalidEvents(error, file) from None
+    except OptionError as error:
+        raise click.UsageError(str(error)) from None
     if dev:
         app.run(host=host, port=port, debug=debug, use_reloader=True)
     else:

@@ -66,3 +66,7 @@ class ValidationError(ValueError):
         self.errors = tuple(p for p in self.problems if p.severity == "error")
         self.warnings = tuple(p for p in self.problems if p.severity == "warning")
         super().__init__("\n".join(str(p) for p in self.errors))
+
+
+class OptionError(ValueError):
+    """An option that cannot apply to this kind of site (the command line says exit 2)."""

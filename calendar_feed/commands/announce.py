@@ -18,7 +18,7 @@ from ..organize.announce import (
     render_text,
 )
 from ..render.listing import today_in
-from .common import FILE_ARGUMENT, base_url_option, load_or_exit, write_or_echo
+from .common import FILE_ARGUMENT, base_url_option, load_series_or_exit, write_or_echo
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -60,7 +60,7 @@ def announce(
     """Write the week's announcement: the talk, a cancellation notice or a call for speakers."""
     if next_ and date:
         raise click.UsageError("give --next or --date, not both")
-    loaded = load_or_exit(file, base_url=base_url)
+    loaded = load_series_or_exit(file, base_url=base_url)
     schedule = loaded.schedule
     try:
         session = pick_session(

@@ -2,13 +2,12 @@
 
 The check reads only small files and hashes them, before icalendar, Jinja2,
 YAML or pytz are imported: a rebuild with nothing to do costs less than
-importing them.
+importing them. Events files and site files take the same path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,12 +15,14 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from ..publish.build import BuildResult
     from ..publish.cache import BuildCache
 
 from .common import (
     HistoryChoice,
     Limits,
     build_errors_reported,
+    load_or_exit,
     plural,
     show_warnings,
     summary,
@@ -47,15 +48,14 @@ def run_build(request: BuildRequest) -> None:
     """Build the file unless nothing that shapes the site changed since the last build."""
     from ..publish import stamp
 
-    history_file = request.history.path_for(request.file)
     options = dict(
         out=request.out_dir.resolve(), base_url=request.base_url, today=request.today,
-        history=history_file, keep_removed=request.history.keep_removed,
+        history=request.history.path_for(request.file), keep_removed=request.history.keep_removed,
         reset_history=request.history.reset, max_bytes=request.limits.max_bytes,
         max_sessions=request.limits.max_sessions,
     )  # fmt: skip
     inputs = stamp.inputs_digest(request.file, options, request.limits.max_bytes)
-    warnings = stamp.nothing_to_do(request.out_dir, stamp.with_history(inputs, history_file))
+    warnings = stamp.nothing_to_do(request.out_dir, inputs)
     if warnings is not None:
         for line in warnings:
             click.echo(line, err=True)
@@ -64,52 +64,67 @@ def run_build(request: BuildRequest) -> None:
     _build(request, inputs)
 
 
-def _build(request: BuildRequest, inputs: hashlib._Hash) -> None:
-    from ..department.site_file import is_site_file
-    from ..history import describe_change
+def _build(request: BuildRequest, inputs: str) -> None:
     from ..publish import stamp
-    from ..publish.build import build_site
+    from ..publish.build import publish_site
+    from ..site.merge import history_file
 
     file, out_dir, history = request.file, request.out_dir, request.history
-    day = request.today.date() if request.today else None
-    if is_site_file(file):  # a department: one site for every series the site file lists
-        from .site import build_site_file
-
-        build_site_file(file, out_dir, today=day, history=history, limits=request.limits)
-        return
-    history_file = history.path_for(file)
+    site = load_or_exit(file, request.limits, request.base_url)
+    histories = history.files_for(site)
     with build_errors_reported(file):
-        result = build_site(
-            file,
+        result = publish_site(
+            site,
             out_dir,
-            history=history_file,
+            history=histories,
             keep_removed=history.keep_removed,
-            today=day,
-            base_url=request.base_url,
+            today=request.today.date() if request.today else None,
             reset_history=history.reset,
             cache=_cache(request),
-            **request.limits.kwargs(),
         )
-    show_warnings(result.warnings)
+    show_warnings(result.release_warnings)
     if result.history_error:
         raise click.ClickException(
             f"site built, but the history was not saved: {result.history_error}"
         )
-    feed = result.files["calendar.ics"]
-    click.echo(
-        f"Built {out_dir}/: {summary(result.schedule)}; calendar.ics is {len(feed):,} bytes, "
-        f"{len(result.files)} files in all"
+    click.echo(f"Built {out_dir}/: {summary(site)}; {_files_line(result)}")
+    if not any(release.removed for release in result.releases.values()):
+        # A removed session leaves the feed at a set moment: no stamp outlives it.
+        zone = site.groups[0].series.timezone
+        valid = stamp.valid_until(zone, request.today is not None)
+        read = [entry.path for entry in site.config.files if not site.one_series]
+        read += [path for g in site.groups if (path := history_file(g, histories)) is not None]
+        warnings = [str(w) for w in (*site.warnings, *result.release_warnings)]
+        stamp.write_stamp(out_dir, inputs, valid, warnings, read)
+    _report_changes(result, history)
+
+
+def _files_line(result: BuildResult) -> str:
+    files = result.files
+    if result.site.one_series:
+        return f"calendar.ics is {len(files['calendar.ics']):,} bytes, {len(files)} files in all"
+    feeds = sorted(
+        (len(b), p) for p, b in files.items() if p.endswith(".ics") and "/events/" not in p
     )
-    if not result.release.removed:  # a removed session leaves the feed at a set moment
-        valid = stamp.valid_until(result.schedule.series.timezone, request.today is not None)
-        built = stamp.with_history(inputs, history_file)  # the history as this build left it
-        stamp.write_stamp(out_dir, built, valid, [str(w) for w in result.warnings])
-    changes = result.release.changes
-    if result.started_history:
-        click.echo(f"Started the revision history with {plural(len(changes), 'event')}.")
-    else:
+    size, largest = feeds[-1]
+    return f"{len(files)} files, largest feed {largest} ({size:,} bytes)"
+
+
+def _report_changes(result: BuildResult, history: HistoryChoice) -> None:
+    """What subscribers will see change, series by series (the series named when several)."""
+    from ..history import describe_change
+
+    if history.off:
+        return
+    for group in result.site.groups:
+        changes = result.releases[group.id].changes
+        name = "" if result.site.one_series else f"{group.id}: "
+        if result.started_history(group):
+            started = f"started the revision history with {plural(len(changes), 'event')}."
+            click.echo(f"{name}{started}" if name else started.capitalize())
+            continue
         for change in changes:
-            click.echo(f"  {describe_change(change, history.keep_removed)}")
+            click.echo(f"  {name}{describe_change(change, history.keep_removed)}")
 
 
 def _cache(request: BuildRequest) -> BuildCache | None:

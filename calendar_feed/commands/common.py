@@ -20,6 +20,7 @@ from ..urls import history_path_for, normalize_base_url
 
 if TYPE_CHECKING:  # the options above cost nothing; loading imports YAML, pytz, ...
     from ..model import Schedule
+    from ..site.merge import HistoryFiles, Site
     from ..source.validation import Loaded
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -125,6 +126,19 @@ class HistoryChoice:
         """The history file to use with ``events_file``; None with --no-history."""
         return None if self.off else self.explicit or history_path_for(events_file)
 
+    def files_for(self, site: Site) -> HistoryFiles:
+        """Where ``site``'s histories are; --history names one, so it needs a single series."""
+        if self.off:
+            return None
+        if self.explicit is None:
+            return True
+        if not site.one_series:
+            raise click.UsageError(
+                "--history names one history file, and a site file keeps one beside each "
+                "series' events files (leave --history out, or use --no-history)"
+            )
+        return self.explicit
+
 
 def limits(function: F) -> F:
     """--max-bytes / --max-sessions, handed to the command as ``limits: Limits``."""
@@ -213,16 +227,29 @@ def build_errors_reported(file: Path) -> Iterator[None]:
         raise click.ClickException(f"cannot read or save the history: {error}") from None
 
 
-def load_or_exit(file: Path, limits: Limits = Limits(), base_url: str = "") -> Loaded:
-    """The validated file with its warnings shown, or exit 1 listing every problem."""
-    from ..publish.build import load_events
+def load_or_exit(file: Path, limits: Limits = Limits(), base_url: str = "") -> Site:
+    """The validated site (an events or a site file) with its warnings shown, or exit 1
+    listing every problem."""
+    from ..site.merge import load_site
 
     try:
-        loaded = load_events(file, base_url, **limits.kwargs())
+        site = load_site(file, base_url, **limits.kwargs())
     except ValidationError as error:
         raise InvalidEvents(error, file) from None
-    show_warnings(loaded.warnings)
-    return loaded
+    show_warnings(site.warnings)
+    return site
+
+
+def load_series_or_exit(file: Path, limits: Limits = Limits(), base_url: str = "") -> Loaded:
+    """For commands about one series: FILE must be an events file (exit 2 for a site file)."""
+    site = load_or_exit(file, limits, base_url)
+    if not site.one_series:
+        first = site.config.files[0].path
+        raise click.UsageError(
+            f"{file} is a site file of {plural(len(site.groups), 'series', 'series')}; this "
+            f"command takes one series' events file, e.g. {first}"
+        )
+    return site.groups[0].loaded
 
 
 def show_warnings(warnings: Iterable[Problem]) -> None:
@@ -230,7 +257,19 @@ def show_warnings(warnings: Iterable[Problem]) -> None:
         click.echo(str(warning), err=True)
 
 
-def summary(schedule: Schedule) -> str:
+def summary(site: Site) -> str:
+    """'18 sessions (2 talks, …)' for one series; each series' sessions and terms for several."""
+    if site.one_series:
+        return schedule_summary(site.groups[0].schedule)
+    parts = []
+    for group in site.groups:
+        terms = len(group.terms)
+        term_text = f", {plural(terms, 'term')}" if terms > 1 else ""
+        parts.append(f"{group.id} ({plural(len(group.schedule.sessions), 'session')}{term_text})")
+    return f"{len(site.groups)} series: " + "; ".join(parts)
+
+
+def schedule_summary(schedule: Schedule) -> str:
     sessions = schedule.sessions
     talks = sum(s.is_talk for s in sessions)
     cancelled = sum(s.is_cancelled for s in sessions)
@@ -241,8 +280,8 @@ def summary(schedule: Schedule) -> str:
     )
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def plural(count: int, noun: str, nouns: str = "") -> str:
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def write_or_echo(text: str, out: Path | None) -> None:

@@ -15,9 +15,9 @@ from .common import (
     Limits,
     PageNotImported,
     limits,
-    load_or_exit,
+    load_series_or_exit,
+    schedule_summary,
     show_warnings,
-    summary,
     write_or_echo,
 )
 
@@ -71,7 +71,7 @@ def import_markdown(
     show_warnings(imported.warnings)
     write_or_echo(imported.text, out)
     if out is not None:
-        click.echo(f"Wrote {out} from {page}: {summary(imported.loaded.schedule)}")
+        click.echo(f"Wrote {out} from {page}: {schedule_summary(imported.loaded.schedule)}")
 
 
 @click.command("export-markdown")
@@ -82,9 +82,9 @@ def export_markdown(file: Path, out: Path | None, limits: Limits) -> None:
     """Render FILE (default ./events.yaml) as the seminar's Markdown page."""
     from ..markdown.exporter import render_markdown, unshown
 
-    schedule = load_or_exit(file, limits).schedule
+    schedule = load_series_or_exit(file, limits).schedule
     for note in unshown(schedule):
         click.echo(f"{file}: warning: {note}", err=True)
     write_or_echo(render_markdown(schedule), out)
     if out is not None:
-        click.echo(f"Wrote {out} from {file}: {summary(schedule)}")
+        click.echo(f"Wrote {out} from {file}: {schedule_summary(schedule)}")

@@ -19,7 +19,7 @@ from ..organize.new_semester import (
 )
 from ..render.listing import today_in
 from ..source.validation import Loaded
-from .common import FILE_ARGUMENT, load_or_exit, summary, write_or_echo
+from .common import FILE_ARGUMENT, load_series_or_exit, schedule_summary, write_or_echo
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -75,7 +75,7 @@ def new_semester(
     today: dt.datetime | None,
 ) -> None:
     """Write the next term's events file: same series, every weekly slot open, holidays off."""
-    current = load_or_exit(file)
+    current = load_series_or_exit(file)
     try:
         term = new_term(
             current,
@@ -99,7 +99,7 @@ def new_semester(
     if out is None:
         _archive(file, current)
     write_or_echo(term.text, target)
-    click.echo(f"Wrote {target}: {term.semester}, {summary(term.loaded.schedule)}")
+    click.echo(f"Wrote {target}: {term.semester}, {schedule_summary(term.loaded.schedule)}")
     for skip in term.cancelled:
         click.echo(f"  {skip.date:%Y-%m-%d %a}: cancelled ({skip.reason or 'no reason given'})")
 

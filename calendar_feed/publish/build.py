@@ -1,74 +1,86 @@
-"""The package's one build: events file -> validated schedule -> release -> rendered site.
+"""The package's one build: site source -> validated site -> releases -> rendered files.
 
-``calendar-feed build`` writes the result to a directory; the live server calls
-the same function for each new version of the file and keeps the bytes in
-memory. Both therefore publish the same feed, page and files, and both update
-the revision history the same way.
+A site is an events file (one series) or a site file (several); both take this
+path. ``calendar-feed build`` writes the result to a directory; the live server
+calls the same functions for each new version and keeps the bytes in memory.
+Both therefore publish the same files, and update the revision histories the
+same way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
 
-from ..errors import Problem
-from ..history import DEFAULT_KEEP_REMOVED_DAYS, started_history
+from ..errors import OptionError, Position, Problem
+from ..history import DEFAULT_KEEP_REMOVED_DAYS, Release, started_history
 from ..model import Schedule
-from ..render.listing import PageContext, today_in
-from ..render.site import render_site
+from ..render.listing import PageContext
+from ..render.outputs import render_site
 from ..reuse import NO_REUSE, Reuse
+from ..site.merge import HistoryFiles, SeriesGroup, Site, history_file, load_site
+from ..site.site_file import EventsBytes
 from ..source.loading import DEFAULT_MAX_BYTES
-from ..source.validation import (
-    DEFAULT_MAX_SESSIONS,
-    Loaded,
-    load_schedule,
-    load_schedule_bytes,
-)
-from ..urls import feed_url, normalize_base_url
+from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded
+from ..urls import feed_url
 from .cache import BuildCache
-from .release import Release, releasing
+from .release import releasing
 from .site_dir import write_site
 
-
-class EventsBytes(NamedTuple):
-    """An events file already read into memory (the live server reads it itself)."""
-
-    data: bytes
-    name: str
+FEED_WARNING_BYTES = 900 * 1024
+"""Google Calendar stops importing a subscribed feed at about 1 MB."""
 
 
 @dataclasses.dataclass(frozen=True)
 class BuildResult:
     """What a build published, for the command or the server to report."""
 
-    loaded: Loaded
-    release: Release
+    site: Site
+    releases: Mapping[str, Release]
     files: Mapping[str, bytes]
     out_dir: Path | None
     history_error: str = ""
-    """Why the revision history could not be saved after the site was published."""
-
-    @property
-    def schedule(self) -> Schedule:
-        return self.loaded.schedule
+    """Why a revision history could not be saved after the site was published."""
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        return (*self.loaded.warnings, *self.release.warnings)
+        """Everything to warn about: the files' own warnings, then the publish's."""
+        return (*self.site.warnings, *self.release_warnings)
 
     @property
-    def started_history(self) -> bool:
-        return started_history(self.release.changes, len(self.schedule.sessions))
+    def release_warnings(self) -> tuple[Problem, ...]:
+        """The publish's warnings: histories, late changes, feed sizes."""
+        found = [w for release in self.releases.values() for w in release.warnings]
+        if not self.site.one_series:
+            found.extend(size_warnings(self.files, f"{self.out_dir}/" if self.out_dir else ""))
+        return tuple(found)
+
+    # A site of one series, as most callers know it:
+    @property
+    def loaded(self) -> Loaded:
+        return self.site.groups[0].loaded
+
+    @property
+    def schedule(self) -> Schedule:
+        return self.site.groups[0].schedule
+
+    @property
+    def release(self) -> Release:
+        return self.releases[self.site.groups[0].id]
+
+    def started_history(self, group: SeriesGroup) -> bool:
+        """This publish began ``group``'s revision history."""
+        return started_history(self.releases[group.id].changes, len(group.schedule.sessions))
 
 
 def build_site(
     source: str | Path | EventsBytes,
     out_dir: str | Path | None,
     *,
-    history: Path | None,
+    history: HistoryFiles = True,
     keep_removed: int = DEFAULT_KEEP_REMOVED_DAYS,
     today: dt.date | None = None,
     base_url: str = "",
@@ -79,88 +91,112 @@ def build_site(
     reset_history: bool = False,
     cache: BuildCache | None = None,
 ) -> BuildResult:
-    """Load ``source``, publish it against ``history`` and write the site to ``out_dir``.
+    """Load ``source`` (an events or a site file), publish it and write it to ``out_dir``.
 
-    ``out_dir`` None renders without writing (the live server). ``page`` False
-    leaves out index.html, which the server renders per request. Raises
-    ValidationError for an invalid file, ValueError for a bad ``base_url``,
-    BuildError when the site cannot be written (the old one stays) and OSError
-    when the history cannot be read; the history is saved only after the site
-    is in place, and a failure to save it is reported in ``history_error``. A
-    damaged history without a usable backup is a ValidationError unless
-    ``reset_history`` allows starting a new one. ``cache`` lends pieces of earlier
-    builds and keeps this one's for the next; it never changes a byte of the result.
+    Raises ValidationError for an invalid file, ValueError for a bad ``base_url``;
+    see :func:`publish_site` for the rest.
     """
     sessions = cache.table("sessions") if cache is not None else None
-    loaded = load_events(
+    site = load_site(
         source, base_url, max_bytes=max_bytes, max_sessions=max_sessions, cache=sessions
     )
+    return publish_site(
+        site, out_dir, history=history, keep_removed=keep_removed, today=today, page=page,
+        now=now, reset_history=reset_history, cache=cache,
+    )  # fmt: skip
+
+
+def publish_site(
+    site: Site,
+    out_dir: str | Path | None,
+    *,
+    history: HistoryFiles = True,
+    keep_removed: int = DEFAULT_KEEP_REMOVED_DAYS,
+    today: dt.date | None = None,
+    page: bool = True,
+    now: dt.datetime | None = None,
+    reset_history: bool = False,
+    cache: BuildCache | None = None,
+) -> BuildResult:
+    """Release every series against its history, render the site and write it.
+
+    ``out_dir`` None renders without writing (the live server); ``page`` False
+    leaves out the HTML pages, which the server makes itself. Raises BuildError
+    when the site cannot be written (the old one stays) and OSError when a history
+    cannot be read; histories are saved only after the site is in place, and a
+    failure to save one is reported in ``history_error``. A damaged history
+    without a usable backup is a ValidationError unless ``reset_history`` allows
+    starting a new one. ``cache`` lends pieces of earlier builds and keeps this
+    one's for the next; it never changes a byte of the result.
+    """
+    if isinstance(history, Path) and not site.one_series:
+        raise OptionError(
+            "one history file was named, and a site file keeps one beside each series' events files"
+        )
     reuse = Reuse(cache.table("pieces")) if cache is not None else NO_REUSE
-    context = _page_context(loaded.schedule, today, reuse) if page else None
-    published: list[tuple[Release, Mapping[str, bytes]]] = []
+    context = _page_context(site, today, reuse, page)
+    published: list[tuple[dict[str, Release], Mapping[str, bytes]]] = []
     try:
-        with releasing(
-            loaded,
-            history,
-            now=now,
-            keep_removed_days=keep_removed,
-            reset_history=reset_history,
-            reuse=reuse,
-        ) as release:
-            files = render_site(release, context, reuse)
+        with contextlib.ExitStack() as stack:
+            releases = {
+                group.id: stack.enter_context(
+                    releasing(
+                        group.loaded,
+                        history_file(group, history),
+                        now=now,
+                        keep_removed_days=keep_removed,
+                        reset_history=reset_history,
+                        reuse=reuse,
+                    )
+                )
+                for group in site.groups
+            }
+            files = render_site(site, releases, context, reuse, pages=page)
             if out_dir is not None:
                 write_site(files, out_dir, cache.table("written") if cache is not None else None)
-            published.append((release, files))
+            published.append((releases, files))
     except OSError as exc:
         if not published:
             raise
-        release, files = published[0]
+        releases, files = published[0]
         message = exc.strerror or str(exc)
-        return BuildResult(loaded, release, files, _path(out_dir), history_error=message)
-    release, files = published[0]
+        return BuildResult(site, releases, files, _path(out_dir), history_error=message)
+    releases, files = published[0]
     if cache is not None:
         cache.save()
-    return BuildResult(loaded, release, files, _path(out_dir))
+    return BuildResult(site, releases, files, _path(out_dir))
 
 
-def load_events(
-    source: str | Path | EventsBytes,
-    base_url: str = "",
-    *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    max_sessions: int = DEFAULT_MAX_SESSIONS,
-    cache: MutableMapping[bytes, Any] | None = None,
-) -> Loaded:
-    """Load and validate ``source``; ``base_url`` (if given) replaces calendar.base_url.
-
-    Every command that renders or predicts what will be published reads the file
-    through here, so ``diff`` sees the same URLs in descriptions as ``build``.
-    """
-    url = normalize_base_url(base_url)
-    if isinstance(source, EventsBytes):
-        loaded = load_schedule_bytes(
-            source.data, source.name, max_bytes=max_bytes, max_sessions=max_sessions, cache=cache
-        )
-    else:
-        loaded = load_schedule(source, max_bytes=max_bytes, max_sessions=max_sessions, cache=cache)
-    if not url:
-        return loaded
-    series = dataclasses.replace(loaded.schedule.series, base_url=url)
-    return dataclasses.replace(loaded, schedule=dataclasses.replace(loaded.schedule, series=series))
-
-
-def _page_context(schedule: Schedule, today: dt.date | None, reuse: Reuse) -> PageContext:
-    qr_svg = ""
-    if schedule.series.base_url:  # the QR code is kept: importing segno alone takes 70 ms
-        url = feed_url(schedule.series)
-        qr_svg = reuse.piece("qr.svg", (url,), lambda: _qr_svg(url))
-    return PageContext(today=today or today_in(schedule), qr_svg=qr_svg)
+def _page_context(site: Site, today: dt.date | None, reuse: Reuse, page: bool) -> PageContext:
+    day = today or site.today()
+    series = site.groups[0].series
+    if not (page and site.one_series and series.base_url):
+        return PageContext(today=day)
+    url = feed_url(series)  # the QR code is kept: importing segno alone takes 70 ms
+    return PageContext(today=day, qr_svg=reuse.piece("qr.svg", (url,), lambda: _qr_svg(url)))
 
 
 def _qr_svg(url: str) -> str:
     from ..render.qr import feed_qr_svg  # segno only when there is a URL to draw
 
     return feed_qr_svg(url)
+
+
+def size_warnings(files: Mapping[str, bytes], out: str = "") -> list[Problem]:
+    """A warning for each feed past 900 KB, which Google Calendar may stop importing."""
+    warnings = []
+    for path, body in sorted(files.items()):
+        if path.endswith(".ics") and len(body) > FEED_WARNING_BYTES:
+            warnings.append(
+                Problem(
+                    Position(f"{out}{path}"),
+                    "",
+                    f"feed is {len(body) / 1024:,.0f} KB; Google Calendar stops importing "
+                    "subscribed feeds above about 1 MB: set `feed_window:` in the site file",
+                    "warning",
+                )
+            )
+    return warnings
 
 
 def _path(out_dir: str | Path | None) -> Path | None:

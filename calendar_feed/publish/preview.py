@@ -15,6 +15,8 @@ from ..errors import Position, Problem
 from ..history import Change, History, plan, publish, uid_warnings
 from ..history.late import late_change_warnings
 from ..identity import FIXED_STAMP
+from ..site.merge import Site, load_site
+from ..site.site_file import EventsBytes
 from ..source.validation import Loaded
 from .release import read_history_or_none
 
@@ -85,10 +87,27 @@ def base_url_mismatch(history: History, base_url: str, history_file: Path) -> li
     return [Problem(Position(str(history_file)), "", message, "warning")]
 
 
-def against_schedule(loaded: Loaded, baseline: Loaded, now: dt.datetime | None = None) -> Preview:
-    """Compare with another version of the file, as if it had been published."""
-    history, _ = publish(None, baseline.schedule, FIXED_STAMP)
+def against_schedule(
+    loaded: Loaded, baseline: Loaded | None, now: dt.datetime | None = None
+) -> Preview:
+    """Compare with another version of the file, as if it had been published (None: a
+    version without this series)."""
+    history = publish(None, baseline.schedule, FIXED_STAMP)[0] if baseline else None
     return preview(loaded, history, [], now)
+
+
+def baseline_site(
+    file: Path,
+    other: Path | None,
+    revision: str | None,
+    base_url: str,
+    *,
+    max_bytes: int,
+    max_sessions: int,
+) -> Site:
+    """What ``diff --against OTHER`` or ``diff --git REV`` compares FILE with."""
+    source = other or EventsBytes(git_show(file, revision or ""), f"{file} at {revision}")
+    return load_site(source, base_url, max_bytes=max_bytes, max_sessions=max_sessions)
 
 
 def git_show(file: Path, revision: str) -> bytes:

@@ -33,27 +33,18 @@ _LIBRARIES = ("icalendar", "yaml", "pytz", "jinja2", "markupsafe", "segno")
 """Libraries whose version may change a byte of the site (their folder's dist-info names)."""
 
 
-def inputs_digest(
-    events_file: Path, options: Mapping[str, object], limit: int = 0
-) -> hashlib._Hash:
-    """Digest of the events file (up to ``limit`` + 1 bytes), the code and libraries, and
-    ``options``; ``with_history`` completes it."""
+def inputs_digest(source: Path, options: Mapping[str, object], limit: int = 0) -> str:
+    """Digest of the events or site file (up to ``limit`` + 1 bytes), the code and
+    libraries, and ``options``; the other files a build read are in its stamp."""
     digest = hashlib.sha256()
     for part in (
         json.dumps(options, sort_keys=True, default=str).encode(),
-        _file_bytes(events_file, limit),
+        _file_bytes(source, limit),
         code_digest(),
         "\n".join(library_versions()).encode(),
         f"{__version__} {sys.version}".encode(),
     ):
         digest.update(hashlib.sha256(part).digest())
-    return digest
-
-
-def with_history(inputs: hashlib._Hash, history_file: Path | None) -> str:
-    """``inputs`` and the revision history as it is now (before the build, then after it)."""
-    digest = inputs.copy()
-    digest.update(_file_bytes(history_file) if history_file is not None else b"-")
     return digest.hexdigest()
 
 
@@ -65,6 +56,7 @@ def nothing_to_do(out_dir: Path, inputs: str) -> list[str] | None:
             stamp["inputs"] != inputs
             or time.time() >= stamp["valid_until"]
             or stamp["site"] != _site_digest(out_dir)
+            or stamp["read"] != _read_digests(stamp["read"])
         ):
             return None
         return [str(line) for line in stamp["warnings"]]
@@ -72,16 +64,25 @@ def nothing_to_do(out_dir: Path, inputs: str) -> list[str] | None:
         return None
 
 
-def write_stamp(out_dir: Path, inputs: str, valid_until: float, warnings: Iterable[str]) -> None:
-    """Record a successful build; a stamp that cannot be written only costs the next rebuild."""
+def write_stamp(
+    out_dir: Path, inputs: str, valid_until: float, warnings: Iterable[str], read: Iterable[Path]
+) -> None:
+    """Record a successful build and the other files it read (revision histories, a site
+    file's events files) as they are now; a stamp that cannot be written only costs the
+    next rebuild."""
     stamp = {
         "inputs": inputs,
         "valid_until": valid_until,
         "site": _site_digest(out_dir),
+        "read": _read_digests({str(path): "" for path in read}),
         "warnings": list(warnings),
     }
     with contextlib.suppress(OSError):
         (out_dir / STAMP_FILE).write_text(json.dumps(stamp, indent=1) + "\n")
+
+
+def _read_digests(files: Mapping[str, str]) -> dict[str, str]:
+    return {path: hashlib.sha256(_file_bytes(Path(path))).hexdigest() for path in files}
 
 
 def _file_bytes(path: Path, limit: int = 0) -> bytes:

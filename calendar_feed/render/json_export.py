@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..fields import detail_data
 from ..identity import session_uid
 from ..model import Schedule, Session
 from ..reuse import NO_REUSE, Reuse
 from ..urls import FEED_FILE, session_file, session_url
+
+if TYPE_CHECKING:
+    from ..site.merge import Site
 
 
 def schedule_data(schedule: Schedule, *, with_sessions: bool = True) -> dict[str, Any]:
@@ -83,3 +86,27 @@ _ITEM_BREAK = b"\n    "
 
 def _dumps(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def site_json(site: Site) -> bytes:
+    """A site of several series: every series and session; each session names its series."""
+    series, sessions = [], []
+    for group in site.groups:
+        data = schedule_data(group.schedule)
+        data["calendar"]["terms"] = [
+            {"slug": t.slug, "label": t.label, "feed": f"{group.id}/{t.slug}/{FEED_FILE}"}
+            for t in group.terms
+        ]
+        data["calendar"]["feed"] = f"{group.id}/{FEED_FILE}"
+        series.append(data["calendar"])
+        for item, session in zip(data["sessions"], group.schedule.sessions, strict=True):
+            item["series"] = group.id
+            item["ics"] = f"{group.id}/{item['ics']}"
+            item["tags"] = list(group.series.session_tags(session))
+            sessions.append(item)
+    sessions.sort(key=lambda s: (s["start"], s["series"], s["id"]))
+    head = {"name": site.config.name, "base_url": site.config.base_url or None}
+    text = json.dumps(
+        {"site": head, "series": series, "sessions": sessions}, ensure_ascii=False, indent=2
+    )
+    return (text + "\n").encode("utf-8")

@@ -21,10 +21,11 @@ from typing import Any
 from ..errors import Position, Problem, ValidationError
 from ..files import read_regular_file, write_bytes_atomically
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, describe_change
-from ..publish.build import BuildResult, EventsBytes, build_site
+from ..publish.build import BuildResult, build_site
 from ..publish.cache import BuildCache
 from ..render.listing import today_in
 from ..reuse import Reuse
+from ..site.site_file import EventsBytes
 from ..source.loading import DEFAULT_MAX_BYTES, read_error_message
 from ..source.validation import DEFAULT_MAX_SESSIONS
 from ..urls import normalize_base_url
@@ -199,7 +200,7 @@ class Publisher:
 
     def _log_changes(self, result: BuildResult) -> None:
         """What subscribers will see change, in the words of ``calendar-feed diff``."""
-        if result.started_history:
+        if result.started_history(result.site.groups[0]):
             log.info("%s: started the revision history", self.history_file)
             return
         for change in result.release.changes:

@@ -12,14 +12,13 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import BadRequest, NotFound
 
-from ..department.feeds import query_for_path
-from ..department.live import SitePublisher
-from ..department.pages import page_policy
-from ..department.render import EMBED_FILE
 from ..render.ical import FeedOptions
-from ..server.versions import Asset
-from .web import MEDIA_TYPES, PAGE_MAX_AGE, feed_options
-from .web import _send as send
+from ..render.outputs import MEDIA_TYPES
+from ..site.feeds import query_for_path
+from ..site.pages import EMBED_FILE, page_policy
+from .responses import PAGE_MAX_AGE, feed_options, send
+from .site_live import SitePublisher
+from .versions import Asset
 
 site_bp = Blueprint("site", __name__)
 FEED_MAX_AGE = 3600
@@ -35,6 +34,8 @@ def site_publisher(cfg: Any, today: Any, history: bool) -> SitePublisher:
         today=today,
         history=history,
         keep_removed_days=int(cfg["KEEP_REMOVED_DAYS"]),
+        reset_history=bool(cfg["RESET_HISTORY"]),
+        base_url=cfg["BASE_URL"] or "",
     )
 
 

@@ -1,4 +1,4 @@
-"""The live server: ``create_app()`` and its routes. The only module that imports Flask.
+"""The live server: ``create_app()`` and its routes (Flask stays inside this package).
 
 Every body comes ready-made from :mod:`calendar_feed.server.live`, which renders with the
 same code as ``calendar-feed build``; this module only picks the right one and
@@ -13,22 +13,20 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
-from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import BadRequest, HTTPException, NotFound
-from werkzeug.http import http_date, is_resource_modified, parse_etags, quote_etag
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.utils import get_content_type
 
-from ..department.site_file import is_site_file
+from ..errors import OptionError
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, history_path_for
-from ..render.ical import FeedOptions
 from ..render.listing import SCRIPT, STYLESHEET
+from ..render.outputs import MEDIA_TYPES
 from ..render.templating import environment
+from ..site.site_file import read_site_config
 from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import DEFAULT_MAX_SESSIONS
 from ..urls import FEED_FILE, JSON_FILE
 from .live import CHECK_INTERVAL, SETTLE_SECONDS, Publisher
-from .versions import Asset, Version
+from .responses import PAGE_MAX_AGE, feed_max_age, feed_options, send
 
 DEFAULTS: dict[str, Any] = {
     "EVENTS_FILE": "events.yaml",
@@ -45,17 +43,6 @@ DEFAULTS: dict[str, Any] = {
 }
 """Configuration keys; each can also be set as an environment variable ``CALENDAR_FEED_<KEY>``."""
 
-MEDIA_TYPES = {
-    "ics": "text/calendar",
-    "json": "application/json",
-    "atom": "application/atom+xml",
-    "css": "text/css",
-    "js": "text/javascript",
-    "html": "text/html",
-}
-MAX_ALARM_MINUTES = 7 * 24 * 60
-PAGE_MAX_AGE = 0
-"""The listing is revalidated on every view (cheap with ETags), so edits show at once."""
 STYLE_MAX_AGE = 3600
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -80,10 +67,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     cfg = app.config
     blueprint = bp
-    if is_site_file(cfg["EVENTS_FILE"]):  # a department: several series, one site
+    if not read_site_config(cfg["EVENTS_FILE"], int(cfg["MAX_BYTES"])).one_series:
         from .site_web import site_bp, site_publisher
 
-        history = _history_file(cfg["HISTORY_FILE"], cfg["EVENTS_FILE"]) is not None
+        if cfg["HISTORY_FILE"]:
+            raise OptionError(
+                "--history names one history file, and a site file keeps one beside each "
+                "series' events files (leave --history out, or use --no-history)"
+            )
+        history = cfg["HISTORY_FILE"] is None
         app.extensions["calendar_feed_site"] = site_publisher(cfg, _date(cfg["TODAY"]), history)
         blueprint = site_bp
     else:
@@ -146,31 +138,31 @@ def publisher() -> Publisher:
 def listing() -> Response:
     pub = publisher()
     state = pub.state()
-    return _send(pub.listing(state, request.url_root), "text/html", PAGE_MAX_AGE)
+    return send(pub.listing(state, request.url_root), "text/html", PAGE_MAX_AGE)
 
 
 @bp.get(f"/{STYLESHEET}")
 def stylesheet() -> Response:
-    return _send(publisher().state().version.files[STYLESHEET], "text/css", STYLE_MAX_AGE)
+    return send(publisher().state().version.files[STYLESHEET], "text/css", STYLE_MAX_AGE)
 
 
 @bp.get("/poster.html")
 def poster() -> Response:
     """The term on one A4 page; like the listing, its links follow the request's address."""
     version = publisher().state().version
-    return _send(version.poster(request.url_root), "text/html", PAGE_MAX_AGE)
+    return send(version.poster(request.url_root), "text/html", PAGE_MAX_AGE)
 
 
 @bp.get(f"/{SCRIPT}")
 def script() -> Response:
-    return _send(publisher().state().version.files[SCRIPT], "text/javascript", STYLE_MAX_AGE)
+    return send(publisher().state().version.files[SCRIPT], "text/javascript", STYLE_MAX_AGE)
 
 
 @bp.get(f"/{FEED_FILE}")
 def calendar() -> Response:
     options = feed_options(request.args)
     version = publisher().state().version
-    response = _send(version.feed(options), "text/calendar", _feed_max_age(version))
+    response = send(version.feed(options), "text/calendar", feed_max_age(version))
     # Inline, so calendar apps subscribe instead of browsers only downloading it.
     response.headers.set(
         "Content-Disposition", "inline", filename=f"{version.schedule.series.id}.ics"
@@ -185,7 +177,7 @@ def session(key: str) -> Response:
     if found is None:
         raise NotFound("There is no session with that id. The listing links to each one.")
     event, asset = found
-    response = _send(asset, "text/calendar", _feed_max_age(version))
+    response = send(asset, "text/calendar", feed_max_age(version))
     response.headers.set(
         "Content-Disposition",
         "attachment",
@@ -197,7 +189,7 @@ def session(key: str) -> Response:
 @bp.get(f"/{JSON_FILE}")
 def events_json() -> Response:
     version = publisher().state().version
-    return _send(version.files[JSON_FILE], "application/json", _feed_max_age(version))
+    return send(version.files[JSON_FILE], "application/json", feed_max_age(version))
 
 
 @bp.get("/<path:name>")
@@ -208,75 +200,13 @@ def site_file(name: str) -> Response:
     suffix = name.rpartition(".")[2]
     if asset is None or suffix not in MEDIA_TYPES:
         raise NotFound()
-    return _send(asset, MEDIA_TYPES[suffix], _feed_max_age(version))
+    return send(asset, MEDIA_TYPES[suffix], feed_max_age(version))
 
 
 @bp.get("/healthz")
 def healthz() -> Response:
     response = current_app.json.response(publisher().health())
     response.cache_control.no_store = True
-    return response
-
-
-def feed_options(args: MultiDict[str, str]) -> FeedOptions:
-    """Subscriber options from the query string; BadRequest says what is allowed."""
-    include_open = _switch(args, "tba", "0 leaves open slots out")
-    include_cancelled = _switch(args, "cancelled", "0 leaves cancelled sessions out")
-    alarm = _single(args, "alarm")
-    minutes = None
-    if alarm is not None:
-        if not (alarm.isascii() and alarm.isdigit()) or int(alarm) > MAX_ALARM_MINUTES:
-            raise BadRequest(
-                f"alarm must be a whole number of minutes from 0 to {MAX_ALARM_MINUTES} "
-                "(one week), e.g. alarm=15"
-            )
-        minutes = int(alarm)
-    return FeedOptions(include_open, include_cancelled, minutes)
-
-
-def _switch(args: MultiDict[str, str], name: str, meaning: str) -> bool:
-    value = _single(args, name)
-    if value not in (None, "0", "1"):
-        raise BadRequest(f"{name} must be 0 or 1 ({meaning})")
-    return value != "0"
-
-
-def _single(args: MultiDict[str, str], name: str) -> str | None:
-    values = args.getlist(name)
-    if len(values) > 1:
-        raise BadRequest(f"{name} may be given only once")
-    return values[0] if values else None
-
-
-def _feed_max_age(version: Version) -> int:
-    """As long as the feed tells calendar apps to wait between refreshes."""
-    return version.schedule.series.refresh_hours * 3600
-
-
-def _send(asset: Asset, mimetype: str, max_age: int) -> Response:
-    """A conditional response: 304 when the client's ETag or date still matches.
-
-    The headers go into the Response as one list, and the condition is checked as
-    ``Response.make_conditional`` does for GET and HEAD (the only methods here),
-    without its Date header (every WSGI server adds one): setting headers one by
-    one through Werkzeug's properties cost a third of a cache hit's time.
-    """
-    gzipped = asset.gzipped is not None and request.accept_encodings["gzip"] > 0
-    etag = quote_etag(asset.gzip_etag if gzipped else asset.etag)
-    headers = [("Content-Type", get_content_type(mimetype, "utf-8"))]
-    if asset.gzipped is not None:
-        headers.append(("Vary", "Accept-Encoding"))
-    if gzipped:
-        headers.append(("Content-Encoding", "gzip"))
-    headers += [
-        ("ETag", etag),
-        ("Last-Modified", http_date(asset.last_modified)),
-        ("Cache-Control", f"public, max-age={max_age}" if max_age else "no-cache"),
-    ]
-    response = Response(asset.gzipped if gzipped else asset.body, headers=headers)
-    environ = request.environ
-    if not is_resource_modified(environ, etag, last_modified=asset.last_modified):
-        response.status_code = 412 if parse_etags(environ.get("HTTP_IF_MATCH")) else 304
     return response
 
 

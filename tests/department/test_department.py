@@ -14,8 +14,7 @@ from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
 from calendar_feed.cli import main
-from calendar_feed.department.build import build_department
-from calendar_feed.department.render import FEED_WARNING_BYTES, size_warnings
+from calendar_feed.publish.build import FEED_WARNING_BYTES, build_site, size_warnings
 from calendar_feed.errors import ValidationError
 from tests.helpers import ROOT
 
@@ -32,7 +31,7 @@ def site(tmp_path: Path) -> Path:
 
 def build(site: Path, **kwargs: object) -> dict[str, bytes]:
     options = {"history": False, "today": TODAY, **kwargs}
-    return dict(build_department(site, None, **options).files)  # type: ignore[arg-type]
+    return dict(build_site(site, None, **options).files)  # type: ignore[arg-type]
 
 
 def events_of(body: bytes) -> list:

@@ -25,7 +25,7 @@ SECTIONS = (
     "## What each feed contains (10 sessions)",
     "## Serving",
     "## Edit to live",
-    "## Department (issue 14)",
+    "## Site (issue 14)",
 )
 
 

@@ -23,8 +23,8 @@ EXAMPLE = ROOT / "examples" / "department"
 def _host_page(embed_url: str):  # type: ignore[no-untyped-def]
     """A department homepage elsewhere (another port: another origin) framing the embed."""
     page = (
-        "<!doctype html><html><head><meta charset='utf-8'><title>Department home</title></head>"
-        "<body><h1>Department of Mathematics</h1>"
+        "<!doctype html><html><head><meta charset='utf-8'><title>Site home</title></head>"
+        "<body><h1>Site of Mathematics</h1>"
         f"<iframe id='seminars' src='{embed_url}' width='600' height='520'></iframe>"
         "</body></html>"
     ).encode()

@@ -19,15 +19,17 @@ from typing import Any
 
 from ..errors import Position, Problem, ValidationError
 from ..history import DEFAULT_KEEP_REMOVED_DAYS
-from ..server.versions import Asset, Lru, utc
-from ..server.watching import DueCheck, Signature, read_bytes, stat_signature
+from ..publish.build import BuildResult, publish_site
+from ..render.listing import PageContext
+from ..render.outputs import render_pages
+from ..site.feeds import FeedQuery, render_query
+from ..site.merge import Site, assemble
+from ..site.site_file import SiteConfig, read_site_file
 from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded, load_schedule_bytes
-from .build import department_today, publish_department
-from .feeds import FeedQuery, render_query
-from .merge import Department, assemble
-from .render import render_pages
-from .site_file import SiteConfig, read_site_file
+from ..urls import normalize_base_url
+from .versions import Asset, Lru, utc
+from .watching import DueCheck, Signature, read_bytes, stat_signature
 
 log = logging.getLogger(__name__)
 FEED_CACHE = 64
@@ -48,12 +50,13 @@ class SiteVersion:
     """The department as published now: every file's bytes, and feeds made on demand."""
 
     def __init__(
-        self, build: Any, today: dt.date, problems: tuple[Problem, ...], when: dt.datetime
+        self, build: BuildResult, today: dt.date, problems: tuple[Problem, ...], when: dt.datetime
     ):
-        self.department: Department = build.department
+        self.department: Site = build.site
         self.releases = build.releases
         self.today = today
-        files = {**build.files, **render_pages(self.department, today, problems)}
+        context = PageContext(today=today, problems=problems)
+        files = {**build.files, **render_pages(self.department, self.releases, context)}
         self.files = {path: Asset.of(body, when) for path, body in files.items()}
         self.when = when
         self._feeds: Lru[FeedQuery, Asset] = Lru(FEED_CACHE)
@@ -80,10 +83,15 @@ class SitePublisher:
         today: dt.date | None = None,
         history: bool = True,
         keep_removed_days: int = DEFAULT_KEEP_REMOVED_DAYS,
+        reset_history: bool = False,
+        base_url: str = "",
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ):
         self.config: SiteConfig = read_site_file(site_file, max_bytes=max_bytes)
+        if base_url:
+            url = normalize_base_url(base_url)
+            self.config = dataclasses.replace(self.config, base_url=url)
         self.check_interval = check_interval
         self.settle = settle
         self.max_bytes = max_bytes
@@ -91,6 +99,7 @@ class SitePublisher:
         self.fixed_today = today
         self.history = history
         self.keep_removed_days = keep_removed_days
+        self.reset_history = reset_history
         self._clock = clock
         self._wall = wall_clock
         self.files = {entry.path: FileState() for entry in self.config.files}
@@ -140,10 +149,10 @@ class SitePublisher:
     def _publish(self) -> SiteVersion:
         good = {path: state.good for path, state in self.files.items() if state.good}
         department, _ = assemble(self.config, good)
-        today = self.fixed_today or department_today(department)
-        build = publish_department(
+        today = self.fixed_today or department.today()
+        build = publish_site(
             department, None, history=self.history, keep_removed=self.keep_removed_days,
-            today=today, now=self._now(), pages=False,
+            today=today, now=self._now(), page=False, reset_history=self.reset_history,
         )  # fmt: skip
         for warning in build.warnings:
             log.warning("%s", warning)
@@ -163,7 +172,7 @@ class SitePublisher:
         try:
             before = self.problems()
             changed = [path for path in self.files if self._changed(path)]
-            today = self.fixed_today or department_today(self.version.department)
+            today = self.fixed_today or self.version.department.today()
             if changed or today != self.version.today or self.problems() != before:
                 for problem in self.problems():
                     log.error("%s", problem)

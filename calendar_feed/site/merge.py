@@ -1,24 +1,31 @@
-"""Every events file of the site loaded, and the terms of each series joined into one.
+"""A site loaded: its series, each with its terms joined into one schedule.
 
-Files with the same ``calendar.id`` are terms of one series: their sessions are
-merged, and a session key (the date, or the explicit id) used in two of them is
-an error naming both files, because the two events would share one UID.
+A site file lists events files; files with the same ``calendar.id`` are terms of
+one series: their sessions are merged, and a session key (the date, or the
+explicit id) used in two of them is an error naming both files, because the two
+events would share one UID. An events file is a site of its one series.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
+
+import pytz
 
 from ..errors import Position, Problem, ValidationError
 from ..history import history_path_for
 from ..model import Schedule, Series
-from ..source.validation import Loaded, load_schedule
-from .site_file import RESERVED_IDS, SeriesFile, SiteConfig
+from ..source.loading import DEFAULT_MAX_BYTES
+from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded, load_schedule, load_schedule_bytes
+from ..urls import normalize_base_url
+from .site_file import RESERVED_IDS, EventsBytes, SeriesFile, SiteConfig, read_site_config
 
 _SLUG_RE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -57,11 +64,33 @@ class SeriesGroup:
         return self.schedule.series.id
 
 
+HistoryFiles = Path | bool | None
+"""Where revision histories are: True beside each series' events files, a path for the
+one series of an events file, None or False for none (a plain snapshot)."""
+
+
+def history_file(group: SeriesGroup, history: HistoryFiles) -> Path | None:
+    """The revision history ``group`` is published against, if any."""
+    if history is None or history is False:
+        return None
+    return group.history_file if history is True else history
+
+
 @dataclass(frozen=True)
-class Department:
+class Site:
     config: SiteConfig
     groups: tuple[SeriesGroup, ...]
     warnings: tuple[Problem, ...] = ()
+
+    @property
+    def one_series(self) -> bool:
+        """Made from an events file: the series' files are the site's."""
+        return self.config.one_series
+
+    def today(self) -> dt.date:
+        """Today where the first series meets: what is upcoming and what is past."""
+        zone = self.groups[0].series.timezone if self.groups else "UTC"
+        return dt.datetime.now(pytz.timezone(zone)).date()
 
     def group(self, series_id: str) -> SeriesGroup | None:
         return next((g for g in self.groups if g.id == series_id), None)
@@ -90,7 +119,7 @@ def load_files(
     return loaded, problems
 
 
-def assemble(config: SiteConfig, loaded: Mapping[Path, Loaded]) -> tuple[Department, list[Problem]]:
+def assemble(config: SiteConfig, loaded: Mapping[Path, Loaded]) -> tuple[Site, list[Problem]]:
     """Join the files loaded so far into series; errors name the file that clashes.
 
     A file whose sessions clash with an earlier term is left out (and reported),
@@ -113,10 +142,57 @@ def assemble(config: SiteConfig, loaded: Mapping[Path, Loaded]) -> tuple[Departm
         by_id.setdefault(series_id, []).append((entry, one))
     warnings = [w for _, one in _all(by_id) for w in one.warnings]
     groups = tuple(_group(config, members) for members in by_id.values())
-    return Department(config, groups, tuple(warnings)), problems
+    return Site(config, groups, tuple(warnings)), problems
 
 
-def load_department(config: SiteConfig, *, max_bytes: int, max_sessions: int) -> Department:
+def load_site(
+    source: str | Path | EventsBytes,
+    base_url: str = "",
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+    cache: MutableMapping[bytes, Any] | None = None,
+) -> Site:
+    """The site ``source`` describes, every file loaded; ValidationError lists every problem.
+
+    ``base_url`` (if given) replaces the site's: calendar.base_url of a single events
+    file, site.base_url of a site file (each series then lives in its folder below).
+    ``cache`` lends the loader sessions checked before (events files only).
+    """
+    config = read_site_config(source, max_bytes)
+    url = normalize_base_url(base_url)
+    if not config.one_series:
+        if url:
+            config = dataclasses.replace(config, base_url=url)
+        return load_department(config, max_bytes=max_bytes, max_sessions=max_sessions)
+    if isinstance(source, EventsBytes):
+        loaded = load_schedule_bytes(
+            source.data, source.name, max_bytes=max_bytes, max_sessions=max_sessions, cache=cache
+        )
+    else:
+        loaded = load_schedule(source, max_bytes=max_bytes, max_sessions=max_sessions, cache=cache)
+    if url:
+        series = dataclasses.replace(loaded.schedule.series, base_url=url)
+        schedule = dataclasses.replace(loaded.schedule, series=series)
+        loaded = dataclasses.replace(loaded, schedule=schedule)
+    return series_site(config, loaded)
+
+
+def series_site(config: SiteConfig, loaded: Loaded) -> Site:
+    """The site of one series: named and placed as its series is."""
+    series = loaded.schedule.series
+    config = dataclasses.replace(config, name=series.name, base_url=series.base_url)
+    group = SeriesGroup(
+        schedule=loaded.schedule,
+        terms=(),
+        loaded=loaded,
+        feed_window=None,
+        history_file=history_path_for(config.path),
+    )
+    return Site(config, (group,), loaded.warnings)
+
+
+def load_department(config: SiteConfig, *, max_bytes: int, max_sessions: int) -> Site:
     """Every file loaded and merged; raise ValidationError listing the problems of all."""
     loaded, problems = load_files(config, max_bytes=max_bytes, max_sessions=max_sessions)
     department, clashes = assemble(config, loaded)

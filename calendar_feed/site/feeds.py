@@ -18,7 +18,7 @@ from ..identity import Revision
 from ..model import Series, Session
 from ..render.ical import FeedOptions, render_mixed
 from ..urls import FEED_FILE
-from .merge import Department, SeriesGroup
+from .merge import SeriesGroup, Site
 
 TAGS_DIR = "tags"
 TALKS_FILE = "talks.ics"
@@ -52,7 +52,7 @@ class FeedQuery:
         return dataclasses.replace(self, series=chosen, tags=frozenset(tags), options=both)
 
 
-def query_for_path(department: Department, path: str) -> FeedQuery | None:
+def query_for_path(department: Site, path: str) -> FeedQuery | None:
     """The query behind a feed's path, or None when no such feed exists."""
     parts = path.split("/")
     if path == FEED_FILE:
@@ -73,7 +73,7 @@ def query_for_path(department: Department, path: str) -> FeedQuery | None:
 
 
 def select(
-    department: Department, releases: Mapping[str, Release], query: FeedQuery, today: dt.date
+    department: Site, releases: Mapping[str, Release], query: FeedQuery, today: dt.date
 ) -> list[tuple[Series, Session]]:
     """The (series, session) pairs of a feed, in time order."""
     chosen: list[tuple[Series, Session]] = []
@@ -102,7 +102,7 @@ def _sessions(
 
 
 def render_query(
-    department: Department,
+    department: Site,
     releases: Mapping[str, Release],
     query: FeedQuery,
     today: dt.date,
@@ -114,7 +114,7 @@ def render_query(
     return render_mixed(feed_head(department, query), items, query.options, revisions)
 
 
-def feed_head(department: Department, query: FeedQuery) -> Series:
+def feed_head(department: Site, query: FeedQuery) -> Series:
     """What the calendar is called in apps: the series, its term, or the department."""
     only = (
         department.group(next(iter(query.series)))

@@ -24,8 +24,9 @@ from ..render.listing import zone_label
 from ..render.templating import environment
 from ..texts import speaker_line
 from ..urls import session_anchor, session_file
-from .merge import Department, SeriesGroup, Term
+from .merge import SeriesGroup, Site, Term
 
+EMBED_FILE = "embed.html"
 UPCOMING_LIMIT = 200
 """Sessions listed on the department's and a series' page; the rest are in the feeds."""
 EMBED_LIMIT = 15
@@ -54,7 +55,7 @@ def page_policy(frame_ancestors: Sequence[str] = ()) -> str:
     return PAGE_POLICY.format(script=script_hash()) + f"; frame-ancestors {ancestors}"
 
 
-def _common(department: Department, root: str, problems: Sequence[Problem]) -> dict[str, Any]:
+def _common(department: Site, root: str, problems: Sequence[Problem]) -> dict[str, Any]:
     first = department.groups[0].series if department.groups else None
     return {
         "site": department.config,
@@ -72,7 +73,7 @@ def _common(department: Department, root: str, problems: Sequence[Problem]) -> d
     }
 
 
-def upcoming_items(department: Department, today: dt.date) -> list[tuple[Series, Session]]:
+def upcoming_items(department: Site, today: dt.date) -> list[tuple[Series, Session]]:
     items = [
         (group.series, session)
         for group in department.groups
@@ -83,7 +84,7 @@ def upcoming_items(department: Department, today: dt.date) -> list[tuple[Series,
 
 
 def department_page(
-    department: Department, today: dt.date, *, live: bool = False, problems: Sequence[Problem] = ()
+    department: Site, today: dt.date, *, live: bool = False, problems: Sequence[Problem] = ()
 ) -> str:
     upcoming = upcoming_items(department, today)
     config = department.config
@@ -103,15 +104,15 @@ def department_page(
     )
 
 
-def embed_page(department: Department, today: dt.date) -> str:
+def embed_page(department: Site, today: dt.date) -> str:
     upcoming = upcoming_items(department, today)[:EMBED_LIMIT]
     context = _common(department, "", ())
     context |= {"target": "_blank", "link_root": department.config.base_url}
-    return environment().get_template("embed.html").render(**context, upcoming=upcoming)
+    return environment().get_template(EMBED_FILE).render(**context, upcoming=upcoming)
 
 
 def series_page(
-    department: Department, group: SeriesGroup, today: dt.date, problems: Sequence[Problem] = ()
+    department: Site, group: SeriesGroup, today: dt.date, problems: Sequence[Problem] = ()
 ) -> str:
     series = group.series
     upcoming = [s for s in group.schedule.sessions if s.date >= today]
@@ -131,7 +132,7 @@ def series_page(
     )
 
 
-def term_page(department: Department, group: SeriesGroup, term: Term) -> str:
+def term_page(department: Site, group: SeriesGroup, term: Term) -> str:
     series = group.series
     return (
         environment()

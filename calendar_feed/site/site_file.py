@@ -1,7 +1,8 @@
-"""SITE.yaml: the department's name, base URL, limits and its list of events files.
+"""What a site is made of: a site file (SITE.yaml) or a single events file.
 
-A site file is told from an events file by its top-level ``site:`` key, so
-``validate``, ``build`` and ``serve`` take either.
+A site file names the department, its base URL, limits and its list of events
+files; an events file is a site of one series. The two are told apart here, once,
+by a top-level ``site:`` key, so every command takes either.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import Position, ValidationError
 from ..files import read_regular_file
@@ -44,6 +46,29 @@ class SiteConfig:
     frame_ancestors: tuple[str, ...] = ()
     """Origins allowed to show /embed in a frame; empty: none (as every other page)."""
     files: tuple[SeriesFile, ...] = ()
+    one_series: bool = False
+    """Made from one events file: the series is the whole site, its files at the top."""
+
+
+class EventsBytes(NamedTuple):
+    """An events file already read into memory (the live server reads it itself)."""
+
+    data: bytes
+    name: str
+
+
+def read_site_config(
+    source: str | Path | EventsBytes, max_bytes: int = DEFAULT_MAX_BYTES
+) -> SiteConfig:
+    """The site ``source`` describes: a site file's, or a site of the one series in it.
+
+    A site of one series is named after its series once that is loaded. Raises
+    ValidationError for a site file with problems.
+    """
+    if isinstance(source, EventsBytes) or not is_site_file(source):
+        path = Path(source.name if isinstance(source, EventsBytes) else source)
+        return SiteConfig(path, "", files=(SeriesFile(path, Position(str(path))),), one_series=True)
+    return read_site_file(source, max_bytes)
 
 
 def is_site_file(path: str | Path) -> bool:

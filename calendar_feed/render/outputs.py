@@ -1,0 +1,326 @@
+"""Every file a site publishes, declared once: its path, media type, scope and renderer.
+
+A site is one series (made from an events file: the series' files at the top) or
+several (made from a site file: the department's page and feeds at the top, each
+series in a folder of its own). ``calendar-feed build`` writes what
+:func:`render_site` makes, the live server sends the same bytes and takes its
+media types from here, and the docs list this table. A new output is a renderer
+and one entry in ``OUTPUTS``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+from enum import StrEnum
+from urllib.parse import quote
+
+from ..history import Release
+from ..identity import session_uid
+from ..model import Session
+from ..reuse import NO_REUSE, Reuse
+from ..site.feeds import TAGS_DIR, TALKS_FILE, FeedQuery, render_query
+from ..site.merge import SeriesGroup, Site, Term
+from ..site.pages import EMBED_FILE, department_page, embed_page, series_page, term_page
+from .atom import ATOM_FILE, render_atom
+from .ical import FeedOptions, render_calendar, render_session
+from .json_export import render_json, site_json
+from .listing import SCRIPT, STYLESHEET, PageContext, render_listing, script, stylesheet
+from .poster import POSTER_FILE, POSTER_STYLESHEET, poster_stylesheet, render_poster
+
+
+class Scope(StrEnum):
+    """How many of an output a site has: one, or one per series, term, session or tag."""
+
+    SITE = "site"
+    SERIES = "series"
+    TERM = "term"
+    SESSION = "session"
+    TAG = "tag"
+
+
+class Sites(StrEnum):
+    """Which sites have an output: every site, a site of one series, or one of several."""
+
+    ALL = "every site"
+    ONE = "one series"
+    SEVERAL = "several series"
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """What one file is made from: the site, its releases, and what the file is about."""
+
+    site: Site
+    releases: Mapping[str, Release]
+    context: PageContext
+    reuse: Reuse = NO_REUSE
+    group: SeriesGroup | None = None
+    term: Term | None = None
+    session: Session | None = None
+    tag: str = ""
+
+    @property
+    def series_group(self) -> SeriesGroup:
+        assert self.group is not None, "a series output needs its series"
+        return self.group
+
+    @property
+    def release(self) -> Release:
+        return self.releases[self.series_group.id]
+
+
+@dataclasses.dataclass(frozen=True)
+class Output:
+    """One kind of published file."""
+
+    path: str
+    """Relative path; ``{series}`` is the series' folder ("" on a site of one series),
+    ``{term}``, ``{session}`` and ``{tag}`` the term's slug, session key and tag."""
+    media_type: str
+    scope: Scope
+    render: Callable[[Target], bytes]
+    sites: Sites = Sites.ALL
+    page: bool = False
+    """An HTML page the live server makes itself (its banner, the request's address)."""
+    feed: bool = False
+    """A subscription feed: the live server applies subscriber options to it."""
+    about: str = ""
+    """What it is, in a few words, for the docs."""
+
+    def path_for(self, target: Target) -> str:
+        group = target.group
+        return self.path.format(
+            series=series_folder(target.site, group) if group else "",
+            term=target.term.slug if target.term else "",
+            session=quote(target.session.key, safe="") if target.session else "",
+            tag=target.tag,
+        )
+
+
+def series_folder(site: Site, group: SeriesGroup) -> str:
+    """Where a series' files are: the top of a site of one series, else its own folder."""
+    return "" if site.one_series else f"{group.id}/"
+
+
+def _text(render: Callable[[Target], str]) -> Callable[[Target], bytes]:
+    return lambda target: render(target).encode("utf-8")
+
+
+def _static(read: Callable[[], bytes]) -> Callable[[Target], bytes]:
+    return lambda _target: read()
+
+
+def _series_feed(target: Target) -> bytes:
+    group, release = target.series_group, target.release
+    if target.site.one_series:
+        return render_calendar(
+            group.schedule,
+            revisions=release.revisions,
+            extra_sessions=release.removed,
+            reuse=target.reuse,
+        )
+    return _query(target, FeedQuery(series=frozenset({group.id})))
+
+
+def _query(target: Target, query: FeedQuery) -> bytes:
+    return render_query(target.site, target.releases, query, target.context.today)
+
+
+def _session_file(target: Target) -> bytes:
+    group, session, reuse = target.series_group, target.session, target.reuse
+    assert session is not None
+    revision = target.release.revisions.get(session_uid(group.series, session))
+    return reuse.piece(  # with its own VTIMEZONE: worth keeping whole
+        "session.ics",
+        (reuse.series(group.series), reuse.session(session), repr(revision)),
+        lambda: render_session(group.schedule, session, target.release.revisions, reuse),
+    )
+
+
+def _term_page(target: Target) -> str:
+    assert target.term is not None
+    return term_page(target.site, target.series_group, target.term)
+
+
+def _term_feed(target: Target) -> bytes:
+    assert target.term is not None
+    query = FeedQuery(series=frozenset({target.series_group.id}), term=target.term.slug)
+    return _query(target, dataclasses.replace(query, windowed=False))
+
+
+HTML, CALENDAR, JSON = "text/html", "text/calendar", "application/json"
+# In this order in a build: the listing first, the largest single string of a build.
+OUTPUTS: tuple[Output, ...] = (
+    Output(
+        "index.html", HTML, Scope.SITE, sites=Sites.ONE, page=True,
+        render=_text(lambda t: render_listing(t.site.groups[0].schedule, t.context, t.reuse)),
+        about="the listing: upcoming and past sessions, subscribe buttons",
+    ),
+    Output(
+        POSTER_FILE, HTML, Scope.SITE, sites=Sites.ONE, page=True,
+        render=_text(lambda t: render_poster(t.site.groups[0].schedule, t.context, t.reuse)),
+        about="the term on one printed A4 page, with a QR code of the feed",
+    ),
+    Output(
+        "index.html", HTML, Scope.SITE, sites=Sites.SEVERAL, page=True,
+        render=_text(lambda t: department_page(
+            t.site, t.context.today, problems=t.context.problems
+        )),
+        about="the department: every series and the upcoming sessions of all",
+    ),
+    Output(
+        EMBED_FILE, HTML, Scope.SITE, sites=Sites.SEVERAL, page=True,
+        render=_text(lambda t: embed_page(t.site, t.context.today)),
+        about="a compact list of upcoming sessions for other pages to frame",
+    ),
+    Output(
+        "{series}index.html", HTML, Scope.SERIES, sites=Sites.SEVERAL, page=True,
+        render=_text(lambda t: series_page(
+            t.site, t.series_group, t.context.today, t.context.problems
+        )),
+        about="a series' page",
+    ),
+    Output(
+        "{series}{term}/index.html", HTML, Scope.TERM, sites=Sites.SEVERAL, page=True,
+        render=_text(_term_page), about="a past term's archive page",
+    ),
+    Output(STYLESHEET, "text/css", Scope.SITE, _static(stylesheet), about="the pages' style"),
+    Output(
+        POSTER_STYLESHEET, "text/css", Scope.SITE, _static(poster_stylesheet), sites=Sites.ONE,
+        about="the poster's style",
+    ),
+    Output(
+        SCRIPT, "text/javascript", Scope.SITE, _static(script), sites=Sites.ONE,
+        about="the Copy button's script (the page works without it)",
+    ),
+    Output(
+        "calendar.ics", CALENDAR, Scope.SITE, sites=Sites.SEVERAL, feed=True,
+        render=lambda t: _query(t, FeedQuery()), about="every series in one feed",
+    ),
+    Output(
+        TALKS_FILE, CALENDAR, Scope.SITE, sites=Sites.SEVERAL, feed=True,
+        render=lambda t: _query(t, FeedQuery(options=FeedOptions(include_open=False))),
+        about="every talk, no open slots",
+    ),
+    Output(
+        f"{TAGS_DIR}/{{tag}}.ics", CALENDAR, Scope.TAG, sites=Sites.SEVERAL, feed=True,
+        render=lambda t: _query(t, FeedQuery(tags=frozenset({t.tag}))),
+        about="the sessions of one tag, across series",
+    ),
+    Output(
+        "events.json", JSON, Scope.SITE, sites=Sites.SEVERAL,
+        render=lambda t: site_json(t.site), about="every series and session as data",
+    ),
+    Output(
+        "{series}calendar.ics", CALENDAR, Scope.SERIES, _series_feed, feed=True,
+        about="the series' subscription feed",
+    ),
+    Output(
+        "{series}{term}/calendar.ics", CALENDAR, Scope.TERM, _term_feed, sites=Sites.SEVERAL,
+        feed=True, about="a term's complete feed",
+    ),
+    Output(
+        "{series}events.json", JSON, Scope.SERIES,
+        lambda t: render_json(t.series_group.schedule, t.reuse), about="the series as data",
+    ),
+    Output(
+        f"{{series}}{ATOM_FILE}", "application/atom+xml", Scope.SERIES,
+        lambda t: render_atom(t.series_group.series, t.release.announcements),
+        about="announcements of new talks, cancellations and moves (Atom)",
+    ),
+    Output(
+        "{series}events/{session}.ics", CALENDAR, Scope.SESSION, _session_file,
+        about="one session, to add to a calendar",
+    ),
+)  # fmt: skip
+
+
+def outputs_of(site: Site) -> tuple[Output, ...]:
+    """The outputs a site has, in build order."""
+    kind = Sites.ONE if site.one_series else Sites.SEVERAL
+    return tuple(o for o in OUTPUTS if o.sites in (Sites.ALL, kind))
+
+
+def targets(output: Output, base: Target) -> Iterator[Target]:
+    """One target per file of ``output``: the site, each series, term, session or tag."""
+    site = base.site
+    if output.scope is Scope.SITE:
+        yield base
+    elif output.scope is Scope.TAG:
+        for tag in site.tags:
+            yield dataclasses.replace(base, tag=tag)
+    else:
+        for group in site.groups:
+            one = dataclasses.replace(base, group=group)
+            if output.scope is Scope.SERIES:
+                yield one
+            elif output.scope is Scope.TERM:
+                for term in group.terms:
+                    yield dataclasses.replace(one, term=term)
+            else:
+                for session in group.schedule.sessions:
+                    yield dataclasses.replace(one, session=session)
+
+
+def render_site(
+    site: Site,
+    releases: Mapping[str, Release],
+    context: PageContext,
+    reuse: Reuse = NO_REUSE,
+    *,
+    pages: bool = True,
+) -> dict[str, bytes]:
+    """Relative path -> content of every file of the site.
+
+    ``pages`` False leaves out the HTML pages, which the live server makes itself.
+    ``reuse`` holds pieces (events, page items, JSON items) from earlier builds.
+    """
+    base = Target(site, releases, context, reuse)
+    files: dict[str, bytes] = {}
+    for output in outputs_of(site):
+        if output.page and not pages:
+            continue
+        for target in targets(output, base):
+            path = output.path_for(target)
+            assert path not in files, f"two outputs write {path}"
+            files[path] = output.render(target)
+    return files
+
+
+def render_pages(
+    site: Site, releases: Mapping[str, Release], context: PageContext
+) -> dict[str, bytes]:
+    """Only the pages (the live server's, with its banner of problems)."""
+    base = Target(site, releases, context)
+    return {
+        output.path_for(target): output.render(target)
+        for output in outputs_of(site)
+        if output.page
+        for target in targets(output, base)
+    }
+
+
+MEDIA_TYPES: Mapping[str, str] = {
+    output.path.rpartition(".")[2]: output.media_type for output in OUTPUTS
+}
+"""Media type by file suffix, for the live server."""
+
+
+def feed_paths(site: Site, releases: Mapping[str, Release], context: PageContext) -> list[str]:
+    """The paths of every subscription feed the site offers."""
+    base = Target(site, releases, context)
+    return [
+        output.path_for(target)
+        for output in outputs_of(site)
+        if output.feed
+        for target in targets(output, base)
+    ]
+
+
+def is_feed(path: str) -> bool:
+    """A path ending like a feed (subscriber options may apply)."""
+    return path.endswith(".ics")
+
+
+__all__ = ["MEDIA_TYPES", "OUTPUTS", "Output", "Scope", "Sites", "Target", "render_site"]
