@@ -14,8 +14,8 @@ from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
 from calendar_feed.cli import main
-from calendar_feed.publish.build import FEED_WARNING_BYTES, build_site, size_warnings
 from calendar_feed.errors import ValidationError
+from calendar_feed.publish.build import FEED_WARNING_BYTES, build_site, size_warnings
 from tests.helpers import ROOT
 
 EXAMPLE = ROOT / "examples" / "department"
