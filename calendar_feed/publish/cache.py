@@ -28,7 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from ..version import __version__
 
 CACHE_FORMAT = 1
 """Bumped when what a table holds changes shape in a way the fingerprint cannot see."""

@@ -23,8 +23,8 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .. import __version__
 from ..files import read_regular_file
+from ..version import __version__
 
 STAMP_FILE = ".calendar-feed-stamp.json"
 """In the output folder; a web server may show it, and it holds only digests."""

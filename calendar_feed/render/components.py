@@ -29,8 +29,7 @@ from ..limits import DEFAULT_MAX_SESSIONS
 from ..model import Series, Session, Status
 from ..texts import event_description, event_summary
 from ..urls import feed_url, session_url
-from .folding import fold_lines
-from .ical import CALENDAR_END
+from .folding import CALENDAR_END, fold_lines
 
 PRODID = "-//calendar-feed//calendar-feed//EN"
 UTC = dt.UTC

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+CALENDAR_END = b"END:VCALENDAR\r\n"
+"""The closing line of every calendar: ical.py ends each with it, components.py strips it
+from the serialized head (here, beside the other rules of content lines, both import it)."""
 LIMIT = 75
 """As icalendar's ``_foldline``: a line is cut before the character that would reach it."""
 _SEPARATOR = b"\r\n "

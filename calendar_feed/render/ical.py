@@ -19,9 +19,7 @@ from types import ModuleType
 from ..identity import Revision, session_uid
 from ..model import Schedule, Series, Session
 from ..reuse import NO_REUSE, Reuse
-
-CALENDAR_END = b"END:VCALENDAR\r\n"
-"""The closing line of every calendar (components.py strips it from the head)."""
+from .folding import CALENDAR_END
 
 
 @dataclass(frozen=True)
