@@ -192,7 +192,18 @@ subscribe to once, a web page, and one `.ics` per talk.
   announcement e-mail; `poster.html` on the site prints the term on one A4 page.
 - **Every term**: `calendar-feed new-semester --start YYYY-MM-DD --end YYYY-MM-DD --holidays CN`.
 - Commit `events.history.json` with `events.yaml`: it keeps calendar apps' updates right.
+
+## What the site holds
+
 """
+
+
+def readme() -> str:
+    """The new repository's README, with the list of files its site publishes."""
+    from ..render.outputs import Sites, described
+
+    files = "".join(f"- `{path}`: {about}\n" for path, _, about in described(Sites.ONE))
+    return README + files
 
 
 def project_files(
@@ -212,7 +223,7 @@ def project_files(
         "events.yaml": events,
         ".pre-commit-config.yaml": PRE_COMMIT,
         WORKFLOW_FILE: WORKFLOW.substitute(package=package),
-        "README.md": README,
+        "README.md": readme(),
     }
 
 

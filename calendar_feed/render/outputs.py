@@ -301,6 +301,16 @@ def render_pages(
     }
 
 
+def described(kind: Sites) -> list[tuple[str, str, str]]:
+    """(path as people read it, media type, what it is) of each output a kind of site has."""
+    shown = {"series": "" if kind is Sites.ONE else "SERIES/", "term": "TERM"}
+    return [
+        (output.path.format(**shown, session="SESSION", tag="TAG"), output.media_type, output.about)
+        for output in OUTPUTS
+        if output.sites in (Sites.ALL, kind)
+    ]
+
+
 MEDIA_TYPES: Mapping[str, str] = {
     output.path.rpartition(".")[2]: output.media_type for output in OUTPUTS
 }

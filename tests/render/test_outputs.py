@@ -1,0 +1,60 @@
+"""The output registry is the list of what a site publishes: the build writes exactly its
+files, the server's media types and init's README come from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from calendar_feed.organize.init_project import project_files
+from calendar_feed.publish.build import build_site
+from calendar_feed.render.outputs import MEDIA_TYPES, OUTPUTS, Sites, described
+from tests.helpers import ROOT, SHIPPED
+
+DEPARTMENT = ROOT / "examples" / "department" / "site.yaml"
+
+
+def _pattern(path: str) -> re.Pattern[str]:
+    """A declared path as shown to people (SERIES/, TERM, SESSION, TAG) -> a regex."""
+    parts = re.split(r"(SERIES/|TERM|SESSION|TAG)", path)
+    regex = "".join(
+        {"SERIES/": r"[^/]+/", "TERM": r"[^/]+", "SESSION": r"[^/]+", "TAG": r"[^/]+"}.get(
+            part, re.escape(part)
+        )
+        for part in parts
+    )
+    return re.compile(regex)
+
+
+@pytest.mark.parametrize(
+    ("source", "kind"), [(SHIPPED, Sites.ONE), (DEPARTMENT, Sites.SEVERAL)], ids=["one", "several"]
+)
+def test_a_build_writes_exactly_the_declared_outputs(source: Path, kind: Sites) -> None:
+    files = build_site(source, None, history=None, today=dt.date(2025, 3, 1)).files
+    declared = [(path, _pattern(path)) for path, _, _ in described(kind)]
+    used = set()
+    for built in files:
+        matches = [path for path, regex in declared if regex.fullmatch(built)]
+        assert matches, f"{built} is not declared in render/outputs.py"
+        used.add(matches[0])
+    assert used == {path for path, _ in declared}, "declared outputs the build did not write"
+
+
+def test_every_declared_suffix_has_its_media_type() -> None:
+    for output in OUTPUTS:
+        suffix = output.path.rpartition(".")[2]
+        assert MEDIA_TYPES[suffix] == output.media_type, output.path
+
+
+def test_every_output_says_what_it_is() -> None:
+    assert all(output.about for output in OUTPUTS)
+
+
+def test_init_readme_lists_what_the_site_holds() -> None:
+    readme = project_files(series_id="x", today=dt.date(2025, 1, 1))["README.md"]
+    listed = readme.split("## What the site holds\n\n", 1)[1]
+    assert listed == "".join(f"- `{path}`: {about}\n" for path, _, about in described(Sites.ONE))
+    assert "- `calendar.ics`: the series' subscription feed\n" in listed
