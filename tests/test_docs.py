@@ -100,6 +100,12 @@ def test_ci_runs_the_readme_test_command():
     assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("\n" + command)
 
 
+def test_the_manual_gives_the_same_test_command():
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    command = index.split("**Test it.**", 1)[1].split("```sh\n", 1)[1].split("\n", 1)[0]
+    assert command == TEST_COMMAND
+
+
 def test_the_readme_stays_short():
     lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
     assert len(lines) <= 150, "README.md is the front page; move details into docs/"
