@@ -5,12 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import click
 import pytest
 
 from calendar_feed import __version__
 from calendar_feed.cli import main
-from tests.helpers import ROOT
 
 
 def test_validate_the_shipped_file(runner, shipped_path):
@@ -136,21 +134,6 @@ def test_version(runner):
     assert result.output == f"calendar-feed, version {__version__}\n"
 
 
-def test_every_command_has_help_and_is_in_the_readme(runner):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    context = click.Context(main)
-    names = main.list_commands(context)  # lazily loaded commands included
-    assert names, "no commands registered"
-    for name in names:
-        command = main.get_command(context, name)
-        result = runner.invoke(main, [name, "--help"])
-        assert result.exit_code == 0
-        assert command.help, f"`calendar-feed {name}` has no help text"
-        first_line = " ".join(command.help.strip().splitlines()[0].split())
-        assert first_line in " ".join(result.output.split())
-        assert f"calendar-feed {name}" in readme, f"README does not document `calendar-feed {name}`"
-
-
 def test_python_dash_m_runs_the_cli(shipped_path):
     result = subprocess.run(
         [sys.executable, "-m", "calendar_feed", "validate", str(shipped_path)],
@@ -174,22 +157,3 @@ def test_console_script_reports_errors_without_traceback(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(f"{bad}:2:1: YAML syntax error: while parsing a flow sequence")
-
-
-def test_readme_shows_real_validate_output(runner, monkeypatch):
-    """The example in the README is what the tool prints for tests/data/broken.yaml."""
-    monkeypatch.chdir(ROOT)
-    result = runner.invoke(main, ["validate", "tests/data/broken.yaml"])
-    assert result.exit_code == 1
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert f"$ calendar-feed validate tests/data/broken.yaml\n{result.output}```" in readme
-
-
-def test_ci_runs_the_readme_test_command():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    command = readme.split("**Test it.**", 1)[1].split("```sh\n", 1)[1].split("\n", 1)[0]
-    assert (
-        command
-        == "pip install -e '.[test]' && ruff check . && ruff format --check . && pytest --cov"
-    )
-    assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("\n" + command)

@@ -14,7 +14,7 @@ from ..urls import FEED_FILE, session_url
 
 GOOGLE_LINK_LIMIT = 2000
 """Bytes of a whole 'Add to Google Calendar' link, percent-encoded: Google answers 414
-to longer template links (docs/CLIENTS.md)."""
+to longer template links (docs/user-guide/subscribing.md)."""
 GOOGLE_TEMPLATE = "https://calendar.google.com/calendar/render?"
 GOOGLE_FROM_URL = "https://calendar.google.com/calendar/u/0/r/settings/addbyurl"
 """Google Calendar's "From URL" settings page: the fallback when the cid shortcut fails."""

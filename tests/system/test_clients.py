@@ -1,7 +1,7 @@
 """What each calendar app is given: reminders, busy time, cancelled titles, SOURCE, links.
 
 Every feed is parsed back with icalendar and with the independent `ical` package;
-the reasons for each rule (which app shows what) are in docs/CLIENTS.md.
+the reasons for each rule (which app shows what) are in docs/user-guide/subscribing.md.
 """
 
 from __future__ import annotations
@@ -299,8 +299,8 @@ def test_subscribe_buttons_for_every_app(shipped):
 
 
 def listing_figures() -> list[str]:
-    """The "Figures used on the listing" block of docs/CLIENTS.md."""
-    text = (ROOT / "docs" / "CLIENTS.md").read_text(encoding="utf-8")
+    """The "Figures used on the listing" block of docs/user-guide/subscribing.md."""
+    text = (ROOT / "docs" / "user-guide" / "subscribing.md").read_text(encoding="utf-8")
     block = re.search(r"## Figures used on the listing\n\n```\n(.*?)```", text, re.DOTALL)
     assert block is not None
     return block[1].strip().split("\n")

@@ -1,0 +1,101 @@
+"""Rewrite the generated regions of the manual from the code: ``python docs/generate.py``.
+
+A generated region is the text between ``<!-- generated: NAME -->`` and
+``<!-- end generated -->`` in any Markdown page under docs/. ``GENERATORS`` maps each
+NAME to the function that writes its text from the repository's root; to add a region,
+write such a function, register it under a new name, and put the two markers in a page.
+
+``python docs/generate.py --check`` changes nothing and exits with status 1 when a page
+differs from what the generators make; tests/test_docs.py checks the same.
+Standard library only, so it runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "calendar_feed"
+END = "<!-- end generated -->"
+REGION = re.compile(r"(<!-- generated: ([\w.-]+) -->\n)(.*?)(" + re.escape(END) + ")", re.DOTALL)
+
+
+def module_layout(root: Path) -> str:
+    """One line per module of the package: its path and the first line of its docstring."""
+    package = root / PACKAGE
+    modules = sorted(
+        package.rglob("*.py"),
+        key=lambda path: (path.parent.relative_to(root).parts, path.name != "__init__.py", path),
+    )
+    lines = []
+    for path in modules:
+        source = path.read_text(encoding="utf-8")
+        if path.name == "__init__.py" and not source.strip():
+            continue
+        docstring = ast.get_docstring(ast.parse(source, filename=str(path)))
+        summary = docstring.strip().splitlines()[0] if docstring else "(no module docstring)"
+        lines.append(f"- `{path.relative_to(root).as_posix()}`: {summary}")
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS: dict[str, Callable[[Path], str]] = {
+    "layout": module_layout,
+}
+"""Marker name -> the function that writes that region (given the repository's root)."""
+
+
+def regenerate(text: str, root: Path = ROOT) -> str:
+    """``text`` with every generated region rewritten; an unknown name is an error."""
+
+    def fill(match: re.Match[str]) -> str:
+        start, name, _, end = match.groups()
+        if name not in GENERATORS:
+            known = ", ".join(sorted(GENERATORS))
+            raise KeyError(f"unknown generated region {name!r} (known: {known})")
+        return start + GENERATORS[name](root) + end
+
+    return REGION.sub(fill, text)
+
+
+def pages(root: Path = ROOT) -> dict[Path, tuple[str, str]]:
+    """Every page with a generated region: (its text now, the text it should have)."""
+    found = {}
+    for page in sorted((root / "docs").rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        if REGION.search(text):
+            found[page] = (text, regenerate(text, root))
+    return found
+
+
+def stale(root: Path = ROOT) -> list[Path]:
+    """The pages that differ from what the generators make."""
+    return [page for page, (now, wanted) in pages(root).items() if now != wanted]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a page is out of date"
+    )
+    options = parser.parse_args(argv)
+    status = 0
+    for page, (now, wanted) in pages().items():
+        if now == wanted:
+            continue
+        name = page.relative_to(ROOT).as_posix()
+        if options.check:
+            print(f"{name}: out of date; run `python docs/generate.py`", file=sys.stderr)
+            status = 1
+        else:
+            page.write_text(wanted, encoding="utf-8")
+            print(f"rewrote {name}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
