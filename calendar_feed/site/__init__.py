@@ -1,6 +1,6 @@
-"""A department on one site: several series (each with terms) from one site file.
+"""A site: one series (from an events file) or several (from a site file), each with terms.
 
-site_file reads SITE.yaml; merge loads every events file and joins the terms of a
-series; feeds selects and renders feeds (filters, window); pages renders the HTML;
-render puts the whole site together; build writes it; live keeps it for the server.
+site_file tells the two kinds apart and reads SITE.yaml; merge loads every events
+file and joins the terms of a series; feeds selects what a department feed holds;
+pages renders a department's HTML. render/outputs.py declares every file a site has.
 """
