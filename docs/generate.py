@@ -7,7 +7,8 @@ write such a function, register it under a new name, and put the two markers in 
 
 ``python docs/generate.py --check`` changes nothing and exits with status 1 when a page
 differs from what the generators make; tests/test_docs.py checks the same.
-Standard library only, so it runs before anything is installed.
+The layout needs only the standard library; regions drawn from declarations in the
+package (the outputs) import it, so run this with calendar-feed installed.
 """
 
 from __future__ import annotations
@@ -43,8 +44,29 @@ def module_layout(root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def site_outputs(root: Path) -> str:
+    """The files of each kind of site, from the output registry (render/outputs.py)."""
+    sys.path.insert(0, str(root))
+    try:
+        from calendar_feed.render.outputs import Sites, described
+    finally:
+        sys.path.pop(0)
+    parts = []
+    for kind, title in ((Sites.ONE, "An events file"), (Sites.SEVERAL, "A site file")):
+        parts += [
+            f"**{title}** ({kind.value}):",
+            "",
+            "| file | media type | what it is |",
+            "| --- | --- | --- |",
+        ]
+        parts += [f"| `{path}` | `{media}` | {about} |" for path, media, about in described(kind)]
+        parts.append("")
+    return "\n".join(parts)
+
+
 GENERATORS: dict[str, Callable[[Path], str]] = {
     "layout": module_layout,
+    "outputs": site_outputs,
 }
 """Marker name -> the function that writes that region (given the repository's root)."""
 

@@ -183,7 +183,7 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     Output(
         "{series}{term}/index.html", HTML, Scope.TERM, sites=Sites.SEVERAL, page=True,
-        render=_text(_term_page), about="a past term's archive page",
+        render=_text(_term_page), about="a term's archive page",
     ),
     Output(STYLESHEET, "text/css", Scope.SITE, _static(stylesheet), about="the pages' style"),
     Output(
