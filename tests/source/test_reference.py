@@ -40,13 +40,11 @@ def test_the_page_shows_the_reference_the_declarations_make():
 
 
 def test_the_regenerate_command_rewrites_only_the_region():
-    page = PAGE.read_text(encoding="utf-8")
-    stale = page.replace("| `name` | yes |", "| `name` | no |")
-    assert stale != page
-    assert with_reference(stale) == with_reference(page)
-    assert with_reference(page).replace(reference_markdown(), "") == page.replace(
-        reference_markdown(), ""
-    )
+    page = f"# Title\n\nBefore.\n\n{BEGIN}\n| stale | table |\n{END}\n\nAfter.\n"
+    rewritten = with_reference(page)
+    assert rewritten == page.replace("| stale | table |\n", reference_markdown())
+    assert region(rewritten) == reference_markdown()
+    assert with_reference(rewritten) == rewritten
     with pytest.raises(ValueError, match="no <!-- generated: events-yaml -->"):
         with_reference("# a page without the markers\n")
 
