@@ -353,9 +353,6 @@ class Series:
     )
     """Web address of the repository holding events.yaml (e.g. on GitHub), for
     "volunteer for this date" issue links."""
-    website: str = setting(
-        SettingRule(Kind.URL, help="The seminar's own home page, if it has one."), default=""
-    )
 
     @property
     def display_name(self) -> str:
