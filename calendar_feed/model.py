@@ -7,9 +7,9 @@ nothing else, so a value that reaches here has already been checked.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 
 class Status(StrEnum):
@@ -24,8 +24,16 @@ class Link:
     url: str
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+"""Weekday names as events.yaml writes them; Series.weekday is an index into it."""
+
+
 class Kind(StrEnum):
-    """How a session detail is written in events.yaml and checked."""
+    """How a value is written in events.yaml and checked.
+
+    Each kind has one parser (FieldParser.by_kind in source/parsers.py and
+    source/vocabulary.py); a session detail may be TEXT, URL, LINKS or TAGS.
+    """
 
     TEXT = "text"
     URL = "url"
@@ -33,6 +41,30 @@ class Kind(StrEnum):
     """A mapping of known link names (slides, video, speaker_page) to web addresses."""
     TAGS = "tags"
     """A list of short identifiers (``[pde, numerics]``) that feeds can be filtered by."""
+    TEXT_LIST = "list of text"
+    """A list of names, or one written alone."""
+    IDENTIFIER = "identifier"
+    """Letters, digits, ``-``, ``_`` and ``.``: a series' or session's id."""
+    BASE_URL = "base url"
+    """A web address given the trailing ``/`` that links into it need."""
+    TIMEZONE = "timezone"
+    """An IANA timezone name such as ``Asia/Shanghai``."""
+    LANGUAGE = "language tag"
+    WEEKDAY = "weekday"
+    """A weekday's English name, read as its index in WEEKDAYS."""
+    HOURS = "hours"
+    """A whole number of hours from 1 to four weeks (parsers.MAX_REFRESH_HOURS)."""
+    EMAIL = "e-mail address"
+    """``name@example.edu`` or ``Name <name@example.edu>``."""
+    EMAIL_LIST = "e-mail addresses"
+    """A list of e-mail addresses, or one written alone."""
+    DATE = "date"
+    TIME = "time"
+    """A 24-hour ``"HH:MM"``."""
+    MINUTES = "minutes"
+    """A whole number of minutes, under a day."""
+    STATUS = "status"
+    """One of the values of Status."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +88,10 @@ class FieldRule:
     heading: str | None = None
     """Its paragraph's heading in calendar descriptions ("" for none); None when the
     description shows it another way (title line, CANCELLED line, link list)."""
+    help: str = ""
+    """What it means: its row of the events.yaml reference (Markdown; see reference.py)."""
+    joins_row: bool = False
+    """Explained in the reference row of the key declared before it, with no help of its own."""
 
 
 def detail(rule: FieldRule = FieldRule(), default: Any = "") -> Any:
@@ -75,19 +111,73 @@ class Session:
     location: str
     status: Status
     # The details an organizer writes, in the order events.yaml lists them.
-    speaker: str = detail(FieldRule(makes_talk=True, talk_needs=True))
-    affiliation: str = detail(FieldRule(makes_talk=True))
-    title: str = detail(FieldRule(makes_talk=True, talk_needs=True))
-    abstract: str = detail(FieldRule(makes_talk=True, prose=True, heading="Abstract"))
-    bio: str = detail(FieldRule(makes_talk=True, prose=True, heading="About the speaker"))
-    reason: str = detail(FieldRule(cancelled_only=True))
-    links: tuple[Link, ...] = detail(FieldRule(Kind.LINKS), default=())
-    note: str = detail(FieldRule(prose=True, heading=""))
-    speaker_url: str = detail(FieldRule(Kind.URL))
+    speaker: str = detail(
+        FieldRule(
+            makes_talk=True,
+            talk_needs=True,
+            help="Who speaks and about what. A talk needs `speaker` and `title`.",
+        )
+    )
+    affiliation: str = detail(FieldRule(makes_talk=True, joins_row=True))
+    title: str = detail(FieldRule(makes_talk=True, talk_needs=True, joins_row=True))
+    abstract: str = detail(
+        FieldRule(
+            makes_talk=True,
+            prose=True,
+            heading="Abstract",
+            help="Several paragraphs each; use `|` block scalars and blank lines between "
+            "paragraphs. Shown in full in the event description and on the page.",
+        )
+    )
+    bio: str = detail(
+        FieldRule(makes_talk=True, prose=True, heading="About the speaker", joins_row=True)
+    )
+    reason: str = detail(
+        FieldRule(
+            cancelled_only=True,
+            help="For a cancelled session, why (e.g. `假期`); shown in the title line of the "
+            "page and the first line of the event description.",
+        )
+    )
+    links: tuple[Link, ...] = detail(
+        FieldRule(
+            Kind.LINKS,
+            help="Optional `slides`, `video` and `speaker_page` URLs (`http://` or `https://` "
+            "only).",
+        ),
+        default=(),
+    )
+    note: str = detail(
+        FieldRule(prose=True, heading="", help="Any other text to show with the session.")
+    )
+    speaker_url: str = detail(
+        FieldRule(
+            Kind.URL,
+            help="The speaker's homepage (`http(s)://`); the speaker's name links to it on the "
+            "page.",
+        )
+    )
     """The speaker's homepage: their name links to it on the page."""
-    online: str = detail(FieldRule(Kind.URL, heading="Join online"))
+    online: str = detail(
+        FieldRule(
+            Kind.URL,
+            heading="Join online",
+            help="A meeting link for a hybrid or online session (`http(s)://`): RFC 7986 "
+            '`CONFERENCE;VALUE=URI;FEATURE=VIDEO` in the event, a "Join online" paragraph '
+            "in its description and a link on the page.",
+        )
+    )
     """A meeting link for hybrid sessions: RFC 7986 CONFERENCE in the event."""
-    tags: tuple[str, ...] = detail(FieldRule(Kind.TAGS), default=())
+    tags: tuple[str, ...] = detail(
+        FieldRule(
+            Kind.TAGS,
+            help="Short tags (`[pde, numerics]`, or one tag alone; letters, digits, `-`, `_`, "
+            "`.`; lower-cased), plus the series' own `calendar.tags`. In the event as "
+            "`CATEGORIES`, in JSON, and the key of a department's per-tag feeds "
+            "(`/tags/pde.ics`, `?tag=pde`).",
+        ),
+        default=(),
+    )
 
     @property
     def date(self) -> dt.date:
@@ -107,33 +197,160 @@ class Session:
 
 
 @dataclass(frozen=True)
-class Series:
-    """What the whole calendar is: names, people, timezone and where it is published."""
+class SettingRule:
+    """What a key of ``calendar:`` or ``defaults:`` is: its kind, whether it must be
+    given, and what it means.
 
-    id: str
-    name: str
+    A key is declared once, as a field of :class:`Series` (``calendar:``) or
+    :class:`Timing` (``defaults:``) with a rule in its metadata (see :func:`setting`);
+    calendar_feed.fields derives the key lists from these declarations, validation
+    parses each key by its kind, the YAML writer lays it out by its kind, and
+    calendar_feed.reference writes the events.yaml reference from its help.
+    """
+
+    kind: Kind = Kind.TEXT
+    help: str = ""
+    """What it means: its row of the events.yaml reference (Markdown; see reference.py)."""
+    required: bool = False
+    """Validation reports it missing (a required field needs no default)."""
+    missing_hint: str = ""
+    """Added to the "missing required field" message, e.g. what a value looks like."""
+    prose: bool = False
+    """Paragraphs of text: a ``|`` block in YAML once it is long."""
+    joins_row: bool = False
+    """Explained in the reference row of the key declared before it, with no help of its own."""
+
+
+def setting(rule: SettingRule, default: Any = MISSING) -> Any:
+    """A ``calendar:`` or ``defaults:`` key declared with its rule (a field with metadata).
+
+    Without a default the field must be given when the dataclass is built.
+    """
+    return field(default=default, metadata={"setting": rule})
+
+
+@dataclass(frozen=True)
+class Series:
+    """What the whole calendar is: names, people, timezone and where it is published.
+
+    Its fields are the keys of ``calendar:``, each declared with its rule (see setting),
+    in the order the YAML writer puts them.
+    """
+
+    id: str = setting(
+        SettingRule(
+            Kind.IDENTIFIER,
+            required=True,
+            help="Short series id (letters, digits, `-`, `_`, `.`), used in event UIDs and file "
+            "names. **Never change it** after people subscribe: their apps would see every "
+            "talk deleted and re-created.",
+        )
+    )
+    name: str = setting(SettingRule(required=True, help="Name of the series (English here)."))
     """English name, used where one language must be chosen."""
-    local_name: str = ""
+    local_name: str = setting(
+        SettingRule(
+            help="Name in the seminar's own language; shown first on the page, and the "
+            "calendar is named `local_name · name`."
+        ),
+        default="",
+    )
     """Name in the seminar's own language (here Chinese); may be empty."""
-    description: str = ""
-    semester: str = ""
-    organizers: tuple[str, ...] = ()
-    maintainer: str = ""
-    timezone: str = "UTC"
-    base_url: str = ""
+    description: str = setting(
+        SettingRule(
+            prose=True,
+            help="One or more paragraphs about the series (calendar DESCRIPTION and the page).",
+        ),
+        default="",
+    )
+    semester: str = setting(SettingRule(help="Label such as `2024秋`."), default="")
+    organizers: tuple[str, ...] = setting(
+        SettingRule(Kind.TEXT_LIST, help="A list of names (or one name)."), default=()
+    )
+    maintainer: str = setting(
+        SettingRule(help="Who maintains the page, shown in the footer."), default=""
+    )
+    timezone: str = setting(
+        SettingRule(
+            Kind.TIMEZONE,
+            required=True,
+            missing_hint=" (an IANA name like Asia/Shanghai)",
+            help="IANA timezone name, e.g. `Asia/Shanghai`. All times in the file are local "
+            "times there.",
+        ),
+        default="UTC",
+    )
+    base_url: str = setting(
+        SettingRule(
+            Kind.BASE_URL,
+            help="Public URL where the built site will live. Needed for subscribe buttons, "
+            "event URLs and the feed's SOURCE; links that need it are left out while it is "
+            "unset.",
+        ),
+        default="",
+    )
     """Public URL of the published site, ending in ``/``; empty when unknown."""
-    language: str = "en"
-    weekday: int | None = None
+    language: str = setting(
+        SettingRule(
+            Kind.LANGUAGE,
+            help="Language tag of the page (`zh`, `en`, …; default `en`).",
+        ),
+        default="en",
+    )
+    weekday: int | None = setting(
+        SettingRule(
+            Kind.WEEKDAY,
+            help="The series' usual weekday (`wednesday`); sessions on other days get a "
+            "warning. When omitted, the most common weekday is used.",
+        ),
+        default=None,
+    )
     """Usual weekday (Monday is 0), used only to warn about odd dates."""
-    refresh_hours: int = 12
-    tags: tuple[str, ...] = ()
+    refresh_hours: int = setting(
+        SettingRule(
+            Kind.HOURS,
+            help="How often calendar apps should poll the feed (REFRESH-INTERVAL and "
+            "X-PUBLISHED-TTL; default 12; from 1 to 672, four weeks).",
+        ),
+        default=12,
+    )
+    tags: tuple[str, ...] = setting(
+        SettingRule(
+            Kind.TAGS,
+            help="Tags every session of the series has besides its own, e.g. `[analysis]` "
+            "(see `tags` under sessions).",
+        ),
+        default=(),
+    )
     """Tags every session of the series has, besides its own."""
-    contact: str = ""
+    contact: str = setting(
+        SettingRule(
+            Kind.EMAIL,
+            help="An e-mail address (`name@example.edu` or `Name <name@example.edu>`): the "
+            'From of `announce --format eml`, and where "Volunteer for this date" links on '
+            "open slots write.",
+        ),
+        default="",
+    )
     """Address organizers read (``Name <addr>`` or ``addr``): From of announcements,
     and where volunteers for open slots write."""
-    announce_to: tuple[str, ...] = ()
+    announce_to: tuple[str, ...] = setting(
+        SettingRule(
+            Kind.EMAIL_LIST,
+            help="Address, or list of addresses, the weekly announcement goes to (its To).",
+        ),
+        default=(),
+    )
     """Addresses the weekly announcement goes to (its To header)."""
-    repository: str = ""
+    repository: str = setting(
+        SettingRule(
+            Kind.URL,
+            help="Web address of the repository holding events.yaml; a "
+            '`https://github.com/OWNER/REPO` address adds a prefilled "new issue" link to '
+            "every open slot.",
+        ),
+        default="",
+    )
     """Web address of the repository holding events.yaml (e.g. on GitHub), for
     "volunteer for this date" issue links."""
 
@@ -146,6 +363,64 @@ class Series:
     def session_tags(self, session: Session) -> tuple[str, ...]:
         """The session's tags and the series' (inherited), each once, in order."""
         return tuple(dict.fromkeys((*session.tags, *self.tags)))
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The keys of ``defaults:``, which a session may also give for itself.
+
+    Only a declaration, as Series is for ``calendar:``: validation reads these keys
+    into a mapping of those given (a session's own over the defaults) and the session
+    ends up with aware start and end times and a location.
+    """
+
+    start: dt.time | None = setting(
+        SettingRule(
+            Kind.TIME,
+            help='Start time, 24-hour `"HH:MM"` (quoting is optional; `12:00` is read as a '
+            "time, not as YAML 1.1's number 720).",
+        ),
+        default=None,
+    )
+    end: dt.time | None = setting(
+        SettingRule(Kind.TIME, help='End time `"HH:MM"`, or instead:'), default=None
+    )
+    duration: int | None = setting(
+        SettingRule(
+            Kind.MINUTES,
+            help="Length in minutes, e.g. `90`. Give `end` or `duration`, not both.",
+        ),
+        default=None,
+    )
+    location: str | None = setting(SettingRule(help="Where sessions take place."), default=None)
+
+    IN_SESSION: ClassVar[str] = "Override the defaults for this session."
+    """The meaning of these keys under a session: one row of the reference for all."""
+
+
+SCHEDULE: tuple[tuple[str, SettingRule], ...] = (
+    (
+        "id",
+        SettingRule(
+            Kind.IDENTIFIER,
+            help="Optional explicit identity. Without it a session is identified by its date, "
+            "so **moving a session to another date changes its UID** (calendar apps see one "
+            "event deleted and another created); give it an `id:` before moving it. Two "
+            "sessions on the same date need ids.",
+        ),
+    ),
+    ("date", SettingRule(Kind.DATE, required=True, help="`YYYY-MM-DD`.")),
+    (
+        "status",
+        SettingRule(
+            Kind.STATUS,
+            help="`talk`, `cancelled` or `open`. Optional: a session with a speaker or title is "
+            "a talk, one with nothing is an open slot; write `status: cancelled` to cancel.",
+        ),
+    ),
+)
+"""A session's own keys before its timing (Timing's keys) and its details: where the
+session sits in the schedule. Validation reads them with its own rules (sessions.py)."""
 
 
 @dataclass(frozen=True)

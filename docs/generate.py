@@ -64,9 +64,20 @@ def site_outputs(root: Path) -> str:
     return "\n".join(parts)
 
 
+def events_yaml_reference(root: Path) -> str:
+    """The calendar:, defaults: and sessions: tables, from model.py's declarations."""
+    sys.path.insert(0, str(root))
+    try:
+        from calendar_feed.reference import reference_markdown
+    finally:
+        sys.path.pop(0)
+    return reference_markdown()
+
+
 GENERATORS: dict[str, Callable[[Path], str]] = {
     "layout": module_layout,
     "outputs": site_outputs,
+    "events-yaml": events_yaml_reference,
 }
 """Marker name -> the function that writes that region (given the repository's root)."""
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..errors import ValidationError
-from ..fields import CALENDAR_KEYS
+from ..fields import calendar_data
 from ..model import Schedule, Series
 from ..source.validation import Loaded, load_schedule_bytes
 from ..source.vocabulary import WEEKDAYS
@@ -177,15 +177,7 @@ def _warnings(
 
 def _calendar_data(series: Series, semester: str) -> dict[str, Any]:
     """The series as events.yaml writes it; the label (also in the description) moves on."""
-    defaults = {f.name: f.default for f in dataclasses.fields(Series)}
-    data: dict[str, Any] = {}
-    for key in CALENDAR_KEYS:
-        value = getattr(series, key)
-        if value == defaults.get(key) and key not in ("timezone",):
-            continue
-        if key == "weekday":
-            value = WEEKDAYS[value]
-        data[key] = list(value) if isinstance(value, tuple) else value
+    data = calendar_data(series)
     if series.semester and series.description:
         data["description"] = series.description.replace(series.semester, semester)
     data["semester"] = semester

@@ -11,12 +11,13 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from ..errors import Position, Problem
 from ..fields import LINK_LABELS
 from ..model import Kind, Link
+from ..urls import normalize_base_url
 from .loading import Mapping, Node, Scalar, Sequence, describe
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -250,8 +251,8 @@ class FieldParser:
             return None
         return value
 
-    def refresh_hours(self, node: Node, path: str) -> int | None:
-        """1 hour to 4 weeks, so validate agrees with what the feed can carry."""
+    def hours(self, node: Node, path: str) -> int | None:
+        """1 hour to 4 weeks (refresh_hours), so validate agrees with what the feed can carry."""
         if not isinstance(node, Scalar) or node.kind != "int":
             value = describe(node)
         elif 1 <= int(node.text) <= MAX_REFRESH_HOURS:
@@ -295,10 +296,30 @@ class FieldParser:
             return None
         return value
 
-    def by_kind(self, kind: Kind) -> Callable[[Node, str], object]:
-        """The parser for a session detail of this kind."""
-        parsers = {Kind.TEXT: self.text, Kind.URL: self.url, Kind.LINKS: self.links}
-        return self.tags if kind is Kind.TAGS else parsers[kind]
+    def base_url(self, node: Node, path: str) -> str | None:
+        """Where a site is published: a web address, given the ``/`` links into it need."""
+        value = self.url(node, path)
+        return None if value is None else normalize_base_url(value)
+
+    def kind_parsers(self) -> dict[Kind, Callable[[Node, str], Any]]:
+        """The parser of each kind of value (model.Kind) this class can read."""
+        return {
+            Kind.TEXT: self.text,
+            Kind.URL: self.url,
+            Kind.LINKS: self.links,
+            Kind.TAGS: self.tags,
+            Kind.TEXT_LIST: self.text_list,
+            Kind.IDENTIFIER: self.identifier,
+            Kind.BASE_URL: self.base_url,
+            Kind.HOURS: self.hours,
+            Kind.DATE: self.date,
+            Kind.TIME: self.time,
+            Kind.MINUTES: self.minutes,
+        }
+
+    def by_kind(self, kind: Kind) -> Callable[[Node, str], Any]:
+        """The parser for a key declared with this kind (model.py)."""
+        return self.kind_parsers()[kind]
 
     def tags(self, node: Node, path: str) -> tuple[str, ...] | None:
         """``[pde, numerics]`` (or one tag alone): short ids, each once, lower-case."""

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytz
 
-from ..fields import CANCELLED_ONLY, DETAILS, MAKES_TALK, SESSION_KEYS, TALK_NEEDS
+from ..fields import CANCELLED_ONLY, DETAILS, MAKES_TALK, SESSION_KEYS, TALK_NEEDS, TIMING
 from ..model import Series, Session, Status
 from .loading import Node, Scalar
 from .parsers import MISSING, Missing, join
@@ -27,18 +27,14 @@ class SessionRules(VocabularyParser):
     def __init__(self) -> None:
         super().__init__()
         self.detail_parsers = [(name, self.by_kind(rule.kind)) for name, rule in DETAILS]
+        self.timing_parsers = [(name, self.by_kind(rule.kind)) for name, rule in TIMING]
         self.localized: dict[tuple[str, dt.datetime], dt.datetime] = {}
         """pytz's localize for each (zone, wall time) seen: sessions share a few slots."""
 
     def timing(self, fields: dict[str, Node], path: str, where: Node) -> dict[str, Any]:
         """Read start / end / duration / location; only the keys given come back."""
         result: dict[str, Any] = {}
-        for key, parse in (
-            ("start", self.time),
-            ("end", self.time),
-            ("duration", self.minutes),
-            ("location", self.text),
-        ):
+        for key, parse in self.timing_parsers:
             value = self.get(fields, key, path, parse)
             if not isinstance(value, Missing):
                 result[key] = value

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,13 +18,9 @@ from typing import Any
 import pytz
 
 from ..errors import Position, Problem, ValidationError
-from ..fields import (
-    CALENDAR_KEYS,
-    TIMING_KEYS,
-)
+from ..fields import CALENDAR, CALENDAR_KEYS, TIMING_KEYS
 from ..limits import DEFAULT_MAX_SESSIONS
 from ..model import Schedule, Series, Session
-from ..urls import normalize_base_url
 from .loading import (
     DEFAULT_MAX_BYTES,
     Mapping,
@@ -218,36 +214,17 @@ class _Checker(SessionRules):
         fields = self.mapping(node, path, CALENDAR_KEYS)
         if fields is None:
             return None
-        values: dict[str, Any] = {
-            "id": self.require(fields, "id", path, node, self.identifier),
-            "name": self.require(fields, "name", path, node, self.text),
-            "timezone": self.require(
-                fields, "timezone", path, node, self.timezone, " (an IANA name like Asia/Shanghai)"
-            ),
-        }
-        optional: dict[str, Callable[[Node, str], Any]] = {
-            "local_name": self.text,
-            "description": self.text,
-            "semester": self.text,
-            "organizers": self.text_list,
-            "maintainer": self.text,
-            "base_url": self.url,
-            "language": self.language,
-            "weekday": self.weekday,
-            "refresh_hours": self.refresh_hours,
-            "tags": self.tags,
-            "contact": self.email,
-            "announce_to": self.email_list,
-            "repository": self.url,
-        }
-        for key, parse in optional.items():
+        values: dict[str, Any] = {}
+        for key, rule in CALENDAR:
+            parse = self.by_kind(rule.kind)
+            if rule.required:
+                values[key] = self.require(fields, key, path, node, parse, rule.missing_hint)
+                continue
             value = self.get(fields, key, path, parse)
             if not isinstance(value, Missing):
                 values[key] = value
         if any(v is None for v in values.values()):
             return None
-        if values.get("base_url"):
-            values["base_url"] = normalize_base_url(values["base_url"])
         return Series(**values)
 
     def defaults(self, node: Node | None) -> dict[str, Any]:

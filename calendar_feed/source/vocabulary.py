@@ -7,10 +7,12 @@ to write instead, with a suggestion where a near miss is likely.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytz
 
-from ..model import Status
+from ..model import WEEKDAYS, Kind, Status
 from .loading import Node
 from .parsers import FieldParser, quote
 
@@ -22,7 +24,6 @@ TIMEZONE_ALIASES = {
     "Beijing Time": "Asia/Shanghai",
 }
 """Names people often write for China's zone; IANA names it after Shanghai."""
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 _ADDRESS_RE = re.compile(r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[A-Za-z]{2,}")
 _LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -46,6 +47,18 @@ def _is_zone_name(value: str) -> bool:
 
 
 class VocabularyParser(FieldParser):
+    def kind_parsers(self) -> dict[Kind, Callable[[Node, str], Any]]:
+        """FieldParser's kinds and those drawn from a vocabulary."""
+        return {
+            **super().kind_parsers(),
+            Kind.TIMEZONE: self.timezone,
+            Kind.LANGUAGE: self.language,
+            Kind.WEEKDAY: self.weekday,
+            Kind.STATUS: self.status,
+            Kind.EMAIL: self.email,
+            Kind.EMAIL_LIST: self.email_list,
+        }
+
     def timezone(self, node: Node, path: str) -> str | None:
         value = self.text(node, path)
         if value is None or _is_zone_name(value):

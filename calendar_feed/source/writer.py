@@ -13,14 +13,17 @@ from typing import Any
 
 import yaml
 
-from ..fields import CALENDAR_KEYS, PROSE_KEYS, SESSION_KEYS, TIMING_KEYS, URL_KEYS
+from ..fields import CALENDAR_KEYS, PROSE_KEYS, SESSION_KEYS, SETTINGS, TIMING_KEYS, URL_KEYS
+from ..model import Kind
 
-LONG_TEXT_KEYS = PROSE_KEYS | {"description"}
+LONG_TEXT_KEYS = PROSE_KEYS | {name for name, rule in SETTINGS if rule.prose}
 """Prose fields: written as ``|`` blocks once they are long or have several lines."""
 LONG = 60
 """Characters after which a one-line value reads better as a block than inline."""
-TIME_KEYS = frozenset({"start", "end"})
-ADDRESS_KEYS = URL_KEYS | {"base_url"}
+TIME_KEYS = frozenset(name for name, rule in SETTINGS if rule.kind is Kind.TIME)
+ADDRESS_KEYS = URL_KEYS | {
+    name for name, rule in SETTINGS if rule.kind in (Kind.URL, Kind.BASE_URL)
+}
 """Addresses stay on one plain line, however long, so they can be copied."""
 
 HEADER = """\
