@@ -65,6 +65,12 @@ class Kind(StrEnum):
     """A whole number of minutes, under a day."""
     STATUS = "status"
     """One of the values of Status."""
+    DAYS = "days"
+    """A whole number of days above 0."""
+    ORIGINS = "origins"
+    """Web origins (``https://host[:port]``) or ``'self'``, as frame-ancestors has them."""
+    SECTION = "section"
+    """A mapping of keys declared on a dataclass of their own (the setting's ``section``)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,8 @@ class FieldRule:
     """What it means: its row of the events.yaml reference (Markdown; see reference.py)."""
     joins_row: bool = False
     """Explained in the reference row of the key declared before it, with no help of its own."""
+    section: type | None = None
+    """For Kind.SECTION: the dataclass that declares the keys of the nested mapping."""
 
 
 def detail(rule: FieldRule = FieldRule(), default: Any = "") -> Any:
@@ -219,6 +227,8 @@ class SettingRule:
     """Paragraphs of text: a ``|`` block in YAML once it is long."""
     joins_row: bool = False
     """Explained in the reference row of the key declared before it, with no help of its own."""
+    section: type | None = None
+    """For Kind.SECTION: the dataclass that declares the keys of the nested mapping."""
 
 
 def setting(rule: SettingRule, default: Any = MISSING) -> Any:

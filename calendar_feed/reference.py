@@ -12,8 +12,9 @@ import html
 import re
 from collections.abc import Iterable
 
-from .fields import CALENDAR, DETAILS, TIMING
-from .model import SCHEDULE, FieldRule, SettingRule, Timing
+from .fields import CALENDAR, DETAILS, TIMING, settings_of
+from .model import SCHEDULE, FieldRule, Kind, SettingRule, Timing
+from .site.site_file import ENTRY, SITE
 
 _CODE = re.compile(r"(`+)(.+?)\1")
 
@@ -50,6 +51,20 @@ def reference_markdown() -> str:
             parts.append(f"{lead}\n")
         parts.append(table(keys))
     return "\n".join(parts)
+
+
+def site_reference_markdown() -> str:
+    """The table of ``site:`` keys (a section's keys as ``embed.frame_ancestors``) and the
+    table of a ``series:`` entry's keys, for the departments page."""
+    keys: list[tuple[str, Rule]] = []
+    for name, rule in SITE:
+        if rule.kind is Kind.SECTION:
+            assert rule.section is not None
+            keys += [(f"{name}.{inner}", r) for inner, r in settings_of(rule.section)]
+        else:
+            keys.append((name, rule))
+    entry = "An entry of `series:` is a file name, or a mapping of these keys:\n"
+    return "\n".join(["## `site`\n", table(keys), "## `series`\n", entry, table(ENTRY)])
 
 
 def table(keys: Iterable[tuple[str, Rule]]) -> str:

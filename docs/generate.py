@@ -74,10 +74,21 @@ def events_yaml_reference(root: Path) -> str:
     return reference_markdown()
 
 
+def site_yaml_reference(root: Path) -> str:
+    """The site: and series: tables of a site file, from site/site_file.py's declarations."""
+    sys.path.insert(0, str(root))
+    try:
+        from calendar_feed.reference import site_reference_markdown
+    finally:
+        sys.path.pop(0)
+    return site_reference_markdown()
+
+
 GENERATORS: dict[str, Callable[[Path], str]] = {
     "layout": module_layout,
     "outputs": site_outputs,
     "events-yaml": events_yaml_reference,
+    "site-yaml": site_yaml_reference,
 }
 """Marker name -> the function that writes that region (given the repository's root)."""
 

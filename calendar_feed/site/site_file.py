@@ -10,21 +10,46 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..errors import Position, ValidationError
+from ..fields import settings_of
 from ..files import read_regular_file
+from ..model import Kind, SettingRule, setting
 from ..source.loading import DEFAULT_MAX_BYTES, Mapping, Node, Scalar, Sequence, read_events_file
-from ..source.parsers import FieldParser, Missing, describe
-from ..urls import normalize_base_url
+from ..source.parsers import describe
+from ..source.vocabulary import VocabularyParser
 
 TOP_KEYS = ("site", "series")
-SITE_KEYS = ("name", "base_url", "feed_window", "embed")
-ENTRY_KEYS = ("file", "feed_window")
-EMBED_KEYS = ("frame_ancestors",)
 RESERVED_IDS = frozenset({"tags", "events", "embed", "talks", "healthz", "style.css"})
 """Names the department uses at the top of the site; a series id may not take them."""
-_SOURCE_RE = re.compile(r"^(?:'self'|https?://[A-Za-z0-9.*-]+(?::[0-9]{1,5})?)$")
+
+
+@dataclass(frozen=True)
+class Embed:
+    """The keys of ``site.embed:``."""
+
+    frame_ancestors: tuple[str, ...] = setting(
+        SettingRule(
+            Kind.ORIGINS,
+            help="Origins (`https://host[:port]` or `'self'`) allowed to frame `/embed`; every "
+            "other page keeps `frame-ancestors 'none'`.",
+        ),
+        default=(),
+    )
+
+
+@dataclass(frozen=True)
+class SeriesEntry:
+    """The keys of a ``series:`` entry written as a mapping (declaration only)."""
+
+    file: str = setting(
+        SettingRule(Kind.TEXT, required=True, help="The events file, relative to the site file.")
+    )
+    feed_window: int | None = setting(
+        SettingRule(Kind.DAYS, help="This series' own `feed_window` (see `site.feed_window`)."),
+        default=None,
+    )
 
 
 @dataclass(frozen=True)
@@ -38,16 +63,51 @@ class SeriesFile:
 
 @dataclass(frozen=True)
 class SiteConfig:
+    """A site: its keys under ``site:`` (each declared with its rule) and its files."""
+
     path: Path
-    name: str
-    base_url: str = ""
-    feed_window: int | None = None
-    """Days of past sessions kept in subscription feeds; None keeps them all."""
-    frame_ancestors: tuple[str, ...] = ()
-    """Origins allowed to show /embed in a frame; empty: none (as every other page)."""
+    name: str = setting(
+        SettingRule(
+            Kind.TEXT,
+            required=True,
+            help="The department's name: page title and the combined feed's name.",
+        )
+    )
+    base_url: str = setting(
+        SettingRule(
+            Kind.BASE_URL,
+            help="Where the site is published; each series lives at `base_url` + its id + `/` "
+            "(this replaces the files' own `calendar.base_url`).",
+        ),
+        default="",
+    )
+    feed_window: int | None = setting(
+        SettingRule(
+            Kind.DAYS,
+            help="Days of past sessions that subscription feeds keep (all upcoming ones always "
+            "stay). Per series: the `feed_window` of a `{file: …}` entry. Without it feeds keep "
+            "everything.",
+        ),
+        default=None,
+    )
+    embed: Embed = setting(
+        SettingRule(Kind.SECTION, help="What other sites may do with `/embed`.", section=Embed),
+        default=Embed(),
+    )
     files: tuple[SeriesFile, ...] = ()
     one_series: bool = False
     """Made from one events file: the series is the whole site, its files at the top."""
+
+    @property
+    def frame_ancestors(self) -> tuple[str, ...]:
+        """Origins allowed to show /embed in a frame; empty: none (as every other page)."""
+        return self.embed.frame_ancestors
+
+
+SITE = settings_of(SiteConfig)
+"""(name, rule) for each key of ``site:``."""
+ENTRY = settings_of(SeriesEntry)
+"""(name, rule) for each key of a ``series:`` entry."""
 
 
 class EventsBytes(NamedTuple):
@@ -90,7 +150,7 @@ def read_site_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Site
     return config
 
 
-class _SiteReader(FieldParser):
+class _SiteReader(VocabularyParser):
     def __init__(self, path: Path):
         super().__init__()
         self.path = path
@@ -99,46 +159,11 @@ class _SiteReader(FieldParser):
         top = self.mapping(root, "", TOP_KEYS)
         assert top is not None
         site = top.get("site")
-        fields = self.mapping(site, "site", SITE_KEYS) if site is not None else None
-        if fields is None or site is None:
-            return None
-        name = self.require(fields, "name", "site", site, self.text)
-        base_url = self.get(fields, "base_url", "site", self.url)
-        window = self.get(fields, "feed_window", "site", self.window)
-        ancestors = self.embed(fields.get("embed"))
+        values = self.section(site, "site", SiteConfig) if site is not None else None
         files = self.files(top.get("series"), root)
-        if name is None or base_url is None or window is None:
+        if values is None:
             return None
-        return SiteConfig(
-            path=self.path,
-            name=name,
-            base_url=normalize_base_url(base_url) if isinstance(base_url, str) else "",
-            feed_window=window if isinstance(window, int) else None,
-            frame_ancestors=ancestors,
-            files=files,
-        )
-
-    def window(self, node: Node, path: str) -> int | None:
-        """``feed_window: 180``: days of past sessions a subscription feed keeps."""
-        return self.positive_int(node, path)
-
-    def embed(self, node: Node | None) -> tuple[str, ...]:
-        if node is None:
-            return ()
-        fields = self.mapping(node, "site.embed", EMBED_KEYS)
-        if not fields:
-            return ()
-        sources = self.get(fields, "frame_ancestors", "site.embed", self.text_list)
-        if not isinstance(sources, tuple):
-            return ()
-        for index, source in enumerate(sources):
-            if not _SOURCE_RE.match(source):
-                self.error(
-                    fields["frame_ancestors"].position,
-                    f"site.embed.frame_ancestors[{index}]",
-                    f"\"{source}\" is not an origin like https://math.example.edu or 'self'",
-                )
-        return sources
+        return SiteConfig(path=self.path, **values, files=files)
 
     def files(self, node: Node | None, root: Mapping) -> tuple[SeriesFile, ...]:
         if node is None or not isinstance(node, Sequence) or not node.items:
@@ -155,18 +180,13 @@ class _SiteReader(FieldParser):
 
     def entry(self, item: Node, path: str) -> SeriesFile | None:
         """``- lunch/2024-autumn.yaml`` or ``- {file: analysis.yaml, feed_window: 365}``."""
-        window: int | Missing | None = None
         if isinstance(item, Scalar):
-            name = self.text(item, path)
+            values: dict[str, Any] | None = {"file": self.text(item, path)}
         else:
-            fields = self.mapping(item, path, ENTRY_KEYS)
-            if fields is None:
-                return None
-            name = self.require(fields, "file", path, item, self.text)
-            window = self.get(fields, "feed_window", path, self.window)
+            values = self.section(item, path, SeriesEntry)
+        name = values.get("file") if values else None
         if name == "":
             self.error(item.position, path, "empty file name")
-        if not name:
+        if not name or values is None:
             return None
-        days = window if isinstance(window, int) else None
-        return SeriesFile(self.path.parent / name, item.position, days)
+        return SeriesFile(self.path.parent / name, item.position, values.get("feed_window"))

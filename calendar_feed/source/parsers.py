@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from ..errors import Position, Problem
-from ..fields import LINK_LABELS
+from ..fields import LINK_LABELS, settings_of
 from ..model import Kind, Link
 from ..urls import normalize_base_url
 from .loading import Mapping, Node, Scalar, Sequence, describe
@@ -39,6 +39,7 @@ MAX_REFRESH_HOURS = 4 * 7 * 24
 """refresh_hours above four weeks would leave subscribers without edits for too long."""
 
 T = TypeVar("T")
+_ORIGIN_RE = re.compile(r"^(?:'self'|https?://[A-Za-z0-9.*-]+(?::[0-9]{1,5})?)$")
 
 
 class Missing:
@@ -301,6 +302,20 @@ class FieldParser:
         value = self.url(node, path)
         return None if value is None else normalize_base_url(value)
 
+    def origins(self, node: Node, path: str) -> tuple[str, ...] | None:
+        """Web origins or 'self', as a Content-Security-Policy's frame-ancestors has them."""
+        sources = self.text_list(node, path)
+        if sources is None:
+            return None
+        for index, source in enumerate(sources):
+            if not _ORIGIN_RE.match(source):
+                self.error(
+                    node.position,
+                    f"{path}[{index}]",
+                    f"\"{source}\" is not an origin like https://math.example.edu or 'self'",
+                )
+        return sources
+
     def kind_parsers(self) -> dict[Kind, Callable[[Node, str], Any]]:
         """The parser of each kind of value (model.Kind) this class can read."""
         return {
@@ -315,11 +330,36 @@ class FieldParser:
             Kind.DATE: self.date,
             Kind.TIME: self.time,
             Kind.MINUTES: self.minutes,
+            Kind.DAYS: self.positive_int,
+            Kind.ORIGINS: self.origins,
         }
 
     def by_kind(self, kind: Kind) -> Callable[[Node, str], Any]:
         """The parser for a key declared with this kind (model.py)."""
         return self.kind_parsers()[kind]
+
+    def section(self, node: Node, path: str, declared: type) -> dict[str, Any] | None:
+        """The keys ``declared`` (a dataclass of settings) of a mapping, each by its kind."""
+        keys = settings_of(declared)
+        fields = self.mapping(node, path, tuple(name for name, _ in keys))
+        if fields is None:
+            return None
+        values: dict[str, Any] = {}
+        for key, rule in keys:
+            if rule.kind is Kind.SECTION:
+                if key in fields:
+                    assert rule.section is not None
+                    inner = self.section(fields[key], f"{path}.{key}", rule.section)
+                    values[key] = None if inner is None else rule.section(**inner)
+                continue
+            parse = self.by_kind(rule.kind)
+            if rule.required:
+                values[key] = self.require(fields, key, path, node, parse, rule.missing_hint)
+                continue
+            value = self.get(fields, key, path, parse)
+            if not isinstance(value, Missing):
+                values[key] = value
+        return None if any(v is None for v in values.values()) else values
 
     def tags(self, node: Node, path: str) -> tuple[str, ...] | None:
         """``[pde, numerics]`` (or one tag alone): short ids, each once, lower-case."""

@@ -18,7 +18,7 @@ from typing import Any
 import pytz
 
 from ..errors import Position, Problem, ValidationError
-from ..fields import CALENDAR, CALENDAR_KEYS, TIMING_KEYS
+from ..fields import TIMING_KEYS
 from ..limits import DEFAULT_MAX_SESSIONS
 from ..model import Schedule, Series, Session
 from .loading import (
@@ -32,7 +32,6 @@ from .loading import (
     read_events_bytes,
     read_events_file,
 )
-from .parsers import Missing
 from .sessions import SessionRules
 from .vocabulary import WEEKDAYS
 
@@ -210,20 +209,8 @@ class _Checker(SessionRules):
         if node is None:
             self.error(root.position, "calendar", "missing required field")
             return None
-        path = "calendar"
-        fields = self.mapping(node, path, CALENDAR_KEYS)
-        if fields is None:
-            return None
-        values: dict[str, Any] = {}
-        for key, rule in CALENDAR:
-            parse = self.by_kind(rule.kind)
-            if rule.required:
-                values[key] = self.require(fields, key, path, node, parse, rule.missing_hint)
-                continue
-            value = self.get(fields, key, path, parse)
-            if not isinstance(value, Missing):
-                values[key] = value
-        if any(v is None for v in values.values()):
+        values = self.section(node, "calendar", Series)
+        if values is None:
             return None
         return Series(**values)
 

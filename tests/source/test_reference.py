@@ -14,8 +14,10 @@ from calendar_feed.reference import (
     SECTIONS,
     cell,
     reference_markdown,
+    site_reference_markdown,
     table,
 )
+from calendar_feed.site.site_file import read_site_file
 from calendar_feed.source.validation import load_schedule_bytes
 
 
@@ -30,7 +32,7 @@ def reference_keys(markdown: str) -> dict[str, list[str]]:
             found[section] = []
         elif line.startswith("| `"):
             first = line.split(" | ")[0].removeprefix("| ")
-            found[section] += re.findall(r"`(\w+)`", first)
+            found[section] += re.findall(r"`([\w.]+)`", first)
     return found
 
 
@@ -96,3 +98,24 @@ def test_a_key_without_help_is_refused_with_where_to_add_it():
 )
 def test_a_cell_never_ends_early(text, expected):
     assert cell(text) == expected
+
+
+def test_every_site_key_the_site_reader_accepts_is_in_the_reference(tmp_path):
+    """site: keys (a section's as ``embed.frame_ancestors``) and series: entry keys."""
+    site = tmp_path / "site.yaml"
+    site.write_text(
+        "site:\n  name: X\n  qqq: 1\n  embed: {qqq: 1}\nseries:\n  - {file: a.yaml, qqq: 1}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError) as raised:
+        read_site_file(site)
+    known = {}
+    for problem in raised.value.problems:
+        where = problem.path.rpartition(".")[0]
+        listed = re.search(r"\(known fields: ([^)]*)\)$", problem.message)
+        assert listed, problem
+        known[where] = listed[1].split(", ")
+    accepted = [key for key in known["site"] if key != "embed"]
+    accepted += [f"embed.{key}" for key in known["site.embed"]]
+    listed = reference_keys(site_reference_markdown())
+    assert listed == {"site": accepted, "series": known["series[0]"]}
