@@ -19,6 +19,7 @@ from werkzeug.http import http_date, is_resource_modified, parse_etags, quote_et
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import get_content_type
 
+from .. import texts
 from ..department.site_file import is_site_file
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, history_path_for
 from ..render.ical import FeedOptions
@@ -183,7 +184,7 @@ def session(key: str) -> Response:
     version = publisher().state().version
     found = version.session(key)
     if found is None:
-        raise NotFound("There is no session with that id. The listing links to each one.")
+        raise NotFound(texts.NO_SUCH_SESSION)
     event, asset = found
     response = _send(asset, "text/calendar", _feed_max_age(version))
     response.headers.set(
@@ -220,8 +221,8 @@ def healthz() -> Response:
 
 def feed_options(args: MultiDict[str, str]) -> FeedOptions:
     """Subscriber options from the query string; BadRequest says what is allowed."""
-    include_open = _switch(args, "tba", "0 leaves open slots out")
-    include_cancelled = _switch(args, "cancelled", "0 leaves cancelled sessions out")
+    include_open = _switch(args, "tba", f"0 {texts.WITHOUT_OPEN_SLOTS}")
+    include_cancelled = _switch(args, "cancelled", f"0 {texts.WITHOUT_CANCELLED}")
     alarm = _single(args, "alarm")
     minutes = None
     if alarm is not None:
@@ -280,19 +281,12 @@ def _send(asset: Asset, mimetype: str, max_age: int) -> Response:
     return response
 
 
-TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed"}
-MESSAGES = {
-    404: "There is nothing at this address.",
-    405: "This address can only be read (GET or HEAD).",
-}
-
-
 def _error_page(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     """A short page in the site's style instead of Werkzeug's bare default."""
     code = error.code or 500
     message = error.description
     if not message or message == type(error).description:
-        message = MESSAGES.get(code, "")
+        message = texts.ERROR_MESSAGES.get(code, "")
     headers = {"Content-Type": "text/html; charset=utf-8"}
     if allowed := getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(allowed)
@@ -302,7 +296,7 @@ def _error_page(error: HTTPException) -> tuple[str, int, dict[str, str]]:
         .get_template("error.html")
         .render(
             code=code,
-            title=TITLES.get(code, "Error"),
+            title=texts.ERROR_TITLES.get(code, texts.ERROR_TITLE),
             message=message,
             root=request.script_root,
         )
