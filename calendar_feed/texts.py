@@ -3,7 +3,7 @@
 Calendar titles and descriptions, the pages (single series, department, embed,
 poster, error pages), the week's announcement, the Atom news and the words of
 ``calendar-feed diff`` all take their wording from here: changing how something
-is said is an edit of this file alone (tests/render/test_wording.py checks it).
+is said is an edit of this file alone (tests/test_texts.py checks it).
 Messages about the events file itself (validation, CLI output) stay with the
 code that finds the problem.
 
