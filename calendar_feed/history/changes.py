@@ -19,13 +19,13 @@ from typing import Any
 
 import pytz
 
+from .. import texts
 from ..errors import Position, Problem
 from ..fields import CANCELLED_ONLY, DETAIL_NAMES
 from ..identity import Revision, session_uid
 from ..limits import DEFAULT_KEEP_REMOVED_DAYS, DEFAULT_MAX_SESSIONS
 from ..model import Schedule, Series, Session
 from ..reuse import NO_REUSE, Reuse
-from ..texts import cancelled_prefix
 from .records import Announcement, History, Record, digest, session_from_snapshot, snapshot
 
 EDITABLE = tuple(name for name in DETAIL_NAMES if name not in CANCELLED_ONLY)
@@ -33,7 +33,8 @@ EDITABLE = tuple(name for name in DETAIL_NAMES if name not in CANCELLED_ONLY)
 
 
 class ChangeKind(StrEnum):
-    """One kind of change a subscriber will see; the value is its short name."""
+    """One kind of change a subscriber will see; the value is its short name, which
+    texts.CHANGE_WORDS words."""
 
     NEW_TALK = "new talk"
     NEW_OPEN_SLOT = "new open slot"
@@ -52,23 +53,13 @@ class ChangeKind(StrEnum):
     @property
     def words(self) -> str:
         """How ``diff``, ``build`` and the server's log word it for an organizer."""
-        return _WORDS.get(self, self.value)
+        return texts.CHANGE_WORDS[self.value]
 
     @property
     def is_new(self) -> bool:
         return self in (ChangeKind.NEW_TALK, ChangeKind.NEW_OPEN_SLOT, ChangeKind.NEW_CANCELLED)
 
 
-_WORDS = {
-    ChangeKind.NEW_TALK: "new talk announced",
-    ChangeKind.NEW_CANCELLED: "new date, cancelled",
-    ChangeKind.TALK_WITHDRAWN: "talk withdrawn, open slot again",
-    ChangeKind.RESTORED: "back in events.yaml",
-    ChangeKind.MOVED: "time changed",
-    ChangeKind.ROOM: "place changed",
-    ChangeKind.EDITED: "text edited",
-    ChangeKind.DETAILS: "details changed",
-}
 ANNOUNCED = frozenset(
     {
         ChangeKind.NEW_TALK, ChangeKind.NEW_CANCELLED, ChangeKind.TALK_ANNOUNCED,
@@ -153,7 +144,7 @@ def compare(
         if after == "cancelled":
             kinds.append(ChangeKind.CANCELLED)
             if new["reason"]:
-                details.append(f"reason: {new['reason']}")
+                details.append(texts.change_reason(new["reason"]))
         elif before == "cancelled":
             kinds.append(ChangeKind.REOPENED)
         elif after == "talk":
@@ -162,10 +153,10 @@ def compare(
             kinds.append(ChangeKind.TALK_WITHDRAWN)
     if (old["start"], old["end"]) != (new["start"], new["end"]):
         kinds.append(ChangeKind.MOVED)
-        details.append(f"time: {_when(old)} -> {_when(new)}")
+        details.append(texts.change_time(_when(old), _when(new)))
     if old["location"] != new["location"]:
         kinds.append(ChangeKind.ROOM)
-        details.append(f"place: {old['location'] or '(none)'} -> {new['location'] or '(none)'}")
+        details.append(texts.change_place(old["location"], new["location"]))
     edited = [f for f in EDITABLE if old.get(f) != new.get(f)]
     edited_too = sorted(f for f in CANCELLED_ONLY if old.get(f) != new.get(f))
     if before == after and (edited or edited_too):
@@ -179,16 +170,11 @@ def compare(
 def describe_change(change: Change, keep_removed_days: int = DEFAULT_KEEP_REMOVED_DAYS) -> str:
     """One line an organizer understands, with the SEQUENCE the event will carry."""
     if change.is_removal:
-        what = (
-            f"removed from events.yaml; stays in the feed as CANCELLED for {keep_removed_days} days"
-            if keep_removed_days
-            else "removed from events.yaml and from the feed"
-        )
+        what = texts.removal(keep_removed_days)
     else:
         what = ", ".join(kind.words for kind in change.kinds)
-    if change.details:
-        what += f" ({'; '.join(change.details)})"
-    return f'{change.key}: {what}: "{change.snapshot["summary"]}" [SEQUENCE {change.sequence}]'
+    summary = change.snapshot["summary"]
+    return texts.change_line(change.key, what, change.details, summary, change.sequence)
 
 
 def _when(snap: Mapping[str, Any]) -> str:
@@ -251,20 +237,20 @@ def newsworthy(change: Change) -> bool:
 
 def announcement(change: Change, now: dt.datetime) -> Announcement:
     snap = change.snapshot
-    what = snap["summary"].removeprefix(cancelled_prefix(snap["reason"]))
+    what = texts.without_cancelled_prefix(snap["summary"], snap["reason"])
     day = dt.datetime.fromisoformat(snap["start"])
     when = f"{day:%a %Y-%m-%d %H:%M}"
     if ChangeKind.REMOVED in change.kinds:
-        title, body = f"Removed: {what} ({when})", "This session was removed from the schedule."
+        title = texts.NEWS_REMOVED.format(what=what, when=when)
+        body = texts.NEWS_REMOVED_TEXT
     elif {ChangeKind.CANCELLED, ChangeKind.NEW_CANCELLED} & set(change.kinds):
-        reason = f" ({snap['reason']})" if snap["reason"] else ""
-        title, body = f"Cancelled{reason}: {what} ({when})", snap["description"]
+        title, body = texts.news_cancelled(what, when, snap["reason"]), snap["description"]
     elif {ChangeKind.NEW_TALK, ChangeKind.TALK_ANNOUNCED} & set(change.kinds):
-        title, body = f"New talk: {what} ({when})", snap["description"]
+        title, body = texts.NEWS_NEW_TALK.format(what=what, when=when), snap["description"]
     elif ChangeKind.REOPENED in change.kinds:
-        title, body = f"Back on: {what} ({when})", snap["description"]
+        title, body = texts.NEWS_BACK_ON.format(what=what, when=when), snap["description"]
     else:
-        title = f"Moved: {what} (now {when})"
+        title = texts.NEWS_MOVED.format(what=what, when=when)
         body = "\n".join(change.details) + "\n\n" + snap["description"]
     return Announcement(f"{change.uid}/{change.sequence}", now, change.uid, change.key, title, body)
 
@@ -278,7 +264,7 @@ def removed_sessions(
     zone = pytz.timezone(series.timezone)
     keep = dt.timedelta(days=keep_days)
     sessions = [
-        session_from_snapshot(record.snapshot, zone, "removed from the schedule")
+        session_from_snapshot(record.snapshot, zone, texts.REMOVED_REASON)
         for record in history.records.values()
         if record.removed is not None and now - record.removed <= keep
     ]

@@ -132,7 +132,8 @@ def history_json(history: History) -> bytes:
     records = sorted(history.records.values(), key=lambda r: (r.snapshot["start"], r.uid))
     head = {
         "format": FORMAT,
-        "about": "calendar-feed revision history: commit it with events.yaml; see README.",
+        "about": "calendar-feed revision history: commit it with events.yaml; see "
+        "docs/user-guide/history.md.",
         "series": history.series,
     }
     events = [

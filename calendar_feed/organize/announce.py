@@ -14,6 +14,7 @@ import datetime as dt
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
+from .. import texts
 from ..model import Schedule, Series, Session
 from ..render.announcement import render_announcement_html
 from ..render.ical import render_published_session
@@ -21,8 +22,6 @@ from ..render.links import volunteer_links
 from ..render.listing import zone_label
 from ..texts import speaker_line
 from ..urls import feed_url, session_url
-
-ZH_WEEKDAYS = "一二三四五六日"
 
 
 class AnnounceError(ValueError):
@@ -69,58 +68,56 @@ class _Draft:
     def __init__(self, series: Series, session: Session):
         self.series = series
         self.session = session
-        self.facts = [(self.label("When", "时间"), when(series, session))]
+        self.facts = [(self.label(texts.ANNOUNCE_WHEN), when(series, session))]
         if session.location:
-            self.facts.append((self.label("Where", "地点"), session.location))
+            self.facts.append((self.label(texts.ANNOUNCE_WHERE), session.location))
         self.sections: list[tuple[str, str]] = []
         self.links = [(link.label, link.url) for link in session.links]
 
-    def label(self, english: str, chinese: str) -> str:
+    def label(self, words: tuple[str, str]) -> str:
+        """An (English, Chinese) pair of texts as this announcement writes it."""
+        english, chinese = words
         return f"{chinese} / {english}" if bilingual(self.series) else english
 
     def cancelled(self, day: str) -> tuple[str, str]:
-        subject = f"{self.label('Cancelled', '取消')}: {day}"
+        subject = f"{self.label((texts.CANCELLED, texts.ANNOUNCE_CANCELLED_ZH))}: {day}"
         if self.session.reason:
-            self.facts.append((self.label("Reason", "原因"), self.session.reason))
+            self.facts.append((self.label(texts.ANNOUNCE_REASON), self.session.reason))
             subject += f" ({self.session.reason})"
-        return self.label("No seminar this week", "本周讨论班暂停"), subject
+        return self.label(texts.ANNOUNCE_NO_SEMINAR), subject
 
     def open_slot(self, day: str) -> tuple[str, str]:
-        heading = self.label("Call for speakers", "征集报告人")
+        heading = self.label(texts.ANNOUNCE_CALL)
         call = _call(self.series, self.session)
-        self.sections.append((self.label("Would you like to speak?", "欢迎报告"), call))
+        self.sections.append((self.label(texts.ANNOUNCE_WOULD_YOU), call))
         offer = volunteer_links(self.series, self.session)
         if offer and offer.mailto:
-            self.links.append((self.label("Volunteer by e-mail", "邮件报名"), offer.mailto))
+            self.links.append((self.label(texts.ANNOUNCE_VOLUNTEER_MAIL), offer.mailto))
         if offer and offer.issue:
-            self.links.append((self.label("Volunteer on GitHub", "在 GitHub 报名"), offer.issue))
+            self.links.append((self.label(texts.ANNOUNCE_VOLUNTEER_GITHUB), offer.issue))
         return heading, f"{heading}: {day}"
 
     def talk(self, day: str) -> tuple[str, str]:
         session = self.session
         self.facts[:0] = [
-            (self.label("Title", "题目"), session.title),
-            (self.label("Speaker", "报告人"), speaker_line(session)),
+            (self.label(texts.ANNOUNCE_TITLE), session.title),
+            (self.label(texts.ANNOUNCE_SPEAKER), speaker_line(session)),
         ]
         if session.abstract:
-            self.sections.append((self.label("Abstract", "摘要"), session.abstract))
+            self.sections.append((self.label(texts.ANNOUNCE_ABSTRACT), session.abstract))
         if session.bio:
-            self.sections.append((self.label("About the speaker", "报告人信息"), session.bio))
+            self.sections.append((self.label(texts.ANNOUNCE_BIO), session.bio))
         subject = f"{day} {speaker_line(session)}: {session.title}"
-        return self.label("This week's talk", "本周报告"), subject
+        return self.label(texts.ANNOUNCE_TALK), subject
 
     def ending(self) -> None:
         series, session = self.series, self.session
         if session.note:
-            self.sections.append((self.label("Note", "备注"), session.note))
+            self.sections.append((self.label(texts.ANNOUNCE_NOTE), session.note))
         if session_url(series, session):
-            self.links.append(
-                (self.label("This session", "本次讨论班"), session_url(series, session))
-            )
+            self.links.append((self.label(texts.ANNOUNCE_SESSION), session_url(series, session)))
         if feed_url(series):
-            self.links.append(
-                (self.label("Subscribe to the calendar", "订阅日历"), feed_url(series))
-            )
+            self.links.append((self.label(texts.ANNOUNCE_SUBSCRIBE), feed_url(series)))
 
 
 def compose(schedule: Schedule, session: Session) -> Announcement:
@@ -154,23 +151,13 @@ def when(series: Series, session: Session) -> str:
     )
     if not bilingual(series):
         return english
-    chinese = (
-        f"{start.year}年{start.month}月{start.day}日（星期{ZH_WEEKDAYS[start.weekday()]}）"
-        f"{start:%H:%M}–{end:%H:%M}"
-    )
+    chinese = f"{texts.zh_date(start.date())}{start:%H:%M}–{end:%H:%M}"
     return f"{chinese}\n{english}"
 
 
 def _call(series: Series, session: Session) -> str:
-    who = series.contact or " / ".join(series.organizers) or "the organizers"
-    return (
-        f"The session on {session.date:%a %d %b %Y} has no speaker yet. To give a talk "
-        f"(your own work, a paper you like, a tutorial), write to {who}.\n\n"
-        f"{session.date.month}月{session.date.day}日的讨论班尚无报告人，欢迎报名。"
-        if bilingual(series)
-        else f"The session on {session.date:%a %d %b %Y} has no speaker yet. To give a talk, "
-        f"write to {who}."
-    )
+    who = series.contact or " / ".join(series.organizers) or texts.THE_ORGANIZERS
+    return texts.call_for_speakers(session.date, who, bilingual(series))
 
 
 def render_text(announcement: Announcement) -> str:

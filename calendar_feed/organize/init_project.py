@@ -23,8 +23,8 @@ EVENTS = Template("""\
 # Edit this file, then run `calendar-feed validate` to check it. On GitHub, every
 # push is checked and the default branch is published to GitHub Pages by
 # .github/workflows/calendar-feed.yml. Every field is described in calendar-feed's
-# README. Long text uses YAML block scalars ("|"): indent it under the key and
-# write paragraphs as you would in an email.
+# docs/user-guide/events-yaml.md. Long text uses YAML block scalars ("|"): indent
+# it under the key and write paragraphs as you would in an email.
 
 calendar:
   # Short id used in event UIDs and file names. Never change it once people

@@ -24,6 +24,7 @@ from icalendar import (
 from icalendar import vText as _LibraryText
 from icalendar.timezone import tzp
 
+from .. import texts
 from ..identity import FIXED_STAMP, Revision, session_uid
 from ..limits import DEFAULT_MAX_SESSIONS
 from ..model import Series, Session, Status
@@ -227,7 +228,7 @@ def _add_department_properties(event: Event, series: Series, session: Session) -
         event.add(
             "conference",
             session.online,
-            parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Join online"},
+            parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": texts.JOIN_ONLINE},
         )
     tags = series.session_tags(session)
     if tags:

@@ -8,6 +8,7 @@ import string
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
+from .. import texts
 from ..model import Series, Session
 from ..texts import event_description, event_summary
 from ..urls import FEED_FILE, session_url
@@ -159,15 +160,16 @@ class VolunteerLinks:
 def volunteer_block(session: Session) -> str:
     """The YAML to paste into events.yaml's ``sessions:`` for this date, placeholders filled in."""
     ident = f'    id: "{session.key}"\n' if session.explicit_id else ""
+    fill = texts.VOLUNTEER_PLACEHOLDERS
     return (
         f"  - date: {session.date:%Y-%m-%d}\n{ident}"
-        "    speaker: Your name / 姓名\n"
-        "    affiliation: Your institution / 单位\n"
-        "    title: Title of the talk / 题目\n"
+        f"    speaker: {fill['speaker']}\n"
+        f"    affiliation: {fill['affiliation']}\n"
+        f"    title: {fill['title']}\n"
         "    abstract: |\n"
-        "      A paragraph or two about the talk. / 摘要\n"
+        f"      {fill['abstract']}\n"
         "    bio: |\n"
-        "      A few lines about you. / 报告人信息\n"
+        f"      {fill['bio']}\n"
     )
 
 
@@ -179,10 +181,9 @@ def _address(contact: str) -> str:
 
 def volunteer_links(series: Series, session: Session) -> VolunteerLinks | None:
     """mailto: to the series' contact and a prefilled GitHub issue; None when neither is known."""
-    subject = f"Volunteer for {session.date:%Y-%m-%d}: {series.name}"
-    intro = (
-        f"I would like to speak at {series.display_name} on {session.date:%a %d %b %Y}.\n"
-        "The session for events.yaml:\n\n"
+    subject = texts.VOLUNTEER_SUBJECT.format(date=f"{session.date:%Y-%m-%d}", series=series.name)
+    intro = texts.VOLUNTEER_INTRO.format(
+        series=series.display_name, date=f"{session.date:%a %d %b %Y}"
     )
     block = volunteer_block(session)
     mailto = ""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytz
 
+from .. import texts
 from ..errors import Problem
 from ..model import Schedule, Session
 from ..reuse import NO_REUSE, Reuse
@@ -20,7 +21,6 @@ from ..urls import FEED_FILE, JSON_FILE, session_anchor, session_file
 from .links import google_event_link, subscribe_links, volunteer_links
 from .templating import environment, rendered_items
 
-FRIENDLY_ZONE_NAMES = {"Asia/Shanghai": "Beijing time", "Asia/Hong_Kong": "Hong Kong time"}
 STYLESHEET = "style.css"
 SCRIPT = "copy.js"
 """The page's one script (the copy-URL button), a file of its own so the CSP allows only 'self'."""
@@ -48,7 +48,8 @@ def zone_label(session: Session) -> str:
     sign = "+" if minutes >= 0 else "-"
     hours, rest = divmod(abs(minutes), 60)
     utc = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
-    name = FRIENDLY_ZONE_NAMES.get(zone) or zone.rsplit("/", 1)[-1].replace("_", " ") + " time"
+    city = zone.rsplit("/", 1)[-1].replace("_", " ")
+    name = texts.ZONE_NAMES.get(zone) or texts.ZONE_TIME.format(city=city)
     return f"{name} ({utc})"
 
 

@@ -13,14 +13,13 @@ from importlib.resources import files
 
 from ..model import Schedule, Session
 from ..reuse import NO_REUSE, Reuse
-from ..texts import speaker_line
+from ..texts import speaker_line, zh_day
 from ..urls import FEED_FILE
 from .listing import PageContext, zone_label
 from .templating import environment, rendered_items
 
 POSTER_FILE = "poster.html"
 POSTER_STYLESHEET = "poster.css"
-ZH_WEEKDAYS = "一二三四五六日"
 DENSE_FROM = 15
 """Sessions from which rows get smaller type; DENSER_FROM: smaller still, one line each."""
 DENSER_FROM = 25
@@ -52,9 +51,7 @@ def render_poster(schedule: Schedule, context: PageContext, reuse: Reuse = NO_RE
 
 def day_label(session: Session, chinese: bool) -> str:
     day = session.date
-    if chinese:
-        return f"{day.month}月{day.day}日 周{ZH_WEEKDAYS[day.weekday()]}"
-    return f"{day:%a %d %b}"
+    return zh_day(day) if chinese else f"{day:%a %d %b}"
 
 
 def _usual(sessions: tuple[Session, ...]) -> str:

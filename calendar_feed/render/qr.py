@@ -10,6 +10,8 @@ from functools import lru_cache
 
 import segno
 
+from .. import texts
+
 
 @lru_cache(maxsize=64)
 def feed_qr_svg(url: str) -> str:
@@ -26,6 +28,6 @@ def feed_qr_svg(url: str) -> str:
         omitsize=True,
         dark="#000",
         light="#fff",
-        title=f"QR code for {url}",
+        title=texts.QR_TITLE.format(url=url),
         svgclass="qr-code",
     )

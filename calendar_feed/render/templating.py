@@ -4,16 +4,21 @@ Autoescaping is on for every template (HTML and XML alike), so text from
 events.yaml only ever reaches output escaped. Compiled templates are kept in
 Jinja2's own per-user bytecode cache, which saves compiling them on every
 `calendar-feed build` (a third of a small build's time).
+
+Templates write no wording of their own: every phrase comes from calendar_feed.texts
+as the global ``words`` (``{{ words.UPCOMING_HEADING }}``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, PackageLoader
 from markupsafe import Markup, escape
+
+from .. import texts
 
 if TYPE_CHECKING:
     from ..model import Session
@@ -30,7 +35,74 @@ def environment() -> Environment:
         bytecode_cache=_bytecode_cache(),
     )
     env.filters["paragraphs"] = paragraphs
+    env.globals["words"] = Words()
+    env.globals["code"] = code
     return env
+
+
+def code(text: str) -> Markup:
+    """``<code>text</code>``, text escaped: a key or URL inside a sentence of texts."""
+    return Markup("<code>%s</code>") % text
+
+
+class Words:
+    """calendar_feed.texts as templates see it: ``{{ words.UPCOMING_HEADING }}``.
+
+    Each value is our own plain text, so it is escaped as text (``&``, ``<``, ``>``
+    and ``"``) and marked safe: an apostrophe stays as written, as it did when the
+    phrase was part of the template (attributes are always double-quoted). A sentence
+    with places for markup is filled with ``.format(name=...)``, which escapes every
+    value that is not markup already (Markup.format). A function of texts is called
+    with numbers only, never with text from events.yaml, which must reach the page
+    through ordinary autoescaping. Values are read from the module on each use (and
+    kept while unchanged), so the module stays the one place they are defined.
+    """
+
+    __slots__ = ("_made",)
+
+    def __init__(self) -> None:
+        self._made: dict[str, tuple[object, object]] = {}
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            value = getattr(texts, name)
+        except AttributeError:  # not Jinja's silent Undefined: a misspelt phrase must fail
+            raise LookupError(f"calendar_feed.texts has no {name!r}") from None
+        made = self._made.get(name)
+        if made is not None and made[0] is value:
+            return made[1]
+        result = _for_template(name, value)
+        self._made[name] = (value, result)
+        return result
+
+
+def _text(value: str) -> Markup:
+    """Our own phrase, escaped as HTML text: what the template would have written."""
+    return Markup(
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+    )
+
+
+def _for_template(name: str, value: object) -> object:
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, tuple) and all(isinstance(item, str) for item in value):
+        return tuple(_text(item) for item in value)
+    if callable(value):
+        return _numbers_only(name, value)
+    raise TypeError(f"texts.{name} is not a phrase for templates")
+
+
+def _numbers_only(name: str, function: Callable[..., str]) -> Callable[..., Markup]:
+    def call(*args: object, **kwargs: object) -> Markup:
+        for arg in (*args, *kwargs.values()):
+            if not isinstance(arg, int):
+                raise TypeError(f"words.{name}() takes numbers, not {type(arg).__name__}")
+        return _text(function(*args, **kwargs))
+
+    return call
 
 
 def _bytecode_cache() -> BytecodeCache | None:

@@ -9,6 +9,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.http import http_date, is_resource_modified, parse_etags, quote_etag
 from werkzeug.utils import get_content_type
 
+from .. import texts
 from ..render.ical import FeedOptions
 from .versions import Asset, Version
 
@@ -19,8 +20,8 @@ PAGE_MAX_AGE = 0
 
 def feed_options(args: MultiDict[str, str]) -> FeedOptions:
     """Subscriber options from the query string; BadRequest says what is allowed."""
-    include_open = _switch(args, "tba", "0 leaves open slots out")
-    include_cancelled = _switch(args, "cancelled", "0 leaves cancelled sessions out")
+    include_open = _switch(args, "tba", f"0 {texts.WITHOUT_OPEN_SLOTS}")
+    include_cancelled = _switch(args, "cancelled", f"0 {texts.WITHOUT_CANCELLED}")
     alarm = _single(args, "alarm")
     minutes = None
     if alarm is not None:

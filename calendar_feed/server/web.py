@@ -16,6 +16,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .. import texts
 from ..errors import OptionError
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, history_path_for
 from ..render.listing import SCRIPT, STYLESHEET
@@ -175,7 +176,7 @@ def session(key: str) -> Response:
     version = publisher().state().version
     found = version.session(key)
     if found is None:
-        raise NotFound("There is no session with that id. The listing links to each one.")
+        raise NotFound(texts.NO_SUCH_SESSION)
     event, asset = found
     response = send(asset, "text/calendar", feed_max_age(version))
     response.headers.set(
@@ -210,19 +211,12 @@ def healthz() -> Response:
     return response
 
 
-TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed"}
-MESSAGES = {
-    404: "There is nothing at this address.",
-    405: "This address can only be read (GET or HEAD).",
-}
-
-
 def _error_page(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     """A short page in the site's style instead of Werkzeug's bare default."""
     code = error.code or 500
     message = error.description
     if not message or message == type(error).description:
-        message = MESSAGES.get(code, "")
+        message = texts.ERROR_MESSAGES.get(code, "")
     headers = {"Content-Type": "text/html; charset=utf-8"}
     if allowed := getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(allowed)
@@ -232,7 +226,7 @@ def _error_page(error: HTTPException) -> tuple[str, int, dict[str, str]]:
         .get_template("error.html")
         .render(
             code=code,
-            title=TITLES.get(code, "Error"),
+            title=texts.ERROR_TITLES.get(code, texts.ERROR_TITLE),
             message=message,
             root=request.script_root,
         )

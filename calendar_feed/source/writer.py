@@ -32,8 +32,8 @@ HEADER = """\
 # {origin}
 # Edit this file, then run `calendar-feed validate` to check it and
 # `calendar-feed build` (or `calendar-feed serve`) to publish it.
-# Every field is described in README.md. Long text uses YAML block scalars
-# ("|"): indent it under the key and write paragraphs as you would in an email.
+# Every field is described in calendar-feed's docs/user-guide/events-yaml.md. Long text
+# uses YAML block scalars ("|"): indent it under the key, paragraphs as in an email.
 """
 ID_COMMENT = """\
   # Short id used in event UIDs and file names. Never change it once people
