@@ -165,12 +165,16 @@ def load_site(
         if url:
             config = dataclasses.replace(config, base_url=url)
         return load_department(config, max_bytes=max_bytes, max_sessions=max_sessions)
-    if isinstance(source, EventsBytes):
-        loaded = load_schedule_bytes(
-            source.data, source.name, max_bytes=max_bytes, max_sessions=max_sessions, cache=cache
-        )
+    limits = {"max_bytes": max_bytes, "max_sessions": max_sessions}
+    if cache is not None:
+        from ..source.chunks import load_cached  # reuses sessions checked before
+
+        data = source.data if isinstance(source, EventsBytes) else source
+        loaded = load_cached(data, config.path.as_posix(), **limits, cache=cache)
+    elif isinstance(source, EventsBytes):
+        loaded = load_schedule_bytes(source.data, source.name, **limits)
     else:
-        loaded = load_schedule(source, max_bytes=max_bytes, max_sessions=max_sessions, cache=cache)
+        loaded = load_schedule(source, **limits)
     if url:
         series = dataclasses.replace(loaded.schedule.series, base_url=url)
         schedule = dataclasses.replace(loaded.schedule, series=series)

@@ -28,12 +28,29 @@ import pytz
 import yaml
 
 from ..errors import ValidationError
+from ..limits import DEFAULT_MAX_SESSIONS
 from ..model import Series
 from .aliases import MAX_EXPANDED_CHARS, MAX_NODES, max_chars
-from .loading import AliasFound, Converter, Mapping, Node, Scalar, _Loader
-from .validation import CHUNKED_FROM, Loaded, Placed, _Checker
+from .loading import (
+    DEFAULT_MAX_BYTES,
+    AliasFound,
+    Converter,
+    Loader,
+    Mapping,
+    Node,
+    Scalar,
+    read_events_bytes,
+)
+from .validation import (
+    Checker,
+    Loaded,
+    Placed,
+    gc_paused,
+    load_schedule_bytes,
+)
 
-MIN_SESSIONS = CHUNKED_FROM
+CHUNKED_FROM = 200
+"""Sessions above which a file with a cache is read item by item."""
 """Smaller files load whole: cutting them up would save little and cost start-up time."""
 FORMAT = b"calendar-feed source chunks 1"
 """Part of every key: bump it when what a cached value holds changes."""
@@ -48,6 +65,30 @@ Record = tuple[Any, int, int, str, bool, int, int, int, int]
 """What the cache holds for one item: (session, values, characters, key, explicit id,
 line and column of its id (or date), line and column of its date); lines count from
 the chunk's first line (0), so an item that moves down the file keeps its record."""
+
+
+def load_cached(
+    source: str | Path | bytes,
+    name: str = "events.yaml",
+    *,
+    cache: MutableMapping[bytes, Any],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+) -> Loaded:
+    """load_schedule (a path) or load_schedule_bytes (bytes and their ``name``) with a cache
+    kept by the caller between runs: an unchanged session skips parsing and checking, and
+    the result is always the one a load without it gives."""
+    if not isinstance(source, bytes):
+        name, source = str(source), read_events_bytes(source, max_bytes=max_bytes)
+    with gc_paused():
+        # Every session item holds "- ", so a file with fewer is read whole.
+        if source.count(b"- ") > CHUNKED_FROM:
+            loaded = load_chunked(
+                source, name, max_bytes=max_bytes, max_sessions=max_sessions, cache=cache
+            )
+            if loaded is not None:
+                return loaded
+    return load_schedule_bytes(source, name, max_bytes=max_bytes, max_sessions=max_sessions)
 
 
 def load_chunked(
@@ -66,9 +107,9 @@ def load_chunked(
         return None
     data = data.removeprefix(b"\xef\xbb\xbf")  # as parse_events_bytes does: positions agree
     layout = _Layout.cut(data)
-    if layout is None or not MIN_SESSIONS < len(layout.bounds) <= max_sessions + 1:
+    if layout is None or not CHUNKED_FROM < len(layout.bounds) <= max_sessions + 1:
         return None
-    checker = _Checker(max_sessions)
+    checker = Checker(max_sessions)
     header = _read_header(layout, name, checker)
     if header is None:
         return None
@@ -132,7 +173,7 @@ def _block_end(indent: int) -> re.Pattern[bytes]:
 
 
 def _read_header(
-    layout: _Layout, name: str, checker: _Checker
+    layout: _Layout, name: str, checker: Checker
 ) -> tuple[Series, dict[str, Any], int, int] | None:
     """The series and defaults from the header, if it reads and checks without a problem."""
     text = layout.header()
@@ -159,7 +200,7 @@ def _convert(data: bytes, name: str, first_line: int) -> tuple[Node, int, int] |
     """Our nodes (and values and characters) for one text alone; None unless it is clean."""
     converter = Converter(name, first_line, stop_at_alias=True)
     try:
-        documents = [d for d in yaml.compose_all(data.decode("utf-8"), Loader=_Loader) if d]
+        documents = [d for d in yaml.compose_all(data.decode("utf-8"), Loader=Loader) if d]
         if len(documents) != 1:
             return None
         root = converter.convert(documents[0], "", 0)
@@ -177,7 +218,7 @@ class _Load:
         self,
         layout: _Layout,
         name: str,
-        checker: _Checker,
+        checker: Checker,
         series: Series,
         defaults: dict[str, Any],
         cache: MutableMapping[bytes, Any],
@@ -227,7 +268,7 @@ class _Load:
             return False
         converter = Converter(self.name, self.lines[start], stop_at_alias=True)
         try:
-            documents = [d for d in yaml.compose_all(data.decode("utf-8"), Loader=_Loader) if d]
+            documents = [d for d in yaml.compose_all(data.decode("utf-8"), Loader=Loader) if d]
             if len(documents) != 1 or not isinstance(documents[0], yaml.SequenceNode):
                 return False
             items = documents[0].value

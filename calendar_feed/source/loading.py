@@ -26,11 +26,11 @@ _KINDS = {f"{_TAG}{kind}": kind for kind in ("str", "int", "float", "bool", "nul
 _SEQ, _MAP = _TAG + "seq", _TAG + "map"
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe loader with YAML 1.2 core-schema scalars."""
 
 
-_Loader.yaml_implicit_resolvers = {}
+Loader.yaml_implicit_resolvers = {}
 for _tag, _pattern, _first in [
     ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
@@ -43,7 +43,7 @@ for _tag, _pattern, _first in [
     ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("timestamp", r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?$", "0123456789"),
 ]:
-    _Loader.add_implicit_resolver(_TAG + _tag, re.compile(_pattern), list(_first))
+    Loader.add_implicit_resolver(_TAG + _tag, re.compile(_pattern), list(_first))
 
 
 @dataclass(slots=True)
@@ -161,7 +161,7 @@ def parse_events_text(text: str, name: str) -> Mapping:
     ):
         raise _fail(name, "file is empty; expected `calendar:`, `defaults:` and `sessions:`")
     try:
-        documents = list(yaml.compose_all(text, Loader=_Loader))
+        documents = list(yaml.compose_all(text, Loader=Loader))
     except (yaml.YAMLError, RecursionError) as exc:
         raise ValidationError([_syntax_problem(exc, text, name)]) from None
     documents = [d for d in documents if d is not None]

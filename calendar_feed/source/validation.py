@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections import Counter
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,15 +29,12 @@ from .loading import (
     Sequence,
     describe,
     parse_events_bytes,
-    read_events_bytes,
     read_events_file,
 )
 from .sessions import SessionRules
 from .vocabulary import WEEKDAYS
 
 TOP_FIELDS = ("calendar", "defaults", "sessions")
-CHUNKED_FROM = 200
-"""Sessions above which a file with a cache is read item by item (chunks.py)."""
 NO_SESSIONS = (
     "no sessions listed; publishing an empty feed would delete every event from "
     "subscribers' calendars"
@@ -59,18 +56,10 @@ def load_schedule(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_sessions: int = DEFAULT_MAX_SESSIONS,
-    cache: MutableMapping[bytes, Any] | None = None,
 ) -> Loaded:
-    """Read, parse and validate an events file; raise ValidationError with every problem.
-
-    ``cache`` (kept by the caller between runs) lets an unchanged session skip parsing
-    and checking; the result is always the one a load without it gives (chunks.py).
-    """
-    with _gc_paused():
-        if cache is None:
-            return validate(read_events_file(path, max_bytes=max_bytes), max_sessions=max_sessions)
-        data = read_events_bytes(path, max_bytes=max_bytes)
-        return _load_cached(data, str(path), max_bytes, max_sessions, cache)
+    """Read, parse and validate an events file; raise ValidationError with every problem."""
+    with gc_paused():
+        return validate(read_events_file(path, max_bytes=max_bytes), max_sessions=max_sessions)
 
 
 def load_schedule_bytes(
@@ -79,35 +68,15 @@ def load_schedule_bytes(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_sessions: int = DEFAULT_MAX_SESSIONS,
-    cache: MutableMapping[bytes, Any] | None = None,
 ) -> Loaded:
     """load_schedule for text already read (a pasted or uploaded file)."""
-    with _gc_paused():
-        if cache is None:
-            root = parse_events_bytes(data, name, max_bytes=max_bytes)
-            return validate(root, max_sessions=max_sessions)
-        return _load_cached(data, name, max_bytes, max_sessions, cache)
-
-
-def _load_cached(
-    data: bytes, name: str, max_bytes: int, max_sessions: int, cache: MutableMapping[bytes, Any]
-) -> Loaded:
-    # Every session item holds "- ", so a file with fewer is read whole (chunks.py's rule)
-    # without importing chunks.py: small files, the common case, pay nothing for the cache.
-    if data.count(b"- ") > CHUNKED_FROM:
-        from .chunks import load_chunked
-
-        loaded = load_chunked(
-            data, name, max_bytes=max_bytes, max_sessions=max_sessions, cache=cache
-        )
-        if loaded is not None:
-            return loaded
-    root = parse_events_bytes(data, name, max_bytes=max_bytes)
-    return validate(root, max_sessions=max_sessions)
+    with gc_paused():
+        root = parse_events_bytes(data, name, max_bytes=max_bytes)
+        return validate(root, max_sessions=max_sessions)
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """No cyclic garbage collection while the node tree and the schedule are built.
 
     Neither has cycles to collect, yet the collector keeps re-examining the growing
@@ -124,7 +93,7 @@ def _gc_paused() -> Iterator[None]:
 
 
 def validate(root: Mapping, *, max_sessions: int = DEFAULT_MAX_SESSIONS) -> Loaded:
-    checker = _Checker(max_sessions)
+    checker = Checker(max_sessions)
     return checker.loaded(checker.schedule(root))
 
 
@@ -132,7 +101,7 @@ def _problem_order(problem: Problem) -> tuple[int, int]:
     return (problem.position.line, problem.position.column)
 
 
-class _Checker(SessionRules):
+class Checker(SessionRules):
     def __init__(self, max_sessions: int):
         super().__init__()
         self.max_sessions = max_sessions

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from calendar_feed.errors import ValidationError
+from calendar_feed.source.chunks import load_cached
 from calendar_feed.source.validation import load_schedule, load_schedule_bytes
 
 COUNT = 240
@@ -83,7 +84,9 @@ class CountingCache(dict[bytes, Any]):
 
 def outcome(data: bytes, cache: CountingCache | None = None) -> tuple[str, Any]:
     try:
-        return "ok", load_schedule_bytes(data, "events.yaml", cache=cache)
+        if cache is None:
+            return "ok", load_schedule_bytes(data, "events.yaml")
+        return "ok", load_cached(data, "events.yaml", cache=cache)
     except ValidationError as error:
         return "invalid", error.problems
 
@@ -247,11 +250,11 @@ def test_a_cache_survives_pickling(tmp_path: Path):
     path = tmp_path / "events.yaml"
     path.write_bytes(schedule(BASE))
     cache: dict[bytes, Any] = {}
-    first = load_schedule(path, cache=cache)
+    first = load_cached(path, cache=cache)
     restored = CountingCache()
     restored.update(pickle.loads(pickle.dumps(cache)))
     path.write_bytes(schedule(edited_title(BASE)))
-    again = load_schedule(path, cache=restored)
+    again = load_cached(path, cache=restored)
     assert repr(again) == repr(load_schedule(path))
     assert again.schedule.sessions[0] == first.schedule.sessions[0]
     assert restored.hits == COUNT - 1
@@ -259,4 +262,4 @@ def test_a_cache_survives_pickling(tmp_path: Path):
 
 def test_the_shipped_file_loads_the_same_with_a_cache(shipped_path: Path):
     cache = CountingCache()
-    assert repr(load_schedule(shipped_path, cache=cache)) == repr(load_schedule(shipped_path))
+    assert repr(load_cached(shipped_path, cache=cache)) == repr(load_schedule(shipped_path))
