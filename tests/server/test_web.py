@@ -639,3 +639,16 @@ def test_serve_rejects_a_bad_base_url(monkeypatch, events):
         "Error: Invalid value for '--base-url': must start with http:// or https://, "
         "not 'example.edu'\n"
     ) in result.output
+
+
+@pytest.mark.parametrize(
+    "url", ["/embed", "/embed.html", "/talks.ics", "/tags/pde.ics", "/index.html", "/events/"]
+)
+def test_what_only_a_site_of_several_series_has_is_404(shared_client, url):
+    assert shared_client.get(url).status_code == 404
+
+
+def test_series_and_tag_filters_are_ignored_on_one_series(shared_client):
+    """Like any unknown query parameter: they must not break a subscription."""
+    plain = shared_client.get("/calendar.ics").data
+    assert shared_client.get("/calendar.ics?series=nope&tag=nope").data == plain
