@@ -36,6 +36,7 @@ from .versions import Version, utc
 from .watching import DueCheck, Signature, read_bytes, stat_signature
 
 log = logging.getLogger(__name__)
+Clock = Callable[[], float]
 
 CHECK_INTERVAL = 1.0
 """Seconds between looks at the events files; a stat() per second costs nothing."""
@@ -64,15 +65,15 @@ class State:
         return not self.problems
 
 
-class Candidate(NamedTuple):
-    """A file's new text, valid on its own; published if it joins the others."""
+class Text(NamedTuple):
+    """A version of one file, valid on its own: published if it joins the others."""
 
     loaded: Loaded
-    data: bytes
     digest: str
     modified: dt.datetime
-    from_file: bool = True
-    """False for the last good copy, read at start while the file itself is unusable."""
+    """The file's mtime: Last-Modified of what is made from it."""
+    data: bytes | None = None
+    """The bytes to keep as the last good copy once published; None once kept."""
 
 
 class FileWatch:
@@ -85,27 +86,13 @@ class FileWatch:
     sessions. Only regular files are read, so a read never blocks.
     """
 
-    def __init__(
-        self,
-        path: Path,
-        *,
-        settle: float,
-        max_bytes: int,
-        clock: Callable[[], float],
-        wall_clock: Callable[[], float],
-    ):
-        self.path = path
-        self.settle = settle
-        self.max_bytes = max_bytes
-        self._clock = clock
-        self._wall = wall_clock
+    def __init__(self, path: Path, settle: float, max_bytes: int, clock: Clock, wall: Clock):
+        self.path, self.settle, self.max_bytes = path, settle, max_bytes
+        self._clock, self._wall = clock, wall
         self.seen: Signature | None = None
         """stat() of the text last read (or tried); the file is read again when it differs."""
         self._pending: tuple[Signature | None, float] | None = None
-        self.good: Loaded | None = None
-        self.sha256 = ""
-        """Digest of the good version's bytes."""
-        self.modified = self.loaded_at = utc(wall_clock())
+        self.good: Text | None = None
         self.problems: tuple[Problem, ...] = ()
         self.rejected_sha256 = ""
 
@@ -125,9 +112,6 @@ class FileWatch:
             if stat_signature(self.path) == signature:
                 break
         return data
-
-    def read_last_good(self) -> bytes:
-        return read_regular_file(self.last_good_file, self.max_bytes)
 
     def keep_last_good(self, data: bytes) -> None:
         """Save the published bytes for workers that start while the file is unusable."""
@@ -164,7 +148,7 @@ class FileWatch:
             return None
         self.seen, self._pending = signature, None
         digest = _digest(data)
-        if digest == self.sha256:
+        if self.good and digest == self.good.digest:
             if self.problems:
                 log.warning("%s: back to the published version; errors are gone", self.path)
                 self.problems, self.rejected_sha256 = (), ""
@@ -178,23 +162,19 @@ class FileWatch:
         # future just means waiting until we have watched it for `settle` ourselves.
         return signature is not None and self._wall() - signature.mtime_ns / 1e9 >= self.settle
 
-    def accept(self, candidate: Candidate, now: dt.datetime) -> None:
-        self.good, self.sha256 = candidate.loaded, candidate.digest
-        self.modified, self.loaded_at = candidate.modified, now
-        self.problems, self.rejected_sha256 = (), ""
+    def accept(self, text: Text) -> None:
+        if text.data is not None:
+            self.keep_last_good(text.data)
+        self.good, self.problems, self.rejected_sha256 = text._replace(data=None), (), ""
 
     def reject(self, problems: tuple[Problem, ...], digest: str = "") -> None:
         """Keep the good version (if any) and report why the text on disk is not served."""
         for problem in problems:
             log.error("%s", problem)
-        served = (
-            f"still serving its version loaded at {self.loaded_at.isoformat()} "
-            f"(sha256 {self.sha256[:12]})"
-            if self.good
-            else "nothing of it is served"
-        )
-        count = len(problems)
-        log.error("%s: %d error%s; %s", self.path, count, "" if count == 1 else "s", served)
+        count, good = len(problems), self.good
+        served = f"its version {good.digest[:12]}" if good else "nothing of it"
+        plural = "" if count == 1 else "s"
+        log.error("%s: %d error%s; still serving %s", self.path, count, plural, served)
         self.problems, self.rejected_sha256 = problems, digest
 
     def health(self) -> dict[str, Any]:
@@ -203,9 +183,9 @@ class FileWatch:
             "file": str(self.path),
             "status": "error" if self.problems else "ok",
             "serving": "none" if good is None else "last-good" if self.problems else "current",
-            "series": good.schedule.series.id if good else None,
-            "sessions": len(good.schedule.sessions) if good else 0,
-            "sha256": self.sha256 or None,
+            "series": good.loaded.schedule.series.id if good else None,
+            "sessions": len(good.loaded.schedule.sessions) if good else 0,
+            "sha256": good.digest if good else None,
             "rejected_sha256": self.rejected_sha256 or None,
             "errors": [p.as_dict() for p in self.problems],
         }
@@ -232,8 +212,8 @@ class Publisher:
         history_file: HistoryFiles = None,
         keep_removed_days: int = DEFAULT_KEEP_REMOVED_DAYS,
         reset_history: bool = False,
-        clock: Callable[[], float] = time.monotonic,
-        wall_clock: Callable[[], float] = time.time,
+        clock: Clock = time.monotonic,
+        wall_clock: Clock = time.time,
     ):
         self.path = Path(path)
         self.base_url = normalize_base_url(base_url)
@@ -262,13 +242,7 @@ class Publisher:
         self._cache = BuildCache(None)
         """Pieces of the last version (sessions, events, page items), reused by the next one."""
         self.watches = tuple(
-            FileWatch(
-                entry.path,
-                settle=settle,
-                max_bytes=max_bytes,
-                clock=clock,
-                wall_clock=wall_clock,
-            )
+            FileWatch(entry.path, settle, max_bytes, clock, wall_clock)
             for entry in self.config.files
         )
         self._state = self._first_load()
@@ -286,34 +260,34 @@ class Publisher:
         with the file's problems reported: a worker started while events.yaml is
         broken or replaced by a FIFO joins its siblings instead of failing to boot.
         """
-        candidates: dict[FileWatch, Candidate] = {}
+        texts: dict[FileWatch, Text] = {}
         failed: dict[FileWatch, ValidationError] = {}
         for watch in self.watches:
             watch.seen = stat_signature(watch.path)
             try:
-                candidates[watch] = self._candidate(watch, watch.read_settled(), watch.seen)
+                texts[watch] = self._load(watch, watch.read_settled(), watch.seen)
             except ValidationError as error:
                 failed[watch] = error
                 try:
-                    data = watch.read_last_good()
-                    candidates[watch] = self._candidate(watch, data, None)._replace(from_file=False)
+                    data = read_regular_file(watch.last_good_file, self.max_bytes)
+                    texts[watch] = self._load(watch, data, None)._replace(data=None)
                 except (OSError, ValidationError):
                     continue
                 for problem in error.problems:
                     log.error("%s", problem)
                 log.error("%s: serving the last good copy %s", watch.path, watch.last_good_file)
-        if not candidates:
+        if not texts:
             raise ValidationError([p for error in failed.values() for p in error.problems])
         for watch, error in failed.items():
-            if watch not in candidates:
+            if watch not in texts:
                 watch.reject(error.errors)
-        self._publish(candidates, first=True)
+        self._publish(texts, first=True)
         for watch, error in failed.items():
-            if watch in candidates:
+            if watch.good:
                 watch.problems = error.problems
         return State(self.version, since=self.version.loaded_at, problems=self.problems())
 
-    def _candidate(self, watch: FileWatch, data: bytes, signature: Signature | None) -> Candidate:
+    def _load(self, watch: FileWatch, data: bytes, signature: Signature | None) -> Text:
         """The file's text loaded; ValidationError lists every problem of it alone."""
         loaded = load_schedule_bytes(
             data,
@@ -324,58 +298,59 @@ class Publisher:
         )
         now = self._now()
         modified = min(utc(signature.mtime_ns / 1e9), now) if signature else now
-        return Candidate(loaded, data, _digest(data), modified)
+        return Text(loaded, _digest(data), modified, data)
 
     def _publish(
-        self, candidates: dict[FileWatch, Candidate], *, first: bool = False, new_day: bool = False
+        self, texts: dict[FileWatch, Text], *, first: bool = False, new_day: bool = False
     ) -> None:
-        """A new version from every file's good version and the candidates that fit in.
+        """A new version from every file's good version and the new texts that fit in.
 
-        A candidate that clashes with another term is rejected alone; one the build
-        refuses (a revision history that cannot be used) with every candidate of this
-        check. At start the build's errors are raised instead.
+        A text that clashes with another term is rejected alone; one the build refuses
+        (a revision history that cannot be used) with every new text of this check.
+        At start the build's errors are raised instead.
         """
-        accepted = self._joinable(candidates)
+        accepted = self._joinable(texts)
         if not (accepted or first or new_day):
             return
-        goods = {w.path: w.good for w in self.watches if w.good}
-        goods |= {w.path: c.loaded for w, c in accepted.items()}
-        if not goods:
+        files = self._good(accepted)
+        if not files:
             raise ValidationError(self.problems())
-        site, _ = assemble(self.config, goods)
+        site, _ = assemble(self.config, {w.path: text.loaded for w, text in files.items()})
         try:
-            version = self._make_version(site, accepted)
+            version = self._make_version(site, list(files.values()))
         except ValidationError as error:
             if first:
                 raise
-            for watch, candidate in accepted.items():
-                watch.reject(error.errors, candidate.digest)
+            for watch, text in accepted.items():
+                watch.reject(error.errors, text.digest)
             return
-        for watch, candidate in accepted.items():
-            watch.accept(candidate, version.loaded_at)
+        for watch, text in accepted.items():
+            watch.accept(text)
         self.version = version
         self._log_published(version)
-        for watch, candidate in accepted.items():
-            if candidate.from_file:
-                watch.keep_last_good(candidate.data)
 
-    def _joinable(self, candidates: dict[FileWatch, Candidate]) -> dict[FileWatch, Candidate]:
-        """The candidates whose sessions clash with no other term; the others are rejected."""
-        goods = {w.path: w.good for w in self.watches if w.good}
-        new = {w.path: c.loaded for w, c in candidates.items()}
-        if not assemble(self.config, goods | new)[1]:
-            return candidates
-        accepted: dict[FileWatch, Candidate] = {}
-        for watch, candidate in candidates.items():  # one at a time: whose edit clashes
-            joined = goods | {w.path: c.loaded for w, c in accepted.items()}
-            _, clashes = assemble(self.config, joined | {watch.path: candidate.loaded})
-            if clashes:
-                watch.reject(tuple(clashes), candidate.digest)
+    def _good(self, texts: dict[FileWatch, Text]) -> dict[FileWatch, Text]:
+        """Each file's version in ``texts``, else its good one (files without one left out)."""
+        return {w: text for w in self.watches if (text := texts.get(w) or w.good)}
+
+    def _joinable(self, texts: dict[FileWatch, Text]) -> dict[FileWatch, Text]:
+        """The new texts whose sessions clash with no other term; the others are rejected."""
+
+        def clashes(files: dict[FileWatch, Text]) -> list[Problem]:
+            return assemble(self.config, {w.path: text.loaded for w, text in files.items()})[1]
+
+        if not clashes(self._good(texts)):
+            return texts
+        accepted: dict[FileWatch, Text] = {}
+        for watch, text in texts.items():  # one at a time: whose edit clashes
+            found = clashes(self._good({**accepted, watch: text}))
+            if found:
+                watch.reject(tuple(found), text.digest)
             else:
-                accepted[watch] = candidate
+                accepted[watch] = text
         return accepted
 
-    def _make_version(self, site: Site, accepted: dict[FileWatch, Candidate]) -> Version:
+    def _make_version(self, site: Site, files: list[Text]) -> Version:
         now = self._now()
         today = self.fixed_today or site.today()
         try:
@@ -396,17 +371,11 @@ class Publisher:
             )
         else:
             self._log_changes(result)
-        files = [
-            (accepted[w].digest, accepted[w].modified) if w in accepted else (w.sha256, w.modified)
-            for w in self.watches
-            if w in accepted or w.good
-        ]
-        digests = [digest for digest, _ in files]
-        sha256 = digests[0] if len(digests) == 1 else _digest("\n".join(digests).encode())
+        digests = [text.digest for text in files]
         return Version(
             result,
-            sha256=sha256,
-            modified=max(modified for _, modified in files),
+            sha256=digests[0] if len(digests) == 1 else _digest("\n".join(digests).encode()),
+            modified=max(text.modified for text in files),
             loaded_at=now,
             today=today,
             reuse=Reuse(self._cache.table("pieces")),
@@ -466,7 +435,7 @@ class Publisher:
         """
         self._check_started = self._clock()
         state = self._state
-        candidates: dict[FileWatch, Candidate] = {}
+        texts: dict[FileWatch, Text] = {}
         try:
             for watch in self.watches:
                 found = watch.poll()
@@ -474,15 +443,15 @@ class Publisher:
                     continue
                 data, signature = found
                 try:
-                    candidates[watch] = self._candidate(watch, data, signature)
+                    texts[watch] = self._load(watch, data, signature)
                 except ValidationError as error:
                     watch.reject(error.errors, _digest(data))
             new_day = self._new_day()
-            if candidates or new_day:
-                self._publish(candidates, new_day=new_day)
+            if texts or new_day:
+                self._publish(texts, new_day=new_day)
         except Exception:  # a bug must not take the published site away
             log.exception("%s: unexpected error while reloading; still serving", self.path)
-            for watch in candidates or self.watches:
+            for watch in texts or self.watches:
                 problem = Problem(Position(str(watch.path)), "", "internal error while loading")
                 watch.reject((problem,))
         problems = self.problems()

@@ -132,7 +132,10 @@ class Version:
         version renders only the sessions it has not seen."""
         self.paths = site_index(self.site, self.releases, PageContext(today=today), reuse)
         self.files = {path: Asset.of(body, self.modified) for path, body in result.files.items()}
-        self._pages: Lru[tuple[Any, ...], Asset] = Lru(PAGE_CACHE)
+        pages = sum(1 for output, _ in self.paths.values() if output.page)
+        self._pages: Lru[tuple[Any, ...], Asset] = Lru(max(PAGE_CACHE, 2 * pages))
+        """Room for every page twice (a new day or banner), and for PAGE_CACHE request
+        addresses of a single series' pages (a flood of Host headers evicts its own)."""
         self._feeds: Lru[FeedQuery, Asset] = Lru(FEED_CACHE)
 
     @property
@@ -190,8 +193,7 @@ class Version:
         """The page at ``path`` on ``today``, with a banner naming ``problems``.
 
         A single series' links and QR code follow ``site_url`` (the request's address)
-        unless a base URL is configured; cached per address, for a flood of Host headers
-        evicts only its own entries.
+        unless a base URL is configured.
         """
         site = self.site
         site_url = site.config.base_url or (site_url if site.one_series else "")
