@@ -246,7 +246,8 @@ class Publisher:
             for entry in self.config.files
         )
         self._state = self._first_load()
-        self._day = self._state.version.today
+        self.day = self._state.version.today
+        """Today where the site is, as of the last check: what pages show as upcoming."""
         self.checked_at = self._now()
         self._due = DueCheck(check_interval, clock)
 
@@ -421,17 +422,13 @@ class Publisher:
         self._due.run_if_due(self.check)
         return self._state
 
-    def today(self) -> dt.date:
-        """What is upcoming and what is past on the pages, asked per request."""
-        return self.fixed_today or self._state.version.site.today()
-
     # -- noticing changes ----------------------------------------------------
 
     def check(self) -> None:
         """Look at every file once; publish, reject or wait. Never raises.
 
         A new day makes a new version too when the files follow the day (a feed_window
-        drops past sessions); pages follow it anyway, rendered per request.
+        drops past sessions); pages follow it anyway, rendered per request and day.
         """
         self._check_started = self._clock()
         state = self._state
@@ -446,7 +443,8 @@ class Publisher:
                     texts[watch] = self._load(watch, data, signature)
                 except ValidationError as error:
                     watch.reject(error.errors, _digest(data))
-            new_day = self._new_day()
+            day, self.day = self.day, self.fixed_today or self.version.site.today()
+            new_day = self.day != day and self.version.follows_day
             if texts or new_day:
                 self._publish(texts, new_day=new_day)
         except Exception:  # a bug must not take the published site away
@@ -459,14 +457,6 @@ class Publisher:
             self._state = State(self.version, since=self._now(), problems=problems)
         self.checked_at = self._now()
         self._check_started = None
-
-    def _new_day(self) -> bool:
-        """The day changed since the files were made, and they show it (tried once a day)."""
-        today = self.fixed_today or self.version.site.today()
-        if not self.version.follows_day or today == self._day:
-            return False
-        self._day = today
-        return True
 
     # -- reporting -------------------------------------------------------------
 
@@ -496,7 +486,7 @@ class Publisher:
             "errors": errors,
             "rejected_sha256": rejected,
             "since": state.since.isoformat(),
-            "today": self.today().isoformat(),
+            "today": self.day.isoformat(),
             "checked_at": self.checked_at.isoformat(),
         }
 

@@ -34,7 +34,8 @@ from ..urls import FEED_FILE
 
 GZIP_MIN_BYTES = 256
 """Below this, gzip saves too little to be worth a second copy."""
-PAGE_CACHE = 32
+PLAIN = FeedOptions()
+PAGE_CACHE = 16
 FEED_CACHE = 32
 SITE_MAX_AGE = 3600
 """Cache lifetime of a department's files (its series may refresh at different intervals)."""
@@ -127,6 +128,8 @@ class Version:
         self.modified = max(modified, self.midnight(today)) if self.follows_day else modified
         """When the files last changed: Last-Modified for everything from this version."""
         self.loaded_at = loaded_at
+        self.by_address = self.site.one_series and not self.site.config.base_url
+        """A single series' page links and QR code follow the request's address (page())."""
         self._reuse = reuse
         """Events and page items of this and the last version, so a new day, site URL or
         version renders only the sessions it has not seen."""
@@ -171,6 +174,8 @@ class Version:
         tag: str | None = None,
     ) -> Asset:
         """The feed at ``path`` narrowed to a subscriber's choices; the built file if none."""
+        if series is None and tag is None and options == PLAIN:
+            return self.files[path]
         output, target = self.paths[path]
         assert target.query is not None, f"{path} is not a feed"
         query = target.query.narrowed(series, tag, options)
@@ -192,11 +197,10 @@ class Version:
     ) -> Asset:
         """The page at ``path`` on ``today``, with a banner naming ``problems``.
 
-        A single series' links and QR code follow ``site_url`` (the request's address)
-        unless a base URL is configured.
+        ``site_url`` is the request's address, used when ``by_address`` (else "").
         """
         site = self.site
-        site_url = site.config.base_url or (site_url if site.one_series else "")
+        site_url = site.config.base_url or site_url
         key = (path, site_url, today, problems, since)
 
         def render() -> Asset:

@@ -159,7 +159,8 @@ def _serve(name: str) -> Response:
         raise NotFound(SESSION_MISSING if SESSION_PATH.fullmatch(name) else None)
     output, target = found
     if output.page:
-        asset = version.page(name, request.url_root, pub.today(), state.problems, state.since)
+        site_url = request.url_root if version.by_address else ""
+        asset = version.page(name, site_url, pub.day, state.problems, state.since)
         response = send(asset, output.media_type, PAGE_MAX_AGE)
         if not version.site.one_series:  # the department's pages run an inline script by hash
             ancestors = pub.config.frame_ancestors if output.framed else ()
