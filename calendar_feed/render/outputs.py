@@ -59,6 +59,8 @@ class Target:
     term: Term | None = None
     session: Session | None = None
     tag: str = ""
+    query: FeedQuery | None = None
+    """A feed's sessions (feeds only): the live server narrows it by a subscriber's options."""
 
     @property
     def series_group(self) -> SeriesGroup:
@@ -83,8 +85,13 @@ class Output:
     sites: Sites = Sites.ALL
     page: bool = False
     """An HTML page the live server makes itself (its banner, the request's address)."""
-    feed: bool = False
-    """A subscription feed: the live server applies subscriber options to it."""
+    feed: Callable[[Target], FeedQuery] | None = None
+    """A subscription feed: the sessions it holds, which the live server narrows by a
+    subscriber's options (``?series=``, ``?tag=``, ``?tba=``, ...)."""
+    static: bool = False
+    """The same bytes on every site (style, script): cached for an hour, not a feed's time."""
+    framed: bool = False
+    """May be framed by the origins of the site file's ``embed.frame_ancestors``."""
     about: str = ""
     """What it is, in a few words, for the docs."""
 
@@ -111,19 +118,19 @@ def _static(read: Callable[[], bytes]) -> Callable[[Target], bytes]:
     return lambda _target: read()
 
 
-def _series_feed(target: Target) -> bytes:
-    group, release = target.series_group, target.release
+def _feed(target: Target) -> bytes:
+    """The sessions of ``target.query``; on a site of one series, that series' own calendar."""
+    query = target.query
+    assert query is not None, "a feed's target has its query"
     if target.site.one_series:
+        group, release = target.series_group, target.release
         return render_calendar(
             group.schedule,
+            query.options,
             revisions=release.revisions,
             extra_sessions=release.removed,
             reuse=target.reuse,
         )
-    return _query(target, FeedQuery(series=frozenset({group.id})))
-
-
-def _query(target: Target, query: FeedQuery) -> bytes:
     return render_query(target.site, target.releases, query, target.context.today)
 
 
@@ -143,10 +150,13 @@ def _term_page(target: Target) -> str:
     return term_page(target.site, target.series_group, target.term)
 
 
-def _term_feed(target: Target) -> bytes:
+def _series_query(target: Target) -> FeedQuery:
+    return FeedQuery(series=frozenset({target.series_group.id}))
+
+
+def _term_query(target: Target) -> FeedQuery:
     assert target.term is not None
-    query = FeedQuery(series=frozenset({target.series_group.id}), term=target.term.slug)
-    return _query(target, dataclasses.replace(query, windowed=False))
+    return dataclasses.replace(_series_query(target), term=target.term.slug, windowed=False)
 
 
 HTML, CALENDAR, JSON = "text/html", "text/calendar", "application/json"
@@ -170,7 +180,7 @@ OUTPUTS: tuple[Output, ...] = (
         about="the department: every series and the upcoming sessions of all",
     ),
     Output(
-        EMBED_FILE, HTML, Scope.SITE, sites=Sites.SEVERAL, page=True,
+        EMBED_FILE, HTML, Scope.SITE, sites=Sites.SEVERAL, page=True, framed=True,
         render=_text(lambda t: embed_page(t.site, t.context.today)),
         about="a compact list of upcoming sessions for other pages to frame",
     ),
@@ -185,27 +195,30 @@ OUTPUTS: tuple[Output, ...] = (
         "{series}{term}/index.html", HTML, Scope.TERM, sites=Sites.SEVERAL, page=True,
         render=_text(_term_page), about="a term's archive page",
     ),
-    Output(STYLESHEET, "text/css", Scope.SITE, _static(stylesheet), about="the pages' style"),
     Output(
-        POSTER_STYLESHEET, "text/css", Scope.SITE, _static(poster_stylesheet), sites=Sites.ONE,
-        about="the poster's style",
+        STYLESHEET, "text/css", Scope.SITE, _static(stylesheet), static=True,
+        about="the pages' style",
     ),
     Output(
-        SCRIPT, "text/javascript", Scope.SITE, _static(script), sites=Sites.ONE,
+        POSTER_STYLESHEET, "text/css", Scope.SITE, _static(poster_stylesheet), sites=Sites.ONE,
+        static=True, about="the poster's style",
+    ),
+    Output(
+        SCRIPT, "text/javascript", Scope.SITE, _static(script), sites=Sites.ONE, static=True,
         about="the Copy button's script (the page works without it)",
     ),
     Output(
-        "calendar.ics", CALENDAR, Scope.SITE, sites=Sites.SEVERAL, feed=True,
-        render=lambda t: _query(t, FeedQuery()), about="every series in one feed",
+        "calendar.ics", CALENDAR, Scope.SITE, _feed, sites=Sites.SEVERAL,
+        feed=lambda t: FeedQuery(), about="every series in one feed",
     ),
     Output(
-        TALKS_FILE, CALENDAR, Scope.SITE, sites=Sites.SEVERAL, feed=True,
-        render=lambda t: _query(t, FeedQuery(options=FeedOptions(include_open=False))),
+        TALKS_FILE, CALENDAR, Scope.SITE, _feed, sites=Sites.SEVERAL,
+        feed=lambda t: FeedQuery(options=FeedOptions(include_open=False)),
         about="every talk, no open slots",
     ),
     Output(
-        f"{TAGS_DIR}/{{tag}}.ics", CALENDAR, Scope.TAG, sites=Sites.SEVERAL, feed=True,
-        render=lambda t: _query(t, FeedQuery(tags=frozenset({t.tag}))),
+        f"{TAGS_DIR}/{{tag}}.ics", CALENDAR, Scope.TAG, _feed, sites=Sites.SEVERAL,
+        feed=lambda t: FeedQuery(tags=frozenset({t.tag})),
         about="the sessions of one tag, across series",
     ),
     Output(
@@ -213,12 +226,12 @@ OUTPUTS: tuple[Output, ...] = (
         render=lambda t: site_json(t.site), about="every series and session as data",
     ),
     Output(
-        "{series}calendar.ics", CALENDAR, Scope.SERIES, _series_feed, feed=True,
+        "{series}calendar.ics", CALENDAR, Scope.SERIES, _feed, feed=_series_query,
         about="the series' subscription feed",
     ),
     Output(
-        "{series}{term}/calendar.ics", CALENDAR, Scope.TERM, _term_feed, sites=Sites.SEVERAL,
-        feed=True, about="a term's complete feed",
+        "{series}{term}/calendar.ics", CALENDAR, Scope.TERM, _feed, sites=Sites.SEVERAL,
+        feed=_term_query, about="a term's complete feed",
     ),
     Output(
         "{series}events.json", JSON, Scope.SERIES,
@@ -263,6 +276,15 @@ def targets(output: Output, base: Target) -> Iterator[Target]:
                     yield dataclasses.replace(one, session=session)
 
 
+def published(base: Target) -> Iterator[tuple[str, Output, Target]]:
+    """Every file of ``base.site``: its path, its output and the target it is made from."""
+    for output in outputs_of(base.site):
+        for target in targets(output, base):
+            if output.feed:
+                target = dataclasses.replace(target, query=output.feed(target))
+            yield output.path_for(target), output, target
+
+
 def render_site(
     site: Site,
     releases: Mapping[str, Release],
@@ -276,29 +298,21 @@ def render_site(
     ``pages`` False leaves out the HTML pages, which the live server makes itself.
     ``reuse`` holds pieces (events, page items, JSON items) from earlier builds.
     """
-    base = Target(site, releases, context, reuse)
     files: dict[str, bytes] = {}
-    for output in outputs_of(site):
+    for path, output, target in published(Target(site, releases, context, reuse)):
         if output.page and not pages:
             continue
-        for target in targets(output, base):
-            path = output.path_for(target)
-            assert path not in files, f"two outputs write {path}"
-            files[path] = output.render(target)
+        assert path not in files, f"two outputs write {path}"
+        files[path] = output.render(target)
     return files
 
 
-def render_pages(
-    site: Site, releases: Mapping[str, Release], context: PageContext
-) -> dict[str, bytes]:
-    """Only the pages (the live server's, with its banner of problems)."""
-    base = Target(site, releases, context)
-    return {
-        output.path_for(target): output.render(target)
-        for output in outputs_of(site)
-        if output.page
-        for target in targets(output, base)
-    }
+def site_index(
+    site: Site, releases: Mapping[str, Release], context: PageContext, reuse: Reuse = NO_REUSE
+) -> dict[str, tuple[Output, Target]]:
+    """Path -> what makes the file there, for the live server to look a request up."""
+    base = Target(site, releases, context, reuse)
+    return {path: (output, target) for path, output, target in published(base)}
 
 
 def described(kind: Sites) -> list[tuple[str, str, str]]:
@@ -311,26 +325,6 @@ def described(kind: Sites) -> list[tuple[str, str, str]]:
     ]
 
 
-MEDIA_TYPES: Mapping[str, str] = {
-    output.path.rpartition(".")[2]: output.media_type for output in OUTPUTS
-}
-"""Media type by file suffix, for the live server."""
-
-
-def feed_paths(site: Site, releases: Mapping[str, Release], context: PageContext) -> list[str]:
-    """The paths of every subscription feed the site offers."""
-    base = Target(site, releases, context)
-    return [
-        output.path_for(target)
-        for output in outputs_of(site)
-        if output.feed
-        for target in targets(output, base)
-    ]
-
-
-def is_feed(path: str) -> bool:
-    """A path ending like a feed (subscriber options may apply)."""
-    return path.endswith(".ics")
-
-
-__all__ = ["MEDIA_TYPES", "OUTPUTS", "Output", "Scope", "Sites", "Target", "render_site"]
+__all__ = [
+    "OUTPUTS", "Output", "Scope", "Sites", "Target", "render_site", "site_index",
+]  # fmt: skip

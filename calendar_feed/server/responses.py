@@ -11,11 +11,43 @@ from werkzeug.utils import get_content_type
 
 from .. import texts
 from ..render.ical import FeedOptions
-from .versions import Asset, Version
+from ..site.merge import Site
+from .versions import Asset
 
 MAX_ALARM_MINUTES = 7 * 24 * 60
 PAGE_MAX_AGE = 0
 """The listing is revalidated on every view (cheap with ETags), so edits show at once."""
+
+
+def feed_choices(
+    args: MultiDict[str, str], site: Site
+) -> tuple[frozenset[str] | None, str | None, FeedOptions]:
+    """A subscriber's series, tag (sites of several series) and options; BadRequest if bad."""
+    if site.one_series:
+        return None, None, feed_options(args)
+    return _series(args, site), _tag(args, site), feed_options(args)
+
+
+def _series(args: MultiDict[str, str], site: Site) -> frozenset[str] | None:
+    values = args.getlist("series")
+    if not values:
+        return None
+    wanted = frozenset(s for value in values for s in value.split(",") if s)
+    known = {g.id for g in site.groups}
+    unknown = sorted(wanted - known)
+    if unknown or not wanted:
+        raise BadRequest(
+            f"unknown series {', '.join(unknown) or '(none given)'}; "
+            f"known: {', '.join(sorted(known))} (e.g. series=a,b)"
+        )
+    return wanted
+
+
+def _tag(args: MultiDict[str, str], site: Site) -> str | None:
+    tag = _single(args, "tag")
+    if tag is not None and tag not in site.tags:
+        raise BadRequest(f"unknown tag {tag!r}; known: {', '.join(site.tags) or 'none'}")
+    return tag
 
 
 def feed_options(args: MultiDict[str, str]) -> FeedOptions:
@@ -46,11 +78,6 @@ def _single(args: MultiDict[str, str], name: str) -> str | None:
     if len(values) > 1:
         raise BadRequest(f"{name} may be given only once")
     return values[0] if values else None
-
-
-def feed_max_age(version: Version) -> int:
-    """As long as the feed tells calendar apps to wait between refreshes."""
-    return version.schedule.series.refresh_hours * 3600
 
 
 def send(asset: Asset, mimetype: str, max_age: int) -> Response:

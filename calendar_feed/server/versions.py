@@ -1,9 +1,10 @@
-"""One valid events.yaml, rendered: every response body the live server can send for it.
+"""One valid site, rendered: every response body the live server can send for it.
 
-Bodies come from the same renderer as ``calendar-feed build`` (``render_site``)
-and are made once per version: the whole site up front, with gzip copies and
-ETags; feed variants and listings (which depend on the request's site URL and
-the day) on first use, in small bounded caches.
+Bodies come from the same renderer as ``calendar-feed build`` (the output registry,
+``render.outputs``) and are made once per version: the built files up front, with
+gzip copies and ETags; feed variants and pages (which depend on the day, the
+problems on disk and, for one series, the request's address) on first use, in
+small bounded caches.
 """
 
 from __future__ import annotations
@@ -20,19 +21,24 @@ from typing import Any, Generic, TypeVar
 import pytz
 
 from ..errors import Problem
-from ..model import Session
+from ..model import Schedule
 from ..publish.build import BuildResult
-from ..render.ical import FeedOptions, render_calendar
-from ..render.listing import PageContext, render_listing
-from ..render.poster import render_poster
+from ..render.ical import FeedOptions
+from ..render.listing import PageContext
+from ..render.outputs import site_index
 from ..render.qr import feed_qr_svg
 from ..reuse import NO_REUSE, Reuse
-from ..urls import FEED_FILE, session_file
+from ..site.feeds import FeedQuery
+from ..site.merge import Site
+from ..urls import FEED_FILE
 
 GZIP_MIN_BYTES = 256
 """Below this, gzip saves too little to be worth a second copy."""
-LISTING_CACHE = 16
+PLAIN = FeedOptions()
+PAGE_CACHE = 16
 FEED_CACHE = 32
+SITE_MAX_AGE = 3600
+"""Cache lifetime of a department's files (its series may refresh at different intervals)."""
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -92,94 +98,117 @@ def utc(seconds: float) -> dt.datetime:
 
 
 class Version:
-    """One valid events.yaml and everything rendered from it; read-only once made."""
+    """One valid site (one series or several) and every body rendered from it; read-only once made.
+
+    The files of the build are ready in ``files``; pages are made per request, as they
+    show the day, the problems of the files on disk and (on a site of one series
+    without a base URL) the request's address; feed variants on first use.
+    """
 
     def __init__(
         self,
         result: BuildResult,
+        *,
         sha256: str,
         modified: dt.datetime,
         loaded_at: dt.datetime,
+        today: dt.date,
         reuse: Reuse = NO_REUSE,
     ):
-        self.schedule = result.schedule
-        self.release = result.release
-        """What the revision history adds: SEQUENCE, LAST-MODIFIED, removed sessions, news."""
+        self.site: Site = result.site
+        self.releases = result.releases
+        """What the revision histories add: SEQUENCE, LAST-MODIFIED, removed sessions, news."""
         self.warnings = result.warnings
         self.sha256 = sha256
-        self.modified = modified
-        """When the file was last changed: Last-Modified for everything from this version."""
+        """The events file's digest; for several files, a digest of theirs."""
+        self.today = today
+        """The day the files were made for (feeds keep a feed_window of past days)."""
+        self.follows_day = any(group.feed_window for group in self.site.groups)
+        """The files change with the day: a new day needs a new version."""
+        self.modified = max(modified, self.midnight(today)) if self.follows_day else modified
+        """When the files last changed: Last-Modified for everything from this version."""
         self.loaded_at = loaded_at
-        # No index.html: the listing depends on the request's site URL and day (listing()).
-        self.files = {path: Asset.of(body, modified) for path, body in result.files.items()}
-        self._sessions = {session.key: session for session in self.schedule.sessions}
-        self._listings: Lru[tuple[Any, ...], Asset] = Lru(LISTING_CACHE)
-        self._feeds: Lru[FeedOptions, Asset] = Lru(FEED_CACHE)
-        self._posters: Lru[str, Asset] = Lru(LISTING_CACHE)
+        self.by_address = self.site.one_series and not self.site.config.base_url
+        """A single series' page links and QR code follow the request's address (page())."""
         self._reuse = reuse
         """Events and page items of this and the last version, so a new day, site URL or
         version renders only the sessions it has not seen."""
+        self.paths = site_index(self.site, self.releases, PageContext(today=today), reuse)
+        self.files = {path: Asset.of(body, self.modified) for path, body in result.files.items()}
+        pages = sum(1 for output, _ in self.paths.values() if output.page)
+        self._pages: Lru[tuple[Any, ...], Asset] = Lru(max(PAGE_CACHE, 2 * pages))
+        """Room for every page twice (a new day or banner), and for PAGE_CACHE request
+        addresses of a single series' pages (a flood of Host headers evicts its own)."""
+        self._feeds: Lru[FeedQuery, Asset] = Lru(FEED_CACHE)
 
-    def session(self, key: str) -> tuple[Session, Asset] | None:
-        """A session and its .ics by id, looked up in the schedule, never on disk."""
-        session = self._sessions.get(key)
-        return (session, self.files[session_file(session)]) if session else None
+    @property
+    def schedule(self) -> Schedule:
+        """The (first) series' schedule: all of a site of one series."""
+        return self.site.groups[0].schedule
 
-    def feed(self, options: FeedOptions) -> Asset:
-        if options == FeedOptions():
-            return self.files[FEED_FILE]
+    @property
+    def sessions(self) -> int:
+        return sum(len(group.schedule.sessions) for group in self.site.groups)
+
+    @property
+    def max_age(self) -> int:
+        """How long a feed (or any data file) may be cached: as long as a single series' feed
+        tells calendar apps to wait between refreshes; an hour for a department."""
+        if self.site.one_series:
+            return self.schedule.series.refresh_hours * 3600
+        return SITE_MAX_AGE
+
+    def feed_name(self, path: str) -> str:
+        """The file name a feed is saved under: a single series' after the series."""
+        return f"{self.schedule.series.id}.ics" if self.site.one_series else path.replace("/", "-")
+
+    def midnight(self, day: dt.date) -> dt.datetime:
+        zone = pytz.timezone(self.site.groups[0].series.timezone)
+        return zone.localize(dt.datetime.combine(day, dt.time())).astimezone(dt.UTC)
+
+    def feed(
+        self,
+        options: FeedOptions,
+        path: str = FEED_FILE,
+        series: frozenset[str] | None = None,
+        tag: str | None = None,
+    ) -> Asset:
+        """The feed at ``path`` narrowed to a subscriber's choices; the built file if none."""
+        if series is None and tag is None and options == PLAIN:
+            return self.files[path]
+        output, target = self.paths[path]
+        assert target.query is not None, f"{path} is not a feed"
+        query = target.query.narrowed(series, tag, options)
+        if query == target.query:
+            return self.files[path]
 
         def render() -> Asset:
-            body = render_calendar(
-                self.schedule,
-                options,
-                revisions=self.release.revisions,
-                extra_sessions=self.release.removed,
-                reuse=self._reuse,
-            )
-            return Asset.of(body, self.modified)
+            return Asset.of(output.render(dataclasses.replace(target, query=query)), self.modified)
 
-        return self._feeds.get(options, render)
+        return self._feeds.get(query, render)
 
-    def listing(
+    def page(
         self,
+        path: str,
         site_url: str,
         today: dt.date,
         problems: tuple[Problem, ...] = (),
         since: dt.datetime | None = None,
     ) -> Asset:
-        """The listing as seen from ``site_url`` (unless a base URL is configured) on ``today``.
+        """The page at ``path`` on ``today``, with a banner naming ``problems``.
 
-        Cached per site URL because without a configured base URL the links and
-        the QR code are built from the request's host.
+        ``site_url`` is the request's address, used when ``by_address`` (else "").
         """
-        site_url = self.schedule.series.base_url or site_url
-        key = (site_url, today, problems, since)
+        site = self.site
+        site_url = site.config.base_url or site_url
+        key = (path, site_url, today, problems, since)
 
         def render() -> Asset:
-            context = PageContext(
-                today=today,
-                site_url=site_url,
-                qr_svg=feed_qr_svg(site_url + FEED_FILE) if site_url else "",
-                problems=problems,
-                live=True,
-            )
-            zone = pytz.timezone(self.schedule.series.timezone)
-            midnight = zone.localize(dt.datetime.combine(today, dt.time())).astimezone(dt.UTC)
-            changed = max(self.modified, midnight, since or self.modified)
-            body = render_listing(self.schedule, context, self._reuse).encode("utf-8")
+            qr_svg = feed_qr_svg(site_url + FEED_FILE) if site_url and site.one_series else ""
+            context = PageContext(today, site_url, qr_svg, problems=problems, live=True)
+            output, target = self.paths[path]
+            body = output.render(dataclasses.replace(target, context=context))
+            changed = max(self.modified, self.midnight(today), since or self.modified)
             return Asset.of(body, changed)
 
-        return self._listings.get(key, render)
-
-    def poster(self, site_url: str) -> Asset:
-        """poster.html as the build writes it, its subscribe URL and QR code from ``site_url``."""
-        site_url = self.schedule.series.base_url or site_url
-
-        def render() -> Asset:
-            qr_svg = feed_qr_svg(site_url + FEED_FILE) if site_url else ""
-            context = PageContext(today=dt.date.min, site_url=site_url, qr_svg=qr_svg)
-            body = render_poster(self.schedule, context, self._reuse).encode("utf-8")
-            return Asset.of(body, self.modified)
-
-        return self._posters.get(site_url, render)
+        return self._pages.get(key, render)

@@ -1,13 +1,16 @@
 """The live server: ``create_app()`` and its routes (Flask stays inside this package).
 
-Every body comes ready-made from :mod:`calendar_feed.server.live`, which renders with the
-same code as ``calendar-feed build``; this module only picks the right one and
-wraps it in HTTP: validators, caching, compression and security headers.
+One set of routes for both kinds of site: every body comes ready-made from
+:mod:`calendar_feed.server.live`, which renders with the same code as
+``calendar-feed build``; this module looks the requested path up in the version
+and wraps the body in HTTP as its output (``render.outputs``) calls for:
+validators, caching, compression and security headers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,17 +20,15 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import texts
-from ..errors import OptionError
-from ..history import DEFAULT_KEEP_REMOVED_DAYS, history_path_for
-from ..render.listing import SCRIPT, STYLESHEET
-from ..render.outputs import MEDIA_TYPES
+from ..history import DEFAULT_KEEP_REMOVED_DAYS
+from ..render.outputs import Scope
 from ..render.templating import environment
-from ..site.site_file import read_site_config
+from ..site.merge import HistoryFiles
+from ..site.pages import EMBED_FILE, page_policy
 from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import DEFAULT_MAX_SESSIONS
-from ..urls import FEED_FILE, JSON_FILE
 from .live import CHECK_INTERVAL, SETTLE_SECONDS, Publisher
-from .responses import PAGE_MAX_AGE, feed_max_age, feed_options, send
+from .responses import PAGE_MAX_AGE, feed_choices, send
 
 DEFAULTS: dict[str, Any] = {
     "EVENTS_FILE": "events.yaml",
@@ -52,14 +53,16 @@ CONTENT_SECURITY_POLICY = (
 """Only the site's own script file (copy.js), never inline script; the QR code is inline
 SVG markup, which needs no permission."""
 
+SESSION_PATH = re.compile(r"(?:[^/]+/)?events/[^/]+\.ics")
+
 bp = Blueprint("feed", __name__)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory: defaults, then ``CALENDAR_FEED_*`` variables, then ``config``.
 
-    The events file is loaded here, so an invalid file fails at start-up with a
-    ValidationError listing every problem, not at the first request.
+    The events file (or site file) is loaded here, so an invalid file fails at
+    start-up with a ValidationError listing every problem, not at the first request.
     """
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(DEFAULTS)
@@ -67,20 +70,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     cfg = app.config
-    blueprint = bp
-    if not read_site_config(cfg["EVENTS_FILE"], int(cfg["MAX_BYTES"])).one_series:
-        from .site_web import site_bp, site_publisher
-
-        if cfg["HISTORY_FILE"]:
-            raise OptionError(
-                "--history names one history file, and a site file keeps one beside each "
-                "series' events files (leave --history out, or use --no-history)"
-            )
-        history = cfg["HISTORY_FILE"] is None
-        app.extensions["calendar_feed_site"] = site_publisher(cfg, _date(cfg["TODAY"]), history)
-        blueprint = site_bp
-    else:
-        app.extensions["calendar_feed"] = _publisher(cfg)
+    app.extensions["calendar_feed"] = Publisher(
+        cfg["EVENTS_FILE"],
+        base_url=cfg["BASE_URL"] or "",
+        check_interval=float(cfg["CHECK_INTERVAL"]),
+        settle=float(cfg["SETTLE_SECONDS"]),
+        max_bytes=int(cfg["MAX_BYTES"]),
+        max_sessions=int(cfg["MAX_SESSIONS"]),
+        today=_date(cfg["TODAY"]),
+        history_file=_history(cfg["HISTORY_FILE"]),
+        keep_removed_days=int(cfg["KEEP_REMOVED_DAYS"]),
+        reset_history=bool(cfg["RESET_HISTORY"]),
+    )
     proxies = int(cfg["PROXY_FIX"] or 0)
     if proxies:
         # Trust X-Forwarded-* only from this many proxies, and only when asked to.
@@ -95,26 +96,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # /healthz reads top-down
     # Only GET and HEAD, as documented: no automatic OPTIONS answer (Flask >= 3.1).
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
-    app.register_blueprint(blueprint)
+    app.register_blueprint(bp)
     for code in (400, 404, 405):
         app.register_error_handler(code, _error_page)
     app.after_request(_security_headers)
     return app
-
-
-def _publisher(cfg: Mapping[str, Any]) -> Publisher:
-    return Publisher(
-        cfg["EVENTS_FILE"],
-        base_url=cfg["BASE_URL"] or "",
-        check_interval=float(cfg["CHECK_INTERVAL"]),
-        settle=float(cfg["SETTLE_SECONDS"]),
-        max_bytes=int(cfg["MAX_BYTES"]),
-        max_sessions=int(cfg["MAX_SESSIONS"]),
-        today=_date(cfg["TODAY"]),
-        history_file=_history_file(cfg["HISTORY_FILE"], cfg["EVENTS_FILE"]),
-        keep_removed_days=int(cfg["KEEP_REMOVED_DAYS"]),
-        reset_history=bool(cfg["RESET_HISTORY"]),
-    )
 
 
 def _date(value: Any) -> dt.date | None:
@@ -124,10 +110,10 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def _history_file(value: Any, events_file: str) -> Path | None:
-    """None (default): beside the events file, as for ``build``; False or "": no history."""
+def _history(value: Any) -> HistoryFiles:
+    """None (default): beside each series' events files, as for ``build``; False or "": none."""
     if value is None:
-        return history_path_for(events_file)
+        return True
     return Path(value) if value else None
 
 
@@ -136,78 +122,63 @@ def publisher() -> Publisher:
 
 
 @bp.get("/")
-def listing() -> Response:
-    pub = publisher()
-    state = pub.state()
-    return send(pub.listing(state, request.url_root), "text/html", PAGE_MAX_AGE)
+def index() -> Response:
+    return _serve("index.html")
 
 
-@bp.get(f"/{STYLESHEET}")
-def stylesheet() -> Response:
-    return send(publisher().state().version.files[STYLESHEET], "text/css", STYLE_MAX_AGE)
-
-
-@bp.get("/poster.html")
-def poster() -> Response:
-    """The term on one A4 page; like the listing, its links follow the request's address."""
-    version = publisher().state().version
-    return send(version.poster(request.url_root), "text/html", PAGE_MAX_AGE)
-
-
-@bp.get(f"/{SCRIPT}")
-def script() -> Response:
-    return send(publisher().state().version.files[SCRIPT], "text/javascript", STYLE_MAX_AGE)
-
-
-@bp.get(f"/{FEED_FILE}")
-def calendar() -> Response:
-    options = feed_options(request.args)
-    version = publisher().state().version
-    response = send(version.feed(options), "text/calendar", feed_max_age(version))
-    # Inline, so calendar apps subscribe instead of browsers only downloading it.
-    response.headers.set(
-        "Content-Disposition", "inline", filename=f"{version.schedule.series.id}.ics"
-    )
-    return response
-
-
-@bp.get("/events/<key>.ics")
-def session(key: str) -> Response:
-    version = publisher().state().version
-    found = version.session(key)
-    if found is None:
-        raise NotFound(texts.NO_SUCH_SESSION)
-    event, asset = found
-    response = send(asset, "text/calendar", feed_max_age(version))
-    response.headers.set(
-        "Content-Disposition",
-        "attachment",
-        filename=f"{version.schedule.series.id}-{event.key}.ics",
-    )
-    return response
-
-
-@bp.get(f"/{JSON_FILE}")
-def events_json() -> Response:
-    version = publisher().state().version
-    return send(version.files[JSON_FILE], "application/json", feed_max_age(version))
-
-
-@bp.get("/<path:name>")
-def site_file(name: str) -> Response:
-    """Any other file of the rendered site (and only those): a lookup, never a disk path."""
-    version = publisher().state().version
-    asset = version.files.get(name)
-    suffix = name.rpartition(".")[2]
-    if asset is None or suffix not in MEDIA_TYPES:
-        raise NotFound()
-    return send(asset, MEDIA_TYPES[suffix], feed_max_age(version))
+@bp.get("/embed")
+def embed() -> Response:
+    """The embed page of several series (404 on a site of one, which has none)."""
+    return _serve(EMBED_FILE)
 
 
 @bp.get("/healthz")
 def healthz() -> Response:
     response = current_app.json.response(publisher().health())
     response.cache_control.no_store = True
+    return response
+
+
+@bp.get("/<path:name>")
+def site_file(name: str) -> Response:
+    """Any file of the site by its path: a lookup in the version, never a disk path."""
+    if name.endswith("/"):
+        name += "index.html"
+    if name == "index.html" and publisher().config.one_series:
+        raise NotFound()  # a single series' listing is at / only, as its links are
+    return _serve(name)
+
+
+def _serve(name: str) -> Response:
+    """The file at ``name`` with the headers its output calls for (render.outputs)."""
+    pub = publisher()
+    state = pub.state()
+    version = state.version
+    found = version.paths.get(name)
+    if found is None:
+        raise NotFound(texts.NO_SUCH_SESSION if SESSION_PATH.fullmatch(name) else None)
+    output, target = found
+    if output.page:
+        site_url = request.url_root if version.by_address else ""
+        asset = version.page(name, site_url, pub.day, state.problems, state.since)
+        response = send(asset, output.media_type, PAGE_MAX_AGE)
+        if not version.site.one_series:  # the department's pages run an inline script by hash
+            ancestors = pub.config.frame_ancestors if output.framed else ()
+            response.headers["Content-Security-Policy"] = page_policy(ancestors)
+        return response
+    if output.feed:
+        series, tag, options = feed_choices(request.args, version.site)
+        asset = version.feed(options, name, series, tag)
+        response = send(asset, output.media_type, version.max_age)
+        # Inline, so calendar apps subscribe instead of browsers only downloading it.
+        response.headers.set("Content-Disposition", "inline", filename=version.feed_name(name))
+        return response
+    max_age = STYLE_MAX_AGE if output.static else version.max_age
+    response = send(version.files[name], output.media_type, max_age)
+    if output.scope is Scope.SESSION:
+        assert target.session is not None
+        filename = f"{target.series_group.id}-{target.session.key}.ics"
+        response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
 
 

@@ -17,7 +17,6 @@ from ..history import Release
 from ..identity import Revision
 from ..model import Series, Session
 from ..render.ical import FeedOptions, render_mixed
-from ..urls import FEED_FILE
 from .merge import SeriesGroup, Site
 
 TAGS_DIR = "tags"
@@ -50,26 +49,6 @@ class FeedQuery:
         )
         tags = self.tags | {tag} if tag else self.tags
         return dataclasses.replace(self, series=chosen, tags=frozenset(tags), options=both)
-
-
-def query_for_path(department: Site, path: str) -> FeedQuery | None:
-    """The query behind a feed's path, or None when no such feed exists."""
-    parts = path.split("/")
-    if path == FEED_FILE:
-        return FeedQuery()
-    if path == TALKS_FILE:
-        return FeedQuery(options=FeedOptions(include_open=False))
-    if len(parts) == 2 and parts[0] == TAGS_DIR and parts[1].endswith(".ics"):
-        tag = parts[1].removesuffix(".ics")
-        return FeedQuery(tags=frozenset({tag})) if tag in department.tags else None
-    group = department.group(parts[0])
-    if group is None or parts[-1] != FEED_FILE:
-        return None
-    if len(parts) == 2:
-        return FeedQuery(series=frozenset({group.id}))
-    if len(parts) == 3 and any(t.slug == parts[1] for t in group.terms):
-        return FeedQuery(series=frozenset({group.id}), term=parts[1], windowed=False)
-    return None
 
 
 def select(

@@ -123,8 +123,12 @@ def assemble(config: SiteConfig, loaded: Mapping[Path, Loaded]) -> tuple[Site, l
     """Join the files loaded so far into series; errors name the file that clashes.
 
     A file whose sessions clash with an earlier term is left out (and reported),
-    so the live server can keep serving everything else.
+    so the live server can keep serving everything else. A site of one series is
+    its one file.
     """
+    if config.one_series:
+        (one,) = loaded.values()
+        return series_site(config, one), []
     problems: list[Problem] = []
     by_id: dict[str, list[tuple[SeriesFile, Loaded]]] = {}
     for entry in config.files:
@@ -161,9 +165,9 @@ def load_site(
     """
     config = read_site_config(source, max_bytes)
     url = normalize_base_url(base_url)
+    if url:
+        config = dataclasses.replace(config, base_url=url)
     if not config.one_series:
-        if url:
-            config = dataclasses.replace(config, base_url=url)
         return load_department(config, max_bytes=max_bytes, max_sessions=max_sessions)
     limits = {"max_bytes": max_bytes, "max_sessions": max_sessions}
     if cache is not None:
@@ -175,15 +179,16 @@ def load_site(
         loaded = load_schedule_bytes(source.data, source.name, **limits)
     else:
         loaded = load_schedule(source, **limits)
-    if url:
-        series = dataclasses.replace(loaded.schedule.series, base_url=url)
-        schedule = dataclasses.replace(loaded.schedule, series=series)
-        loaded = dataclasses.replace(loaded, schedule=schedule)
     return series_site(config, loaded)
 
 
 def series_site(config: SiteConfig, loaded: Loaded) -> Site:
-    """The site of one series: named and placed as its series is."""
+    """The site of one series: named and placed as its series is (``config.base_url``, as
+    --base-url sets it, replaces the series' own)."""
+    if config.base_url:
+        series = dataclasses.replace(loaded.schedule.series, base_url=config.base_url)
+        schedule = dataclasses.replace(loaded.schedule, series=series)
+        loaded = dataclasses.replace(loaded, schedule=schedule)
     series = loaded.schedule.series
     config = dataclasses.replace(config, name=series.name, base_url=series.base_url)
     group = SeriesGroup(

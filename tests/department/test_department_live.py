@@ -3,6 +3,8 @@ and one broken file never taking the other series (or its own last good version)
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -10,7 +12,9 @@ import pytest
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
+from calendar_feed.server.live import Publisher
 from calendar_feed.server.web import create_app
+from calendar_feed.site.merge import Site
 from tests.helpers import ROOT
 
 EXAMPLE = ROOT / "examples" / "department"
@@ -126,3 +130,81 @@ def test_clashing_edit_is_rejected_for_that_file_only(site: Path, site_client: F
     assert entry["serving"] == "last-good"
     assert "another term" in entry["errors"][0]["message"]
     assert "lunch-2025-03-12@calendar-feed" in uids(site_client.get("/lunch/calendar.ics").data)
+
+
+def test_healthz_of_a_site_reads_like_that_of_one_series(site_client: FlaskClient) -> None:
+    """The same fields for both kinds; a site file names itself and reports each file."""
+    health = site_client.get("/healthz").json
+    assert (health["status"], health["reload"], health["serving"]) == ("ok", "ok", "current")
+    assert health["series"] == ["lunch", "analysis", "colloquium"]
+    assert health["version"]["sessions"] == 12
+    assert [f["serving"] for f in health["files"]] == ["current"] * 4
+    assert health["today"] == "2025-03-01"
+    assert health["errors"] == []
+    assert health["rejected_sha256"] is None
+
+
+def test_a_session_is_a_download_named_after_series_and_session(site_client: FlaskClient) -> None:
+    response = site_client.get("/lunch/events/2025-02-26.ics")
+    assert response.headers["Content-Disposition"] == "attachment; filename=lunch-2025-02-26.ics"
+    assert response.headers["Cache-Control"] == "public, max-age=3600"
+    missing = site_client.get("/lunch/events/2099-01-01.ics")
+    assert missing.status_code == 404
+    assert "There is no session with that id." in missing.get_data(as_text=True)
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_half_written_file_of_a_site_waits_until_it_has_settled(site: Path) -> None:
+    monotonic, wall = Clock(100.0), Clock(2_000_000_000.0)
+    pub = Publisher(
+        site, check_interval=0, settle=1.0, history_file=None, clock=monotonic, wall_clock=wall
+    )
+    analysis = site.parent / "analysis" / "events.yaml"
+    text = analysis.read_text(encoding="utf-8")
+    analysis.write_text(text[: text.index("  - date: 2025-03-05")], encoding="utf-8")
+    now = int(wall.now * 1e9)
+    os.utime(analysis, ns=(now, now))  # written just now: not settled
+    assert len(pub.state().version.site.group("analysis").schedule.sessions) == 2
+    monotonic.now += 1.0
+    wall.now += 1.0
+    assert len(pub.state().version.site.group("analysis").schedule.sessions) == 1
+
+
+def test_a_worker_starting_while_a_file_is_broken_serves_its_last_good_copy(site: Path) -> None:
+    Publisher(site, history_file=None)  # an earlier worker published every file
+    analysis = site.parent / "analysis" / "events.yaml"
+    assert (analysis.parent / ".events.yaml.last-good").read_bytes() == analysis.read_bytes()
+    analysis.unlink()
+    os.mkfifo(analysis)
+    late = Publisher(site, history_file=None)  # no hang, no failure
+    health = late.health()
+    assert (health["status"], health["serving"]) == ("error", "last-good")
+    entry = next(f for f in health["files"] if f["file"] == str(analysis))
+    assert (entry["serving"], entry["sessions"]) == ("last-good", 2)
+    assert "named pipe (FIFO)" in entry["errors"][0]["message"]
+
+
+def test_a_new_day_republishes_the_windowed_feeds(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """feed_window: 180 drops past sessions as days pass; pages follow the day per request."""
+    day = [dt.date(2025, 3, 1)]
+    monkeypatch.setattr(Site, "today", lambda self: day[0])
+    pub = Publisher(site, check_interval=0, settle=0, history_file=None)
+    before = pub.state().version
+    assert len(uids(before.files["lunch/calendar.ics"].body)) == 8
+    assert pub.state().version is before
+    day[0] = dt.date(2025, 6, 1)  # 2024-09-11 to 2024-10-09 are now past the window
+    after = pub.state().version
+    assert after is not before
+    assert after.today == dt.date(2025, 6, 1)
+    assert len(uids(after.files["lunch/calendar.ics"].body)) == 4
+    assert after.modified >= after.midnight(day[0])  # If-Modified-Since sees the change
+    assert pub.state().version is after

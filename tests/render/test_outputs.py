@@ -11,7 +11,7 @@ import pytest
 
 from calendar_feed.organize.init_project import project_files
 from calendar_feed.publish.build import build_site
-from calendar_feed.render.outputs import MEDIA_TYPES, OUTPUTS, Sites, described
+from calendar_feed.render.outputs import OUTPUTS, Sites, described
 from tests.helpers import ROOT, SHIPPED
 
 DEPARTMENT = ROOT / "examples" / "department" / "site.yaml"
@@ -41,12 +41,6 @@ def test_a_build_writes_exactly_the_declared_outputs(source: Path, kind: Sites) 
         assert matches, f"{built} is not declared in render/outputs.py"
         used.add(matches[0])
     assert used == {path for path, _ in declared}, "declared outputs the build did not write"
-
-
-def test_every_declared_suffix_has_its_media_type() -> None:
-    for output in OUTPUTS:
-        suffix = output.path.rpartition(".")[2]
-        assert MEDIA_TYPES[suffix] == output.media_type, output.path
 
 
 def test_every_output_says_what_it_is() -> None:

@@ -219,12 +219,12 @@ def test_feed_variants_and_listings_are_cached_per_version(events, clocks):
     options = FeedOptions(alarm_minutes=15)
     assert version.feed(options) is version.feed(FeedOptions(alarm_minutes=15))
     day = dt.date(2024, 9, 20)
-    page = version.listing("http://a.example/", day)
-    assert version.listing("http://a.example/", day) is page
-    assert version.listing("http://b.example/", day) is not page
-    for n in range(versions.LISTING_CACHE * 3):
-        version.listing(f"http://{n}.example/", day)  # a flood of Host headers
-    assert len(version._listings) == versions.LISTING_CACHE
+    page = version.page("index.html", "http://a.example/", day)
+    assert version.page("index.html", "http://a.example/", day) is page
+    assert version.page("index.html", "http://b.example/", day) is not page
+    for n in range(versions.PAGE_CACHE * 3):
+        version.page("index.html", f"http://{n}.example/", day)  # a flood of Host headers
+    assert len(version._pages) == versions.PAGE_CACHE
 
 
 def test_lru_evicts_the_least_recently_used():
@@ -248,7 +248,7 @@ def test_a_reload_reuses_the_last_version_and_serves_the_bytes_of_a_fresh_start(
     pub = publisher(events, clocks)
     alarm = FeedOptions(alarm_minutes=15)
     before = pub.state().version
-    before.listing("http://localhost/", dt.date(2024, 10, 1), (), None)
+    before.page("index.html", "http://localhost/", dt.date(2024, 10, 1), (), None)
     before.feed(alarm)
     _, wall = clocks
     edited = FULL.replace(b"title: ", b"title: Revised, ", 1)
@@ -269,10 +269,13 @@ def test_a_reload_reuses_the_last_version_and_serves_the_bytes_of_a_fresh_start(
         p: a.body for p, a in fresh.files.items()
     }
     for version in (reloaded, fresh):
-        assert b"Revised, " in version.listing("http://localhost/", day, (), None).body
+        assert b"Revised, " in version.page("index.html", "http://localhost/", day, (), None).body
     assert (
-        reloaded.listing("http://localhost/", day, (), None).body
-        == fresh.listing("http://localhost/", day, (), None).body
+        reloaded.page("index.html", "http://localhost/", day, (), None).body
+        == fresh.page("index.html", "http://localhost/", day, (), None).body
     )
-    assert reloaded.poster("http://localhost/").body == fresh.poster("http://localhost/").body
+    assert (
+        reloaded.page("poster.html", "http://localhost/", day).body
+        == fresh.page("poster.html", "http://localhost/", day).body
+    )
     assert reloaded.feed(alarm).body == fresh.feed(alarm).body

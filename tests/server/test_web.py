@@ -25,9 +25,10 @@ from calendar_feed.publish import build as publish_build
 from calendar_feed.publish import release as publishing
 from calendar_feed.publish.build import build_site
 from calendar_feed.publish.stamp import STAMP_FILE
+from calendar_feed.render import outputs
 from calendar_feed.render.listing import PageContext, render_listing
 from calendar_feed.render.qr import feed_qr_svg
-from calendar_feed.server import production, versions
+from calendar_feed.server import production
 from calendar_feed.server.web import create_app
 from tests.helpers import SHIPPED, TODAY
 
@@ -562,12 +563,12 @@ def test_an_empty_file_is_never_published(client, events):
 def test_one_render_per_change_not_per_request(client, events, monkeypatch):
     renders: list[int] = []
     listings: list[int] = []
-    real_site, real_listing = publish_build.render_site, versions.render_listing
+    real_site, real_listing = publish_build.render_site, outputs.render_listing
     monkeypatch.setattr(
         publish_build, "render_site", lambda *a, **k: renders.append(1) or real_site(*a, **k)
     )
     monkeypatch.setattr(
-        versions, "render_listing", lambda *a, **k: listings.append(1) or real_listing(*a, **k)
+        outputs, "render_listing", lambda *a, **k: listings.append(1) or real_listing(*a, **k)
     )
     text = events.read_text(encoding="utf-8")
     edit(events, text.replace("reason: 假期", "reason: 国庆"))
@@ -638,3 +639,16 @@ def test_serve_rejects_a_bad_base_url(monkeypatch, events):
         "Error: Invalid value for '--base-url': must start with http:// or https://, "
         "not 'example.edu'\n"
     ) in result.output
+
+
+@pytest.mark.parametrize(
+    "url", ["/embed", "/embed.html", "/talks.ics", "/tags/pde.ics", "/index.html", "/events/"]
+)
+def test_what_only_a_site_of_several_series_has_is_404(shared_client, url):
+    assert shared_client.get(url).status_code == 404
+
+
+def test_series_and_tag_filters_are_ignored_on_one_series(shared_client):
+    """Like any unknown query parameter: they must not break a subscription."""
+    plain = shared_client.get("/calendar.ics").data
+    assert shared_client.get("/calendar.ics?series=nope&tag=nope").data == plain
