@@ -23,6 +23,7 @@ from tests.helpers import (
     TIMEOUT_MS,
     TODAY,
     browser_missing,
+    copy_department,
 )
 
 
@@ -43,6 +44,12 @@ def shipped_copy(tmp_path: Path) -> Path:
     copy = tmp_path / "events.yaml"
     copy.write_bytes(SHIPPED.read_bytes())
     return copy
+
+
+@pytest.fixture
+def department(tmp_path: Path) -> Path:
+    """A copy of the example department (three series, lunch in two terms): its site file."""
+    return copy_department(tmp_path / "dept")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import importlib.util
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import textwrap
@@ -23,6 +24,8 @@ from calendar_feed.publish.stamp import STAMP_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "events.yaml"
+DEPARTMENT = ROOT / "examples" / "department"
+"""The example department: three series, lunch in two terms."""
 TODAY = dt.date(2024, 9, 20)
 """The day the server's tests pretend it is: between the two talks of the shipped file."""
 SEED_PAGE = Path(__file__).resolve().parent / "data" / "seed-page.md"
@@ -49,6 +52,28 @@ def document(sessions: str, head: str = HEAD) -> bytes:
 def unescape_text(value: str) -> str:
     """RFC 5545 TEXT unescaping (section 3.3.11)."""
     return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], value)
+
+
+def copy_department(folder: Path) -> Path:
+    """The example department copied into ``folder``; its site file (builds write histories
+    beside the copy, never into the repository)."""
+    shutil.copytree(DEPARTMENT, folder)
+    return folder / "site.yaml"
+
+
+def vevents(body: bytes) -> list[Any]:
+    """A feed's VEVENTs as icalendar reads it, after the independent ``ical`` parser has
+    read it too (it raises on what RFC 5545 does not allow)."""
+    from ical.calendar_stream import IcsCalendarStream
+    from icalendar import Calendar
+
+    IcsCalendarStream.calendar_from_ics(body.decode("utf-8"))
+    return list(Calendar.from_ical(body).walk("VEVENT"))
+
+
+def uids(body: bytes) -> list[str]:
+    """The UIDs of a feed's events, in order (both parsers read it)."""
+    return [str(event["UID"]) for event in vevents(body)]
 
 
 def site_files(root: Path) -> dict[str, bytes]:

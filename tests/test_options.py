@@ -16,9 +16,8 @@ from click.testing import CliRunner, Result
 
 from calendar_feed.cli import main
 from calendar_feed.history import history_path_for
-from tests.helpers import ROOT, SHIPPED
+from tests.helpers import DEPARTMENT, SHIPPED
 
-EXAMPLE = ROOT / "examples" / "department"
 KINDS = ("events", "site")
 DEPT_URL = "https://dept.example.org/talks/"
 
@@ -28,9 +27,9 @@ def files(tmp_path: Path) -> dict[str, Path]:
     """A copy of the shipped events.yaml and of the example department, in a git repository
     (for diff --git), with a second copy of each for diff --against."""
     shutil.copy(SHIPPED, tmp_path / "events.yaml")
-    shutil.copytree(EXAMPLE, tmp_path / "dept")
+    shutil.copytree(DEPARTMENT, tmp_path / "dept")
     shutil.copy(SHIPPED, tmp_path / "other-events.yaml")
-    shutil.copytree(EXAMPLE, tmp_path / "other-dept")
+    shutil.copytree(DEPARTMENT, tmp_path / "other-dept")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C", str(tmp_path)]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "."], check=True)

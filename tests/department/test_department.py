@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,36 +15,18 @@ from icalendar import Calendar
 from calendar_feed.cli import main
 from calendar_feed.errors import ValidationError
 from calendar_feed.publish.build import FEED_WARNING_BYTES, build_site, size_warnings
-from tests.helpers import ROOT
+from tests.helpers import uids, vevents
 
-EXAMPLE = ROOT / "examples" / "department"
 TODAY = dt.date(2025, 3, 1)
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    """A copy of the shipped example department (three series, lunch in two terms)."""
-    shutil.copytree(EXAMPLE, tmp_path / "dept")
-    return tmp_path / "dept" / "site.yaml"
-
-
-def build(site: Path, **kwargs: object) -> dict[str, bytes]:
+def build(department: Path, **kwargs: object) -> dict[str, bytes]:
     options = {"history": False, "today": TODAY, **kwargs}
-    return dict(build_site(site, None, **options).files)  # type: ignore[arg-type]
+    return dict(build_site(department, None, **options).files)  # type: ignore[arg-type]
 
 
-def events_of(body: bytes) -> list:
-    """Parse with icalendar and with the independent ical package; the VEVENTs."""
-    IcsCalendarStream.calendar_from_ics(body.decode("utf-8"))
-    return list(Calendar.from_ical(body).walk("VEVENT"))
-
-
-def uids(body: bytes) -> list[str]:
-    return [str(e["UID"]) for e in events_of(body)]
-
-
-def test_file_tree(site: Path) -> None:
-    files = build(site)
+def test_file_tree(department: Path) -> None:
+    files = build(department)
     expected = {
         "index.html", "embed.html", "calendar.ics", "events.json", "talks.ics", "style.css",
         "tags/lunch.ics", "tags/pde.ics", "tags/numerics.ics", "tags/analysis.ics",
@@ -60,8 +41,8 @@ def test_file_tree(site: Path) -> None:
     assert expected <= set(files)
 
 
-def test_department_feed_has_every_series_with_unique_uids(site: Path) -> None:
-    body = build(site)["calendar.ics"]
+def test_department_feed_has_every_series_with_unique_uids(department: Path) -> None:
+    body = build(department)["calendar.ics"]
     found = uids(body)
     assert len(found) == 8 + 2 + 2
     assert len(set(found)) == len(found)
@@ -71,8 +52,8 @@ def test_department_feed_has_every_series_with_unique_uids(site: Path) -> None:
     assert str(calendar["X-WR-CALNAME"]) == "北京大学数学科学学院 讨论班 / PKU Math Seminars"
 
 
-def test_series_feed_merges_its_terms(site: Path) -> None:
-    files = build(site)
+def test_series_feed_merges_its_terms(department: Path) -> None:
+    files = build(department)
     lunch = uids(files["lunch/calendar.ics"])
     assert len(lunch) == 8
     assert all(u.startswith("lunch-") for u in lunch)
@@ -80,9 +61,9 @@ def test_series_feed_merges_its_terms(site: Path) -> None:
     assert len(uids(files["lunch/2025-spring/calendar.ics"])) == 4
 
 
-def test_tag_and_talks_feeds(site: Path) -> None:
-    files = build(site)
-    pde = events_of(files["tags/pde.ics"])
+def test_tag_and_talks_feeds(department: Path) -> None:
+    files = build(department)
+    pde = vevents(files["tags/pde.ics"])
     assert sorted(str(e["UID"]) for e in pde) == [
         "analysis-2025-02-26@calendar-feed",
         "analysis-2025-03-05@calendar-feed",
@@ -91,13 +72,13 @@ def test_tag_and_talks_feeds(site: Path) -> None:
     ]
     # Series tags are inherited: every lunch session is tagged lunch.
     assert len(uids(files["tags/lunch.ics"])) == 8
-    talks = events_of(files["talks.ics"])
+    talks = vevents(files["talks.ics"])
     assert all(str(e["STATUS"]) != "TENTATIVE" for e in talks)
     assert len(talks) == 12 - 2  # two open slots left out
 
 
-def test_online_speaker_url_and_tags_in_the_event(site: Path) -> None:
-    event = events_of(build(site)["lunch/events/2025-02-26.ics"])[0]
+def test_online_speaker_url_and_tags_in_the_event(department: Path) -> None:
+    event = vevents(build(department)["lunch/events/2025-02-26.ics"])[0]
     conference = event["CONFERENCE"]
     assert str(conference) == "https://meeting.example.com/j/123456"
     assert conference.params["VALUE"] == "URI"
@@ -105,13 +86,13 @@ def test_online_speaker_url_and_tags_in_the_event(site: Path) -> None:
     assert "Join online:\nhttps://meeting.example.com/j/123456" in str(event["DESCRIPTION"])
     assert event["CATEGORIES"].cats == ["numerics", "lunch"]
     stream = IcsCalendarStream.calendar_from_ics(
-        build(site)["lunch/events/2025-02-26.ics"].decode()
+        build(department)["lunch/events/2025-02-26.ics"].decode()
     )
     assert stream.events[0].categories == ["numerics", "lunch"]
 
 
-def test_pages(site: Path) -> None:
-    files = build(site)
+def test_pages(department: Path) -> None:
+    files = build(department)
     index = files["index.html"].decode()
     # Upcoming across all series, each labelled with its series; links to archives.
     assert index.count('class="series-label"') == 5  # sessions from 2025-03-01 on
@@ -130,8 +111,8 @@ def test_pages(site: Path) -> None:
     assert 'href="https://meeting.example.com/j/123456"' in spring
 
 
-def test_json(site: Path) -> None:
-    data = json.loads(build(site)["events.json"])
+def test_json(department: Path) -> None:
+    data = json.loads(build(department)["events.json"])
     assert [s["id"] for s in data["series"]] == ["lunch", "analysis", "colloquium"]
     assert len(data["sessions"]) == 12
     first = data["sessions"][0]
@@ -140,20 +121,20 @@ def test_json(site: Path) -> None:
     assert first["tags"] == ["probability", "lunch"]
 
 
-def test_feed_window_keeps_archives_complete(site: Path) -> None:
-    files = build(site, today=dt.date(2025, 6, 1))  # 180 days back: 2024-12-03
+def test_feed_window_keeps_archives_complete(department: Path) -> None:
+    files = build(department, today=dt.date(2025, 6, 1))  # 180 days back: 2024-12-03
     assert len(uids(files["lunch/calendar.ics"])) == 4
     assert len(uids(files["calendar.ics"])) == 8
     assert len(uids(files["lunch/2024-autumn/calendar.ics"])) == 4
 
 
-def test_clashing_terms_and_errors_in_several_files_reported_at_once(site: Path) -> None:
-    spring = site.parent / "lunch" / "2025-spring.yaml"
+def test_clashing_terms_and_errors_in_several_files_reported_at_once(department: Path) -> None:
+    spring = department.parent / "lunch" / "2025-spring.yaml"
     spring.write_text(spring.read_text().replace("2025-03-12", "2024-09-25"))
-    colloquium = site.parent / "colloquium" / "events.yaml"
+    colloquium = department.parent / "colloquium" / "events.yaml"
     colloquium.write_text(colloquium.read_text().replace("duration: 60", "duration: soon"))
     with pytest.raises(ValidationError) as caught:
-        build(site)
+        build(department)
     messages = [str(p) for p in caught.value.errors]
     assert any(m.startswith(f"{colloquium}:") and "defaults.duration" in m for m in messages), (
         messages
@@ -161,29 +142,29 @@ def test_clashing_terms_and_errors_in_several_files_reported_at_once(site: Path)
     clash = next(m for m in messages if "another term" in m)
     assert clash.startswith(f"{spring}:")
     assert "sessions[2].date" in clash
-    assert f"{site.parent / 'lunch' / '2024-autumn.yaml'}:" in clash
+    assert f"{department.parent / 'lunch' / '2024-autumn.yaml'}:" in clash
 
 
 def test_site_file_problems(tmp_path: Path) -> None:
-    site = tmp_path / "site.yaml"
-    site.write_text(
+    department = tmp_path / "site.yaml"
+    department.write_text(
         "site:\n  name: X\n  base_url: ftp://x\n  feed_window: -3\n  colour: red\n"
         "series:\n  - missing.yaml\n"
     )
     with pytest.raises(ValidationError) as caught:
-        build(site)
+        build(department)
     text = [str(p) for p in caught.value.errors]
     assert any("site.base_url" in t for t in text)
     assert any("site.feed_window" in t for t in text)
     assert any('unknown field "colour"' in t for t in text)
 
 
-def test_missing_file_named_with_the_others(tmp_path: Path, site: Path) -> None:
-    site.write_text(site.read_text() + "  - nowhere.yaml\n")
+def test_missing_file_named_with_the_others(tmp_path: Path, department: Path) -> None:
+    department.write_text(department.read_text() + "  - nowhere.yaml\n")
     with pytest.raises(ValidationError) as caught:
-        build(site)
+        build(department)
     assert [str(p) for p in caught.value.errors] == [
-        f"{site.parent / 'nowhere.yaml'}: file not found"
+        f"{department.parent / 'nowhere.yaml'}: file not found"
     ]
 
 
@@ -196,24 +177,26 @@ def test_size_warning() -> None:
     ]
 
 
-def test_cli_validate_and_build(site: Path, tmp_path: Path) -> None:
+def test_cli_validate_and_build(department: Path, tmp_path: Path) -> None:
     runner = CliRunner()
-    result = runner.invoke(main, ["validate", str(site)])
+    result = runner.invoke(main, ["validate", str(department)])
     assert result.exit_code == 0, result.output
     assert "OK, 3 series: lunch (8 sessions, 2 terms)" in result.output
     out = tmp_path / "out"
-    result = runner.invoke(main, ["build", str(site), "--out", str(out), "--today", "2025-03-01"])
+    result = runner.invoke(
+        main, ["build", str(department), "--out", str(out), "--today", "2025-03-01"]
+    )
     assert result.exit_code == 0, result.output
     assert (out / "lunch" / "2024-autumn" / "index.html").is_file()
     assert "lunch: started the revision history with 8 events" in result.output
     # Each series keeps its own history beside its events files.
-    assert (site.parent / "lunch" / "lunch.history.json").is_file()
-    assert (site.parent / "analysis" / "events.history.json").is_file()
+    assert (department.parent / "lunch" / "lunch.history.json").is_file()
+    assert (department.parent / "analysis" / "events.history.json").is_file()
 
 
-def test_cli_reports_problems(site: Path) -> None:
-    (site.parent / "analysis" / "events.yaml").write_text("calendar: {}\nsessions: []\n")
-    result = CliRunner().invoke(main, ["validate", str(site)])
+def test_cli_reports_problems(department: Path) -> None:
+    (department.parent / "analysis" / "events.yaml").write_text("calendar: {}\nsessions: []\n")
+    result = CliRunner().invoke(main, ["validate", str(department)])
     assert result.exit_code == 1
     assert "calendar.id: missing required field" in result.output
 
@@ -245,7 +228,7 @@ def test_new_fields_in_a_single_events_file(tmp_path: Path) -> None:
     session = json.loads(result.files["events.json"])["sessions"][0]
     assert session["tags"] == ["history", "numerics"]
     assert session["online"] == "https://meet.example.org/x"
-    event = events_of(result.files["calendar.ics"])[0]
+    event = vevents(result.files["calendar.ics"])[0]
     assert event["CONFERENCE"].params["FEATURE"] == "VIDEO"
     # The history remembers the new details: editing a tag is a change, rebuilding is not.
     again = build_site(events, None, history=history, today=dt.date(2024, 9, 1))

@@ -12,9 +12,7 @@ import pytest
 from calendar_feed.organize.init_project import project_files
 from calendar_feed.publish.build import build_site
 from calendar_feed.render.outputs import OUTPUTS, Sites, described
-from tests.helpers import ROOT, SHIPPED
-
-DEPARTMENT = ROOT / "examples" / "department" / "site.yaml"
+from tests.helpers import DEPARTMENT, SHIPPED
 
 
 def _pattern(path: str) -> re.Pattern[str]:
@@ -30,7 +28,9 @@ def _pattern(path: str) -> re.Pattern[str]:
 
 
 @pytest.mark.parametrize(
-    ("source", "kind"), [(SHIPPED, Sites.ONE), (DEPARTMENT, Sites.SEVERAL)], ids=["one", "several"]
+    ("source", "kind"),
+    [(SHIPPED, Sites.ONE), (DEPARTMENT / "site.yaml", Sites.SEVERAL)],
+    ids=["one", "several"],
 )
 def test_a_build_writes_exactly_the_declared_outputs(source: Path, kind: Sites) -> None:
     files = build_site(source, None, history=None, today=dt.date(2025, 3, 1)).files

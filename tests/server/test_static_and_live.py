@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from calendar_feed.cli import main
 from calendar_feed.publish.stamp import STAMP_FILE
 from calendar_feed.server.web import create_app
-from tests.helpers import ROOT, SHIPPED
+from tests.helpers import SHIPPED, copy_department
 
 BASE = "https://example.edu/seminars/"
 TODAY = "2025-03-01"
@@ -28,8 +28,7 @@ def _source(kind: str, tmp_path: Path) -> Path:
         path = tmp_path / "events.yaml"
         shutil.copyfile(SHIPPED, path)
         return path
-    shutil.copytree(ROOT / "examples" / "department", tmp_path / "dept")
-    return tmp_path / "dept" / "site.yaml"
+    return copy_department(tmp_path / "dept")
 
 
 @pytest.mark.parametrize("kind", ["events", "site"])

@@ -15,9 +15,7 @@ from pathlib import Path
 import pytest
 
 from calendar_feed.server.web import create_app
-from tests.helpers import ROOT, open_page, served
-
-EXAMPLE = ROOT / "examples" / "department"
+from tests.helpers import copy_department, open_page, served
 
 
 def _host_page(embed_url: str):  # type: ignore[no-untyped-def]
@@ -39,8 +37,8 @@ def _host_page(embed_url: str):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """(department site, host page) on two ports of 127.0.0.1."""
-    folder = tmp_path_factory.mktemp("dept-browser") / "dept"
-    shutil.copytree(EXAMPLE, folder)
+    site_file = copy_department(tmp_path_factory.mktemp("dept-browser") / "dept")
+    folder = site_file.parent
     host_holder: dict[str, object] = {}
 
     def host_app(environ, start_response):  # type: ignore[no-untyped-def]
