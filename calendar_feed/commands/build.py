@@ -70,7 +70,9 @@ def _build(request: BuildRequest, inputs: str) -> None:
     from ..site.merge import history_file
 
     file, out_dir, history = request.file, request.out_dir, request.history
-    site = load_or_exit(file, request.limits, request.base_url)
+    cache = _cache(request)
+    sessions = cache.table("sessions") if cache is not None else None
+    site = load_or_exit(file, request.limits, request.base_url, sessions)
     histories = history.files_for(site)
     with build_errors_reported(file):
         result = publish_site(
@@ -80,7 +82,7 @@ def _build(request: BuildRequest, inputs: str) -> None:
             keep_removed=history.keep_removed,
             today=request.today.date() if request.today else None,
             reset_history=history.reset,
-            cache=_cache(request),
+            cache=cache,
         )
     show_warnings(result.release_warnings)
     if result.history_error:

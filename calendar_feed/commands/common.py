@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -227,13 +227,18 @@ def build_errors_reported(file: Path) -> Iterator[None]:
         raise click.ClickException(f"cannot read or save the history: {error}") from None
 
 
-def load_or_exit(file: Path, limits: Limits = Limits(), base_url: str = "") -> Site:
+def load_or_exit(
+    file: Path,
+    limits: Limits = Limits(),
+    base_url: str = "",
+    cache: MutableMapping[bytes, Any] | None = None,
+) -> Site:
     """The validated site (an events or a site file) with its warnings shown, or exit 1
-    listing every problem."""
+    listing every problem. ``cache``: sessions a build checked before."""
     from ..site.merge import load_site
 
     try:
-        site = load_site(file, base_url, **limits.kwargs())
+        site = load_site(file, base_url, **limits.kwargs(), cache=cache)
     except ValidationError as error:
         raise InvalidEvents(error, file) from None
     show_warnings(site.warnings)
