@@ -1,21 +1,25 @@
-"""Pieces of output made before, found again by a digest of everything that shapes them.
+"""The one memo layer: pieces of output made before, found again by a digest of their inputs.
 
 A large schedule's site is mostly the same after an edit: every other event
 serializes to the same bytes, every other page item renders to the same HTML.
-A ``Reuse`` looks each piece up in a table (publish/cache.py keeps it between
-builds) by a digest of its kind and inputs (the series, the session, its
-revision, the options), and makes it only when it is not there. The code,
-templates and library versions are not in the key: a table made by other code
-is never read (the cache's fingerprint).
+Renderers stay pure functions of their arguments; where a piece is worth
+keeping they ask :func:`piece`, which looks it up by a digest of its kind and
+inputs (the series, the session, its revision, the options) in the table of the
+:func:`reusing` block around the render, and makes it when it is not there.
+Outside such a block every piece is made, and no digest is computed. The code,
+templates and library versions are not in the key: a table made by other code is
+never read (publish/cache.py's fingerprint).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import hashlib
 import operator
 import pickle
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -24,38 +28,54 @@ from .model import Series, Session
 T = TypeVar("T")
 
 
-class Reuse:
-    """Look pieces up in ``table``; without one, every piece is made (no digests computed)."""
-
-    def __init__(self, table: MutableMapping[bytes, Any] | None = None) -> None:
-        self.table = table
-        self._sessions: dict[int, tuple[Session, str]] = {}
-
-    def piece(self, kind: str, parts: tuple[object, ...], make: Callable[[], T]) -> T:
-        """``make()``, or what it returned before for the same ``kind`` and ``parts``."""
-        if self.table is None:
-            return make()
-        key = hashlib.blake2b("\x1f".join([kind, *map(str, parts)]).encode(), digest_size=16)
-        try:
-            return self.table[key.digest()]
-        except KeyError:
-            value = self.table[key.digest()] = make()
-            return value
-
-    def series(self, series: Series) -> str:
-        return "" if self.table is None else _digest_of(series)
-
-    def session(self, session: Session) -> str:
-        """The session's digest, computed once per session object in this build."""
-        if self.table is None:
-            return ""
-        known = self._sessions.get(id(session))
-        if known is None or known[0] is not session:
-            known = self._sessions[id(session)] = (session, _digest(session))
-        return known[1]
+@dataclasses.dataclass
+class _Block:
+    table: MutableMapping[bytes, Any]
+    sessions: dict[int, tuple[Session, str]] = dataclasses.field(default_factory=dict)
+    """Each session's digest, computed once per session object in the block."""
 
 
-NO_REUSE = Reuse()
+_ACTIVE: contextvars.ContextVar[_Block | None] = contextvars.ContextVar("reuse", default=None)
+
+
+@contextlib.contextmanager
+def reusing(table: MutableMapping[bytes, Any] | None) -> Iterator[None]:
+    """Renders inside the block find their pieces in ``table`` and keep new ones there;
+    ``None`` makes every piece (as outside any block)."""
+    token = _ACTIVE.set(_Block(table) if table is not None else None)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def piece(kind: str, parts: tuple[object, ...], make: Callable[[], T]) -> T:
+    """``make()``, or what it returned before for the same ``kind`` and ``parts``."""
+    block = _ACTIVE.get()
+    if block is None:
+        return make()
+    key = hashlib.blake2b("\x1f".join([kind, *map(str, parts)]).encode(), digest_size=16)
+    try:
+        return block.table[key.digest()]  # type: ignore[no-any-return]
+    except KeyError:
+        value = block.table[key.digest()] = make()
+        return value
+
+
+def series_digest(series: Series) -> str:
+    """What identifies the series in a piece's key ("" when nothing is reused)."""
+    return "" if _ACTIVE.get() is None else _digest_of(series)
+
+
+def session_digest(session: Session) -> str:
+    """What identifies the session in a piece's key ("" when nothing is reused)."""
+    block = _ACTIVE.get()
+    if block is None:
+        return ""
+    known = block.sessions.get(id(session))
+    if known is None or known[0] is not session:
+        known = block.sessions[id(session)] = (session, _digest(session))
+    return known[1]
 
 
 @lru_cache(maxsize=64)
@@ -69,6 +89,7 @@ _SESSION_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Sessi
 
 def _digest(session: Session) -> str:
     """Digest of the session's field values, pickled: a faithful encoding of every field
-    (zones by name and offset) and, unlike repr, quick enough for 10,000 sessions."""
+    (zones by name and offset) and, unlike repr, quick enough for 10,000 sessions. Only
+    written, never read back."""
     values = pickle.dumps(_SESSION_FIELDS(session), protocol=5)
     return hashlib.blake2b(values, digest_size=16).hexdigest()

@@ -25,7 +25,7 @@ from ..fields import CANCELLED_ONLY, DETAIL_NAMES
 from ..identity import Revision, session_uid
 from ..limits import DEFAULT_KEEP_REMOVED_DAYS, DEFAULT_MAX_SESSIONS
 from ..model import Schedule, Series, Session
-from ..reuse import NO_REUSE, Reuse
+from ..reuse import piece, series_digest, session_digest
 from .records import Announcement, History, Record, digest, session_from_snapshot, snapshot
 
 EDITABLE = tuple(name for name in DETAIL_NAMES if name not in CANCELLED_ONLY)
@@ -100,7 +100,7 @@ def started_history(changes: Sequence[Change], sessions: int) -> bool:
 # -- comparing ---------------------------------------------------------------------
 
 
-def plan(history: History | None, schedule: Schedule, reuse: Reuse = NO_REUSE) -> list[Change]:
+def plan(history: History | None, schedule: Schedule) -> list[Change]:
     """Every change a publish of ``schedule`` would make, in schedule order."""
     records = history.records if history else {}
     changes = []
@@ -110,11 +110,7 @@ def plan(history: History | None, schedule: Schedule, reuse: Reuse = NO_REUSE) -
         uid = session_uid(series, session)
         current.add(uid)
         old = records.get(uid)
-        if (
-            old is not None
-            and old.removed is None
-            and old.digest == _digest(series, session, reuse)
-        ):
+        if old is not None and old.removed is None and old.digest == _digest(series, session):
             continue  # unchanged: the common case, decided without building the snapshot
         new = snapshot(series, session)
         if old is None:
@@ -186,12 +182,12 @@ def _when(snap: Mapping[str, Any]) -> str:
 # -- publishing --------------------------------------------------------------------
 
 
-def _digest(series: Series, session: Session, reuse: Reuse) -> str:
+def _digest(series: Series, session: Session) -> str:
     """The digest of what subscribers see of ``session``: once per session and process,
     and kept in the build cache (comparing 10,000 sessions meant 10,000 snapshots)."""
-    return reuse.piece(
+    return piece(
         "history-digest",
-        (reuse.series(series), reuse.session(session)),
+        (series_digest(series), session_digest(session)),
         lambda: _process_digest(series, session),
     )
 
@@ -202,11 +198,11 @@ def _process_digest(series: Series, session: Session) -> str:
 
 
 def publish(
-    history: History | None, schedule: Schedule, now: dt.datetime, reuse: Reuse = NO_REUSE
+    history: History | None, schedule: Schedule, now: dt.datetime
 ) -> tuple[History, list[Change]]:
     """The history after publishing ``schedule`` at ``now``, and what changed."""
     now = now.astimezone(dt.UTC).replace(microsecond=0)
-    changes = plan(history, schedule, reuse)
+    changes = plan(history, schedule)
     if not changes and history is not None and history.series == schedule.series.id:
         return history, []
     records = dict(history.records) if history else {}
@@ -275,13 +271,12 @@ def uid_warnings(
     history: History | None,
     schedule: Schedule,
     locations: Mapping[str, tuple[str, Position]],
-    reuse: Reuse = NO_REUSE,
 ) -> list[Problem]:
     """Warn when a talk seems to have moved to another date without an explicit id.
 
     Its UID would change, and subscribers would see one talk deleted and another created.
     """
-    changes = plan(history, schedule, reuse)
+    changes = plan(history, schedule)
     gone = [c for c in changes if c.is_removal and not c.snapshot["explicit_id"]]
     problems = []
     for change in changes:

@@ -20,7 +20,7 @@ from ..history import DEFAULT_KEEP_REMOVED_DAYS, Release, started_history
 from ..model import Schedule
 from ..render.listing import PageContext
 from ..render.outputs import render_site
-from ..reuse import NO_REUSE, Reuse
+from ..reuse import piece, reusing
 from ..site.merge import HistoryFiles, SeriesGroup, Site, history_file, load_site
 from ..site.site_file import EventsBytes
 from ..source.loading import DEFAULT_MAX_BYTES
@@ -133,11 +133,11 @@ def publish_site(
         raise OptionError(
             "one history file was named, and a site file keeps one beside each series' events files"
         )
-    reuse = Reuse(cache.table("pieces")) if cache is not None else NO_REUSE
-    context = _page_context(site, today, reuse, page)
     published: list[tuple[dict[str, Release], Mapping[str, bytes]]] = []
     try:
         with contextlib.ExitStack() as stack:
+            stack.enter_context(reusing(cache.table("pieces") if cache is not None else None))
+            context = _page_context(site, today, page)
             releases = {
                 group.id: stack.enter_context(
                     releasing(
@@ -146,12 +146,11 @@ def publish_site(
                         now=now,
                         keep_removed_days=keep_removed,
                         reset_history=reset_history,
-                        reuse=reuse,
                     )
                 )
                 for group in site.groups
             }
-            files = render_site(site, releases, context, reuse, pages=page)
+            files = render_site(site, releases, context, pages=page)
             if out_dir is not None:
                 write_site(files, out_dir, cache.table("written") if cache is not None else None)
             published.append((releases, files))
@@ -167,13 +166,13 @@ def publish_site(
     return BuildResult(site, releases, files, _path(out_dir))
 
 
-def _page_context(site: Site, today: dt.date | None, reuse: Reuse, page: bool) -> PageContext:
+def _page_context(site: Site, today: dt.date | None, page: bool) -> PageContext:
     day = today or site.today()
     series = site.groups[0].series
     if not (page and site.one_series and series.base_url):
         return PageContext(today=day)
     url = feed_url(series)  # the QR code is kept: importing segno alone takes 70 ms
-    return PageContext(today=day, qr_svg=reuse.piece("qr.svg", (url,), lambda: _qr_svg(url)))
+    return PageContext(today=day, qr_svg=piece("qr.svg", (url,), lambda: _qr_svg(url)))
 
 
 def _qr_svg(url: str) -> str:

@@ -29,7 +29,6 @@ from ..history import (
     write_history,
 )
 from ..history.late import late_change_warnings
-from ..reuse import NO_REUSE, Reuse
 from ..source.validation import Loaded
 
 
@@ -41,7 +40,6 @@ def releasing(
     now: dt.datetime | None = None,
     keep_removed_days: int = DEFAULT_KEEP_REMOVED_DAYS,
     reset_history: bool = False,
-    reuse: Reuse = NO_REUSE,
 ) -> Iterator[Release]:
     """Yield the release for ``loaded``; save the updated history when the block succeeds.
 
@@ -52,8 +50,7 @@ def releasing(
 
     A damaged history is recovered from its backup; without one, nothing is
     published (a ValidationError naming the file) unless ``reset_history`` allows
-    a new history. A damaged file is renamed aside, never overwritten. ``reuse``
-    holds each session's digest from earlier builds.
+    a new history. A damaged file is renamed aside, never overwritten.
     """
     if history_file is None:
         yield Release(loaded.schedule)
@@ -76,8 +73,8 @@ def releasing(
                     "warning",
                 )
             )
-        warnings.extend(uid_warnings(history, loaded.schedule, loaded.locations, reuse))
-        updated, changes = publish(history, loaded.schedule, moment, reuse)
+        warnings.extend(uid_warnings(history, loaded.schedule, loaded.locations))
+        updated, changes = publish(history, loaded.schedule, moment)
         if history is not None:  # the first publish changes nothing people already have
             warnings.extend(
                 late_change_warnings(changes, loaded.schedule.series, moment, loaded.locations)

@@ -18,7 +18,7 @@ from types import ModuleType
 
 from ..identity import Revision, session_uid
 from ..model import Schedule, Series, Session
-from ..reuse import NO_REUSE, Reuse
+from ..reuse import piece, series_digest, session_digest
 from .folding import CALENDAR_END
 
 
@@ -57,23 +57,21 @@ def render_calendar(
     options: FeedOptions = FeedOptions(),
     revisions: Mapping[str, Revision] | None = None,
     extra_sessions: Iterable[Session] = (),
-    reuse: Reuse = NO_REUSE,
 ) -> bytes:
     """The whole feed for subscription."""
     series = schedule.series
     items = [(series, s) for s in (*schedule.sessions, *extra_sessions) if options.wants(s)]
-    return _calendar(series, options.query, items, revisions or {}, options, reuse)
+    return _calendar(series, options.query, items, revisions or {}, options)
 
 
 def render_session(
     schedule: Schedule,
     session: Session,
     revisions: Mapping[str, Revision] | None = None,
-    reuse: Reuse = NO_REUSE,
 ) -> bytes:
     """One session as a stand-alone .ics for 'add this talk'."""
     items = [(schedule.series, session)]
-    return _calendar(None, "", items, revisions or {}, FeedOptions(), reuse)
+    return _calendar(None, "", items, revisions or {}, FeedOptions())
 
 
 def render_mixed(
@@ -87,7 +85,7 @@ def render_mixed(
     ``head`` names the calendar; every event is made exactly as in its own series' feed.
     """
     chosen = [(series, s) for series, s in items if options.wants(s)]
-    return _calendar(head, "", chosen, revisions or {}, options, NO_REUSE)
+    return _calendar(head, "", chosen, revisions or {}, options)
 
 
 def _calendar(
@@ -96,7 +94,6 @@ def _calendar(
     items: Sequence[tuple[Series, Session]],
     revisions: Mapping[str, Revision],
     options: FeedOptions,
-    reuse: Reuse,
 ) -> bytes:
     """A whole feed named after ``head`` (SOURCE with ``query``), or, with ``head`` None,
     the stand-alone file of the one session in ``items``.
@@ -105,13 +102,13 @@ def _calendar(
     together from parts serialized once: the calendar's properties, its VTIMEZONEs,
     then every event, before the closing line.
     """
-    events = [_reused_event(series, s, revisions, options, reuse) for series, s in items]
+    events = [_reused_event(series, s, revisions, options) for series, s in items]
     named = head or items[0][0]
     whole = head is not None
     parts = [
-        reuse.piece(
+        piece(
             "vcalendar",
-            (reuse.series(named), whole, query),
+            (series_digest(named), whole, query),
             lambda: _components().calendar_head(named, whole, query),
         )
     ]
@@ -121,7 +118,7 @@ def _calendar(
         # Sorted, so that a feed with several zones has the same bytes in every process.
         for tzid in sorted(set().union(*(tzids for _, tzids in events))):
             parts.append(
-                reuse.piece(
+                piece(
                     "vtimezone",
                     (tzid, first, last),
                     lambda tzid=tzid: _components().vtimezone_ical(tzid, first, last),  # type: ignore[misc]
@@ -137,14 +134,13 @@ def _reused_event(
     session: Session,
     revisions: Mapping[str, Revision],
     options: FeedOptions,
-    reuse: Reuse,
 ) -> tuple[bytes, frozenset[str]]:
     """The event's bytes and the TZIDs it uses (for which the calendar needs a VTIMEZONE)."""
     revision = revisions.get(session_uid(series, session))
     alarm = options.alarm_minutes
-    return reuse.piece(  # kept as a plain tuple: quicker to unpickle
+    return piece(  # kept as a plain tuple: quicker to unpickle
         "vevent",
-        (reuse.series(series), reuse.session(session), repr(revision), alarm),
+        (series_digest(series), session_digest(session), repr(revision), alarm),
         lambda: tuple(_components().event_ical(series, session, revision, alarm)),
     )
 

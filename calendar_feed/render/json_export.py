@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..fields import detail_data
 from ..identity import session_uid
 from ..model import Schedule, Session
-from ..reuse import NO_REUSE, Reuse
+from ..reuse import piece, series_digest, session_digest
 from ..urls import FEED_FILE, session_file, session_url
 
 if TYPE_CHECKING:
@@ -51,17 +51,17 @@ def _session(schedule: Schedule, session: Session) -> dict[str, Any]:
     }
 
 
-def render_json(schedule: Schedule, reuse: Reuse = NO_REUSE) -> bytes:
+def render_json(schedule: Schedule) -> bytes:
     """UTF-8 JSON with Chinese kept as characters and a stable key order.
 
     The same text as ``json.dumps(schedule_data(schedule), indent=2)``, put together
     from each session's own ``json.dumps``, which a large schedule reuses after an edit.
     """
-    series_digest = reuse.series(schedule.series)
+    series = series_digest(schedule.series)
     items = [  # UTF-8 from the start: the text of 10,000 sessions is 20 MB as str
-        reuse.piece(
+        piece(
             "json",
-            (series_digest, reuse.session(s)),
+            (series, session_digest(s)),
             lambda s=s: _item(schedule, s),  # type: ignore[misc]
         )
         for s in schedule.sessions

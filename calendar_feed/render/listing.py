@@ -15,7 +15,6 @@ import pytz
 from .. import texts
 from ..errors import Problem
 from ..model import Schedule, Session
-from ..reuse import NO_REUSE, Reuse
 from ..texts import speaker_line
 from ..urls import FEED_FILE, JSON_FILE, session_anchor, session_file
 from .links import google_event_link, subscribe_links, volunteer_links
@@ -58,7 +57,7 @@ def today_in(schedule: Schedule) -> dt.date:
     return dt.datetime.now(pytz.timezone(schedule.series.timezone)).date()
 
 
-def render_listing(schedule: Schedule, context: PageContext, reuse: Reuse = NO_REUSE) -> str:
+def render_listing(schedule: Schedule, context: PageContext) -> str:
     series = schedule.series
     site_url = series.base_url or context.site_url
     upcoming = [s for s in schedule.sessions if s.date >= context.today]
@@ -77,7 +76,7 @@ def render_listing(schedule: Schedule, context: PageContext, reuse: Reuse = NO_R
     }
 
     def items(sessions: list[Session]) -> list[str]:
-        return rendered_items(reuse, "session.html", sessions, variables, (), next_session)
+        return rendered_items("session.html", sessions, variables, (), next_session)
 
     return (
         environment()

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from ..history import Release
 from ..identity import session_uid
 from ..model import Session
-from ..reuse import NO_REUSE, Reuse
+from ..reuse import piece, series_digest, session_digest
 from ..site.feeds import TAGS_DIR, TALKS_FILE, FeedQuery, render_query
 from ..site.merge import SeriesGroup, Site, Term
 from ..site.pages import EMBED_FILE, department_page, embed_page, series_page, term_page
@@ -54,7 +54,6 @@ class Target:
     site: Site
     releases: Mapping[str, Release]
     context: PageContext
-    reuse: Reuse = NO_REUSE
     group: SeriesGroup | None = None
     term: Term | None = None
     session: Session | None = None
@@ -129,19 +128,18 @@ def _feed(target: Target) -> bytes:
             query.options,
             revisions=release.revisions,
             extra_sessions=release.removed,
-            reuse=target.reuse,
         )
     return render_query(target.site, target.releases, query, target.context.today)
 
 
 def _session_file(target: Target) -> bytes:
-    group, session, reuse = target.series_group, target.session, target.reuse
+    group, session = target.series_group, target.session
     assert session is not None
     revision = target.release.revisions.get(session_uid(group.series, session))
-    return reuse.piece(  # with its own VTIMEZONE: worth keeping whole
+    return piece(  # with its own VTIMEZONE: worth keeping whole
         "session.ics",
-        (reuse.series(group.series), reuse.session(session), repr(revision)),
-        lambda: render_session(group.schedule, session, target.release.revisions, reuse),
+        (series_digest(group.series), session_digest(session), repr(revision)),
+        lambda: render_session(group.schedule, session, target.release.revisions),
     )
 
 
@@ -164,12 +162,12 @@ HTML, CALENDAR, JSON = "text/html", "text/calendar", "application/json"
 OUTPUTS: tuple[Output, ...] = (
     Output(
         "index.html", HTML, Scope.SITE, sites=Sites.ONE, page=True,
-        render=_text(lambda t: render_listing(t.site.groups[0].schedule, t.context, t.reuse)),
+        render=_text(lambda t: render_listing(t.site.groups[0].schedule, t.context)),
         about="the listing: upcoming and past sessions, subscribe buttons",
     ),
     Output(
         POSTER_FILE, HTML, Scope.SITE, sites=Sites.ONE, page=True,
-        render=_text(lambda t: render_poster(t.site.groups[0].schedule, t.context, t.reuse)),
+        render=_text(lambda t: render_poster(t.site.groups[0].schedule, t.context)),
         about="the term on one printed A4 page, with a QR code of the feed",
     ),
     Output(
@@ -235,7 +233,7 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     Output(
         "{series}events.json", JSON, Scope.SERIES,
-        lambda t: render_json(t.series_group.schedule, t.reuse), about="the series as data",
+        lambda t: render_json(t.series_group.schedule), about="the series as data",
     ),
     Output(
         f"{{series}}{ATOM_FILE}", "application/atom+xml", Scope.SERIES,
@@ -289,17 +287,17 @@ def render_site(
     site: Site,
     releases: Mapping[str, Release],
     context: PageContext,
-    reuse: Reuse = NO_REUSE,
     *,
     pages: bool = True,
 ) -> dict[str, bytes]:
     """Relative path -> content of every file of the site.
 
     ``pages`` False leaves out the HTML pages, which the live server makes itself.
-    ``reuse`` holds pieces (events, page items, JSON items) from earlier builds.
+    Pieces (events, page items, JSON items) come from the table of the enclosing
+    reuse.reusing() block, if any.
     """
     files: dict[str, bytes] = {}
-    for path, output, target in published(Target(site, releases, context, reuse)):
+    for path, output, target in published(Target(site, releases, context)):
         if output.page and not pages:
             continue
         assert path not in files, f"two outputs write {path}"
@@ -308,10 +306,10 @@ def render_site(
 
 
 def site_index(
-    site: Site, releases: Mapping[str, Release], context: PageContext, reuse: Reuse = NO_REUSE
+    site: Site, releases: Mapping[str, Release], context: PageContext
 ) -> dict[str, tuple[Output, Target]]:
     """Path -> what makes the file there, for the live server to look a request up."""
-    base = Target(site, releases, context, reuse)
+    base = Target(site, releases, context)
     return {path: (output, target) for path, output, target in published(base)}
 
 

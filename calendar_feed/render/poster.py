@@ -12,7 +12,6 @@ from collections import Counter
 from importlib.resources import files
 
 from ..model import Schedule, Session
-from ..reuse import NO_REUSE, Reuse
 from ..texts import speaker_line, zh_day
 from ..urls import FEED_FILE
 from .listing import PageContext, zone_label
@@ -25,7 +24,7 @@ DENSE_FROM = 15
 DENSER_FROM = 25
 
 
-def render_poster(schedule: Schedule, context: PageContext, reuse: Reuse = NO_REUSE) -> str:
+def render_poster(schedule: Schedule, context: PageContext) -> str:
     series = schedule.series
     site_url = series.base_url or context.site_url
     sessions = schedule.sessions
@@ -38,7 +37,7 @@ def render_poster(schedule: Schedule, context: PageContext, reuse: Reuse = NO_RE
         .get_template(POSTER_FILE)
         .render(
             series=series,
-            rows=rendered_items(reuse, "poster_row.html", sessions, row),
+            rows=rendered_items("poster_row.html", sessions, row),
             density=density,
             usual=_usual(sessions),
             feed=site_url + FEED_FILE if site_url else "",

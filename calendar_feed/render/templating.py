@@ -19,10 +19,10 @@ from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, PackageL
 from markupsafe import Markup, escape
 
 from .. import texts
+from ..reuse import piece, series_digest, session_digest
 
 if TYPE_CHECKING:
     from ..model import Session
-    from ..reuse import Reuse
 
 
 @cache
@@ -126,7 +126,6 @@ def paragraphs(text: str) -> Markup:
 
 
 def rendered_items(
-    reuse: Reuse,
     template_name: str,
     sessions: Iterable[Session],
     variables: dict[str, Any],
@@ -143,15 +142,15 @@ def rendered_items(
     copy the page (some 40 MB at 10,000 sessions) once more.
     """
     template = environment().get_template(template_name)
-    series_digest = reuse.series(variables["series"])
+    series = series_digest(variables["series"])
 
     def render(session: Session) -> str:
         return template.render(variables, session=session, next_session=next_session)
 
     return [
-        reuse.piece(
+        piece(
             template_name,
-            (series_digest, *shared_key, reuse.session(s), s is next_session),
+            (series, *shared_key, session_digest(s), s is next_session),
             lambda s=s: render(s),  # type: ignore[misc]
         )
         for s in sessions

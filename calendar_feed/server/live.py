@@ -26,7 +26,6 @@ from ..files import read_regular_file, write_bytes_atomically
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, describe_change
 from ..publish.build import BuildResult, publish_site
 from ..publish.cache import BuildCache
-from ..reuse import Reuse
 from ..site.merge import HistoryFiles, Site, assemble, history_file
 from ..site.site_file import read_site_config
 from ..source.chunks import load_cached
@@ -380,7 +379,7 @@ class Publisher:
             modified=max(text.modified for text in files),
             loaded_at=now,
             today=today,
-            reuse=Reuse(self._cache.table("pieces")),
+            pieces=self._cache.table("pieces"),
         )
 
     def _history_name(self, site: Site, exc: OSError | None = None) -> str:

@@ -15,7 +15,7 @@ import gzip
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, MutableMapping
 from typing import Any, Generic, TypeVar
 
 import pytz
@@ -27,7 +27,7 @@ from ..render.ical import FeedOptions
 from ..render.listing import PageContext
 from ..render.outputs import site_index
 from ..render.qr import feed_qr_svg
-from ..reuse import NO_REUSE, Reuse
+from ..reuse import reusing
 from ..site.feeds import FeedQuery
 from ..site.merge import Site
 from ..urls import FEED_FILE
@@ -113,7 +113,7 @@ class Version:
         modified: dt.datetime,
         loaded_at: dt.datetime,
         today: dt.date,
-        reuse: Reuse = NO_REUSE,
+        pieces: MutableMapping[bytes, Any] | None = None,
     ):
         self.site: Site = result.site
         self.releases = result.releases
@@ -130,10 +130,10 @@ class Version:
         self.loaded_at = loaded_at
         self.by_address = self.site.one_series and not self.site.config.base_url
         """A single series' page links and QR code follow the request's address (page())."""
-        self._reuse = reuse
+        self._pieces = pieces
         """Events and page items of this and the last version, so a new day, site URL or
         version renders only the sessions it has not seen."""
-        self.paths = site_index(self.site, self.releases, PageContext(today=today), reuse)
+        self.paths = site_index(self.site, self.releases, PageContext(today=today))
         self.files = {path: Asset.of(body, self.modified) for path, body in result.files.items()}
         pages = sum(1 for output, _ in self.paths.values() if output.page)
         self._pages: Lru[tuple[Any, ...], Asset] = Lru(max(PAGE_CACHE, 2 * pages))
@@ -183,7 +183,9 @@ class Version:
             return self.files[path]
 
         def render() -> Asset:
-            return Asset.of(output.render(dataclasses.replace(target, query=query)), self.modified)
+            with reusing(self._pieces):
+                body = output.render(dataclasses.replace(target, query=query))
+            return Asset.of(body, self.modified)
 
         return self._feeds.get(query, render)
 
@@ -207,7 +209,8 @@ class Version:
             qr_svg = feed_qr_svg(site_url + FEED_FILE) if site_url and site.one_series else ""
             context = PageContext(today, site_url, qr_svg, problems=problems, live=True)
             output, target = self.paths[path]
-            body = output.render(dataclasses.replace(target, context=context))
+            with reusing(self._pieces):
+                body = output.render(dataclasses.replace(target, context=context))
             changed = max(self.modified, self.midnight(today), since or self.modified)
             return Asset.of(body, changed)
 
