@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pytz
+from markupsafe import Markup
 
 from .. import texts
 from ..errors import Problem
@@ -75,7 +76,7 @@ def render_listing(schedule: Schedule, context: PageContext) -> str:
         "volunteer": lambda s: volunteer_links(series, s),
     }
 
-    def items(sessions: list[Session]) -> list[str]:
+    def items(sessions: list[Session]) -> list[Markup]:
         return rendered_items("session.html", sessions, variables, (), next_session)
 
     return (
