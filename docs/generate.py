@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "calendar_feed"
@@ -44,51 +46,41 @@ def module_layout(root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def site_outputs(root: Path) -> str:
-    """The files of each kind of site, from the output registry (render/outputs.py)."""
+def _package(root: Path, module: str) -> Any:
+    """A module of the calendar-feed found at ``root`` (the one these pages describe)."""
     sys.path.insert(0, str(root))
     try:
-        from calendar_feed.render.outputs import Sites, described
+        return importlib.import_module(f"{PACKAGE}.{module}")
     finally:
         sys.path.pop(0)
+
+
+def site_outputs(root: Path) -> str:
+    """The files of each kind of site, from the output registry (render/outputs.py)."""
+    outputs = _package(root, "render.outputs")
     parts = []
-    for kind, title in ((Sites.ONE, "An events file"), (Sites.SEVERAL, "A site file")):
+    for kind, title in (
+        (outputs.Sites.ONE, "An events file"),
+        (outputs.Sites.SEVERAL, "A site file"),
+    ):
         parts += [
             f"**{title}** ({kind.value}):",
             "",
             "| file | media type | what it is |",
             "| --- | --- | --- |",
         ]
-        parts += [f"| `{path}` | `{media}` | {about} |" for path, media, about in described(kind)]
+        parts += [
+            f"| `{path}` | `{media}` | {about} |" for path, media, about in outputs.described(kind)
+        ]
         parts.append("")
     return "\n".join(parts)
-
-
-def events_yaml_reference(root: Path) -> str:
-    """The calendar:, defaults: and sessions: tables, from model.py's declarations."""
-    sys.path.insert(0, str(root))
-    try:
-        from calendar_feed.reference import reference_markdown
-    finally:
-        sys.path.pop(0)
-    return reference_markdown()
-
-
-def site_yaml_reference(root: Path) -> str:
-    """The site: and series: tables of a site file, from site/site_file.py's declarations."""
-    sys.path.insert(0, str(root))
-    try:
-        from calendar_feed.reference import site_reference_markdown
-    finally:
-        sys.path.pop(0)
-    return site_reference_markdown()
 
 
 GENERATORS: dict[str, Callable[[Path], str]] = {
     "layout": module_layout,
     "outputs": site_outputs,
-    "events-yaml": events_yaml_reference,
-    "site-yaml": site_yaml_reference,
+    "events-yaml": lambda root: _package(root, "reference").reference_markdown(),
+    "site-yaml": lambda root: _package(root, "reference").site_reference_markdown(),
 }
 """Marker name -> the function that writes that region (given the repository's root)."""
 
