@@ -17,7 +17,7 @@ from ..organize.announce import (
     render_html,
     render_text,
 )
-from ..render.listing import today_in
+from ..site.merge import today_in
 from .common import FILE_ARGUMENT, base_url_option, load_series_or_exit, write_or_echo
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -66,7 +66,7 @@ def announce(
         session = pick_session(
             schedule,
             date=date.date() if date else None,
-            today=today.date() if today else today_in(schedule),
+            today=today.date() if today else today_in(schedule.series.timezone),
         )
         announcement = compose(schedule, session)
         if form == "text":

@@ -17,7 +17,7 @@ from ..organize.new_semester import (
     parse_skip,
     weekday_number,
 )
-from ..render.listing import today_in
+from ..site.merge import today_in
 from ..source.validation import Loaded
 from .common import FILE_ARGUMENT, load_series_or_exit, schedule_summary, write_or_echo
 
@@ -81,7 +81,7 @@ def new_semester(
             current,
             start.date(),
             end.date(),
-            today=today.date() if today else today_in(current.schedule),
+            today=today.date() if today else today_in(current.schedule.series.timezone),
             weekday=weekday,
             country=country,
             skips=skips,

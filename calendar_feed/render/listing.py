@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pytz
 from markupsafe import Markup
 
 from .. import texts
@@ -51,11 +50,6 @@ def zone_label(session: Session) -> str:
     city = zone.rsplit("/", 1)[-1].replace("_", " ")
     name = texts.ZONE_NAMES.get(zone) or texts.ZONE_TIME.format(city=city)
     return f"{name} ({utc})"
-
-
-def today_in(schedule: Schedule) -> dt.date:
-    """'Today' where the seminar happens, which decides what is upcoming and what is past."""
-    return dt.datetime.now(pytz.timezone(schedule.series.timezone)).date()
 
 
 def render_listing(schedule: Schedule, context: PageContext) -> str:

@@ -64,6 +64,11 @@ class SeriesGroup:
         return self.schedule.series.id
 
 
+def today_in(timezone: str) -> dt.date:
+    """'Today' where a seminar happens, which decides what is upcoming and what is past."""
+    return dt.datetime.now(pytz.timezone(timezone)).date()
+
+
 HistoryFiles = Path | bool | None
 """Where revision histories are: True beside each series' events files, a path for the
 one series of an events file, None or False for none (a plain snapshot)."""
@@ -89,8 +94,7 @@ class Site:
 
     def today(self) -> dt.date:
         """Today where the first series meets: what is upcoming and what is past."""
-        zone = self.groups[0].series.timezone if self.groups else "UTC"
-        return dt.datetime.now(pytz.timezone(zone)).date()
+        return today_in(self.groups[0].series.timezone if self.groups else "UTC")
 
     def group(self, series_id: str) -> SeriesGroup | None:
         return next((g for g in self.groups if g.id == series_id), None)
