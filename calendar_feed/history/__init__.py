@@ -1,5 +1,7 @@
-"""The revision history: what subscribers saw (records), the file it lives in (store),
-and what a publish changes, in words (changes)."""
+"""The revision history: what subscribers saw, its file, and what a publish changes.
+
+records holds what was seen, store the file it lives in, changes what a publish
+changes and how it is told."""
 
 from .changes import (
     DEFAULT_KEEP_REMOVED_DAYS,

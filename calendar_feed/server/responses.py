@@ -1,5 +1,7 @@
-"""HTTP for the live server's bodies: conditional responses, validators, gzip, and
-subscriber options read from the query string. Shared by every route."""
+"""HTTP for the live server's bodies: conditional responses, gzip, subscriber options.
+
+Validators and compression for every route, and the feed options read from the
+query string."""
 
 from __future__ import annotations
 
