@@ -10,15 +10,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from markupsafe import Markup
-
 from .. import texts
 from ..errors import Problem
 from ..model import Schedule, Session
 from ..texts import speaker_line
 from ..urls import FEED_FILE, JSON_FILE, session_anchor, session_file
 from .links import google_event_link, subscribe_links, volunteer_links
-from .templating import environment, rendered_items
+from .templating import render_with_items, rendered_items
 
 STYLESHEET = "style.css"
 SCRIPT = "copy.js"
@@ -70,33 +68,29 @@ def render_listing(schedule: Schedule, context: PageContext) -> str:
         "volunteer": lambda s: volunteer_links(series, s),
     }
 
-    def items(sessions: list[Session]) -> list[Markup]:
+    def items(sessions: list[Session]) -> list[str]:
         return rendered_items("session.html", sessions, variables, (), next_session)
 
-    return (
-        environment()
-        .get_template("index.html")
-        .render(
-            series=series,
-            upcoming=upcoming,
-            past=past,
-            upcoming_items=items(upcoming),
-            past_items=items(past),
-            next_session=next_session,
-            counts={
-                "talks": sum(s.is_talk for s in schedule.sessions),
-                "cancelled": sum(s.is_cancelled for s in schedule.sessions),
-                "open": sum(s.is_open for s in schedule.sessions),
-            },
-            subscribe=subscribe_links(site_url, series),
-            context=context,
-            feed_file=FEED_FILE,
-            json_file=JSON_FILE,
-            stylesheet=STYLESHEET,
-            script=SCRIPT,
-            session_anchor=session_anchor,
-            speaker_line=speaker_line,
-        )
+    return render_with_items(
+        "index.html",
+        {"upcoming_items": items(upcoming), "past_items": items(past)},
+        series=series,
+        upcoming=upcoming,
+        past=past,
+        next_session=next_session,
+        counts={
+            "talks": sum(s.is_talk for s in schedule.sessions),
+            "cancelled": sum(s.is_cancelled for s in schedule.sessions),
+            "open": sum(s.is_open for s in schedule.sessions),
+        },
+        subscribe=subscribe_links(site_url, series),
+        context=context,
+        feed_file=FEED_FILE,
+        json_file=JSON_FILE,
+        stylesheet=STYLESHEET,
+        script=SCRIPT,
+        session_anchor=session_anchor,
+        speaker_line=speaker_line,
     )
 
 

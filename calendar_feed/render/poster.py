@@ -15,7 +15,7 @@ from ..model import Schedule, Session
 from ..texts import speaker_line, zh_day
 from ..urls import FEED_FILE
 from .listing import PageContext, zone_label
-from .templating import environment, rendered_items
+from .templating import render_with_items, rendered_items
 
 POSTER_FILE = "poster.html"
 POSTER_STYLESHEET = "poster.css"
@@ -32,19 +32,16 @@ def render_poster(schedule: Schedule, context: PageContext) -> str:
         "denser" if len(sessions) >= DENSER_FROM else "dense" if len(sessions) >= DENSE_FROM else ""
     )
     row = {"series": series, "day_label": day_label, "speaker_line": speaker_line}
-    return (
-        environment()
-        .get_template(POSTER_FILE)
-        .render(
-            series=series,
-            rows=rendered_items("poster_row.html", sessions, row),
-            density=density,
-            usual=_usual(sessions),
-            feed=site_url + FEED_FILE if site_url else "",
-            site_url=site_url,
-            qr_svg=context.qr_svg,
-            stylesheet=POSTER_STYLESHEET,
-        )
+    return render_with_items(
+        POSTER_FILE,
+        {"rows": rendered_items("poster_row.html", sessions, row)},
+        series=series,
+        density=density,
+        usual=_usual(sessions),
+        feed=site_url + FEED_FILE if site_url else "",
+        site_url=site_url,
+        qr_svg=context.qr_svg,
+        stylesheet=POSTER_STYLESHEET,
     )
 
 

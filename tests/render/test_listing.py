@@ -116,3 +116,16 @@ def test_page_links_to_the_announcements_feed(shipped):
     assert ("link", {"rel": "alternate", "type": "application/atom+xml",
                      "title": "应用数学青年讨论班（午餐会） · PKU Applied Math Lunch Seminar: announcements",
                      "href": "announcements.atom"}) in outline.tags  # fmt: skip
+
+
+def test_text_spelling_the_items_marker_stays_text():
+    """The listing's items are joined in at a marker; text that spells it is escaped."""
+    marker = "<!--calendar-feed:upcoming_items-->"
+    sessions = f"- date: 2024-09-25\n  speaker: Ada\n  title: {json.dumps(marker)}\n"
+    sessions += "- date: 2024-10-02\n  speaker: Grace\n  title: Compilers\n"
+    schedule = load_schedule_bytes(document(sessions)).schedule
+    html = render_listing(schedule, PageContext(today=TODAY))
+    assert marker not in html
+    assert "&lt;!--calendar-feed:upcoming_items--&gt;" in html
+    assert html.count('<li id="s-') == 2
+    assert html.index('id="s-2024-09-25"') < html.index('id="s-2024-10-02"')
