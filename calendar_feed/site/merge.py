@@ -107,22 +107,6 @@ class Site:
         return tuple(sorted(found))
 
 
-def load_files(
-    config: SiteConfig, *, max_bytes: int, max_sessions: int
-) -> tuple[dict[Path, Loaded], list[Problem]]:
-    """Load every listed file; problems of all of them together, none stops the others."""
-    loaded: dict[Path, Loaded] = {}
-    problems: list[Problem] = []
-    for entry in config.files:
-        try:
-            loaded[entry.path] = load_schedule(
-                entry.path, max_bytes=max_bytes, max_sessions=max_sessions
-            )
-        except ValidationError as error:
-            problems.extend(error.problems)
-    return loaded, problems
-
-
 def assemble(config: SiteConfig, loaded: Mapping[Path, Loaded]) -> tuple[Site, list[Problem]]:
     """Join the files loaded so far into series; errors name the file that clashes.
 
@@ -165,25 +149,43 @@ def load_site(
 
     ``base_url`` (if given) replaces the site's: calendar.base_url of a single events
     file, site.base_url of a site file (each series then lives in its folder below).
-    ``cache`` lends the loader sessions checked before (events files only).
+    ``cache`` lends the loader sessions checked before.
     """
     config = read_site_config(source, max_bytes)
     url = normalize_base_url(base_url)
     if url:
         config = dataclasses.replace(config, base_url=url)
-    if not config.one_series:
-        return load_department(config, max_bytes=max_bytes, max_sessions=max_sessions)
     limits = {"max_bytes": max_bytes, "max_sessions": max_sessions}
+    # An events file is read as it was named (its problems name it so), a site file's as listed.
+    sources = {config.files[0].path: source} if config.one_series else {}
+    loaded: dict[Path, Loaded] = {}
+    problems: list[Problem] = []
+    for entry in config.files:  # each file's problems, none stops the others
+        try:
+            loaded[entry.path] = _load(sources.get(entry.path, entry.path), limits, cache)
+        except ValidationError as error:
+            problems.extend(error.problems)
+    site, clashes = assemble(config, loaded) if loaded else (None, [])
+    problems.extend(clashes)
+    if site is None or any(p.severity == "error" for p in problems):
+        raise ValidationError(problems)
+    return site
+
+
+def _load(
+    source: str | Path | EventsBytes,
+    limits: dict[str, int],
+    cache: MutableMapping[bytes, Any] | None,
+) -> Loaded:
     if cache is not None:
         from ..source.chunks import load_cached  # reuses sessions checked before
 
-        data = source.data if isinstance(source, EventsBytes) else source
-        loaded = load_cached(data, config.path.as_posix(), **limits, cache=cache)
-    elif isinstance(source, EventsBytes):
-        loaded = load_schedule_bytes(source.data, source.name, **limits)
-    else:
-        loaded = load_schedule(source, **limits)
-    return series_site(config, loaded)
+        if isinstance(source, EventsBytes):
+            return load_cached(source.data, source.name, **limits, cache=cache)
+        return load_cached(source, **limits, cache=cache)
+    if isinstance(source, EventsBytes):
+        return load_schedule_bytes(source.data, source.name, **limits)
+    return load_schedule(source, **limits)
 
 
 def series_site(config: SiteConfig, loaded: Loaded) -> Site:
@@ -203,16 +205,6 @@ def series_site(config: SiteConfig, loaded: Loaded) -> Site:
         history_file=history_path_for(config.path),
     )
     return Site(config, (group,), loaded.warnings)
-
-
-def load_department(config: SiteConfig, *, max_bytes: int, max_sessions: int) -> Site:
-    """Every file loaded and merged; raise ValidationError listing the problems of all."""
-    loaded, problems = load_files(config, max_bytes=max_bytes, max_sessions=max_sessions)
-    department, clashes = assemble(config, loaded)
-    problems.extend(clashes)
-    if any(p.severity == "error" for p in problems):
-        raise ValidationError(problems)
-    return department
 
 
 def _all(by_id: Mapping[str, list[tuple[SeriesFile, Loaded]]]) -> list[tuple[SeriesFile, Loaded]]:
