@@ -1,4 +1,4 @@
-"""Read only regular files, and replace a file atomically: no hang, never half a file."""
+"""Read only regular files and replace files atomically: no hang, no half file, no link followed."""
 
 from __future__ import annotations
 
@@ -75,3 +75,43 @@ def write_bytes_atomically(path: str | Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def write_inside(directory: Path, name: str, data: bytes) -> None:
+    """Write ``directory/name`` without following any link below ``directory``.
+
+    Each folder of ``name`` is opened relative to the one before with O_NOFOLLOW; a
+    link found on the way is removed and replaced by a real folder, and the file is
+    renamed over whatever ``name`` was, so a link is replaced itself and its target,
+    wherever it points, is never touched. New folders are 0755 and the file 0644.
+    """
+    *folders, leaf = Path(name).parts
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+    descriptor = os.open(directory, flags)
+    try:
+        for folder in folders:
+            with contextlib.suppress(FileNotFoundError):
+                if stat.S_ISLNK(os.stat(folder, dir_fd=descriptor, follow_symlinks=False).st_mode):
+                    os.unlink(folder, dir_fd=descriptor)
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(folder, 0o755, dir_fd=descriptor)
+            inner = os.open(folder, flags | os.O_NOFOLLOW, dir_fd=descriptor)
+            os.close(descriptor)
+            descriptor = inner
+        temporary = f".{leaf}.{os.getpid()}.tmp"
+        created = os.open(
+            temporary,
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+            0o644,
+            dir_fd=descriptor,
+        )
+        try:
+            with os.fdopen(created, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, leaf, src_dir_fd=descriptor, dst_dir_fd=descriptor)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary, dir_fd=descriptor)
+            raise
+    finally:
+        os.close(descriptor)

@@ -15,6 +15,7 @@ import click
 from ..errors import Problem, ValidationError
 from ..files import write_text_atomically
 from ..limits import DEFAULT_KEEP_REMOVED_DAYS, DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS
+from ..model import Kind
 from ..publish.site_dir import BuildError  # standard library only
 from ..urls import history_path_for, normalize_base_url
 
@@ -93,6 +94,34 @@ def _checked_base_url(ctx: click.Context, param: click.Parameter, value: str | N
 def base_url_option(help_text: str) -> Callable[[F], F]:
     """--base-url, checked and normalised like calendar.base_url (one rule for both)."""
     return click.option("--base-url", default="", callback=_checked_base_url, help=help_text)
+
+
+def checked_as(kind: Kind) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """An option read by the parser of an events.yaml key of this kind: one rule for both.
+
+    The option keeps the text as given (stripped); a bad value is click's exit 2 with the
+    validator's own message.
+    """
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is None:
+            return None
+        message = problem_with(kind, value)
+        if message:
+            raise click.BadParameter(message, ctx, param)
+        return value.strip()
+
+    return check
+
+
+def problem_with(kind: Kind, value: str) -> str:
+    """What events.yaml's validator would say of ``value`` as a key of this kind, or ''."""
+    from ..source.loading import Scalar
+    from ..source.vocabulary import VocabularyParser
+
+    parser = VocabularyParser()
+    parser.by_kind(kind)(Scalar("", 0, 0, value, "str"), "")
+    return parser.problems[0].message if parser.problems else ""
 
 
 def checked_host(ctx: click.Context, param: click.Parameter, value: str) -> str:

@@ -12,10 +12,17 @@ actions (the base URL comes from ``actions/configure-pages``), and a README.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
+from ..files import write_inside
+from ..model import WEEKDAYS
+from ..source.writer import yaml_scalar
+
 WORKFLOW_FILE = ".github/workflows/calendar-feed.yml"
+FILE_NAMES = ("events.yaml", ".pre-commit-config.yaml", WORKFLOW_FILE, "README.md")
+"""What ``init`` writes, known before any question is asked."""
 
 EVENTS = Template("""\
 # events.yaml: the one source of truth for the seminar's schedule.
@@ -30,10 +37,10 @@ calendar:
   # Short id used in event UIDs and file names. Never change it once people
   # have subscribed: calendar apps would see every talk as deleted and re-added.
   id: $series_id
-  name: My Seminar                      # the series' name in English
-  local_name: 我的讨论班                  # its name in the seminar's own language (optional)
+  name: $name
+$local_name\
   description: |
-    What the seminar is about, who it is for, and whether there is lunch.
+    What the seminar is about, who it is for, and where to find it.
   semester: $semester
   organizers:
     - First Organizer
@@ -41,18 +48,18 @@ calendar:
   # contact: First Organizer <organizer@example.edu>  # From of announcements
   # announce_to: seminar-list@example.edu             # To of announcements
   # repository: https://github.com/OWNER/REPO         # "volunteer" issue links
-  timezone: Asia/Shanghai               # an IANA name; all times below are local times there
-  language: zh
-  weekday: wednesday
+  timezone: $timezone   # an IANA name; all times below are local times there
+  language: $language
+  weekday: $weekday
   # Where the built site will be published. The GitHub workflow passes the
   # Pages address itself; set it here for builds elsewhere.
   # base_url: https://OWNER.github.io/REPO/
 
 # Every session uses these unless it says otherwise.
 defaults:
-  start: "12:00"
-  end: "13:30"
-  location: Room 101 / 101 教室
+  start: $start
+  end: $end
+  location: $location
 
 # One entry per date. A session with a speaker and title is a talk;
 # `status: cancelled` (with an optional `reason`) marks a cancelled date;
@@ -73,7 +80,7 @@ sessions:
 
   - date: $cancelled_date
     status: cancelled
-    reason: Holiday / 假期
+    reason: $holiday
 
   - date: $open_date            # nothing else: an open slot, speakers welcome
 """)
@@ -118,7 +125,7 @@ permissions:
 
 env:
   # What pip installs: a release, or a git URL such as git+https://github.com/OWNER/calendar-feed
-  CALENDAR_FEED: "$package"
+  CALENDAR_FEED: $package
 
 jobs:
   validate:
@@ -206,40 +213,95 @@ def readme() -> str:
     return README + files
 
 
-def project_files(
-    *, series_id: str, today: dt.date, package: str = "calendar-feed"
-) -> dict[str, str]:
-    """Relative path -> text of every file ``init`` writes."""
-    first = today + dt.timedelta(days=(2 - today.weekday()) % 7 or 7)  # next Wednesday
+@dataclass(frozen=True)
+class Seminar:
+    """The answers ``init`` asks for: what makes one seminar's file its own."""
+
+    series_id: str
+    name: str
+    timezone: str
+    weekday: str
+    start: str
+    end: str
+    location: str
+    language: str
+
+
+def is_chinese(language: str) -> bool:
+    """zh, zh-Hans, zh-CN, ...: the languages whose files get the bilingual placeholders."""
+    return language.lower().split("-")[0] == "zh"
+
+
+def default_location(language: str) -> str:
+    """A placeholder that says the room is not known yet, never a made-up room."""
+    return "地点待定 / Room to be announced" if is_chinese(language) else "Room to be announced"
+
+
+def default_name(directory: Path) -> str:
+    """'lunch-seminar' -> 'Lunch Seminar': the folder is the best guess we have."""
+    words = directory.resolve().name.replace("-", " ").replace("_", " ").split()
+    return " ".join(word[:1].upper() + word[1:] for word in words) or "My Seminar"
+
+
+def semester_label(today: dt.date, language: str) -> str:
+    """The term now starting: 2025春 / 2024秋 in Chinese, Spring 2025 / Fall 2024 otherwise."""
+    year = today.year if today.month != 1 else today.year - 1
     spring = 2 <= today.month <= 7
+    if is_chinese(language):
+        return f"{year}{'春' if spring else '秋'}"
+    return f"{'Spring' if spring else 'Fall'} {year}"
+
+
+def project_files(seminar: Seminar, *, today: dt.date, package: str) -> dict[str, str]:
+    """Relative path -> text of every file ``init`` writes."""
+    weekday = WEEKDAYS.index(seminar.weekday.lower())
+    first = today + dt.timedelta(days=(weekday - today.weekday()) % 7 or 7)
+    chinese = is_chinese(seminar.language)
+    local_name = ""
+    if chinese:
+        local_name = "  local_name: 我的讨论班   # its name in Chinese, shown first on the page\n"
     events = EVENTS.substitute(
-        series_id=series_id,
-        semester=f"{today.year if today.month != 1 else today.year - 1}{'春' if spring else '秋'}",
+        series_id=yaml_scalar(seminar.series_id),
+        name=yaml_scalar(seminar.name),
+        local_name=local_name,
+        semester=yaml_scalar(semester_label(today, seminar.language)),
+        timezone=yaml_scalar(seminar.timezone),
+        language=yaml_scalar(seminar.language),
+        weekday=yaml_scalar(seminar.weekday.lower()),
+        start=yaml_scalar(seminar.start),
+        end=yaml_scalar(seminar.end),
+        location=yaml_scalar(seminar.location),
+        holiday=yaml_scalar("假期 / Holiday" if chinese else "Holiday"),
         talk_date=first.isoformat(),
         cancelled_date=(first + dt.timedelta(weeks=1)).isoformat(),
         open_date=(first + dt.timedelta(weeks=2)).isoformat(),
     )
-    return {
-        "events.yaml": events,
-        ".pre-commit-config.yaml": PRE_COMMIT,
-        WORKFLOW_FILE: WORKFLOW.substitute(package=package),
-        "README.md": readme(),
-    }
+    texts = (events, PRE_COMMIT, WORKFLOW.substitute(package=yaml_scalar(package, quoted=True)))
+    return dict(zip(FILE_NAMES, (*texts, readme()), strict=True))
 
 
-def existing(directory: Path, names: list[str]) -> list[Path]:
-    """The files ``init`` would overwrite."""
-    return [directory / name for name in names if (directory / name).exists()]
+def existing(directory: Path, names: tuple[str, ...]) -> list[tuple[Path, str]]:
+    """The files ``init`` would replace, and links on the way: each with what it is."""
+    found: dict[Path, str] = {}
+    for name in names:
+        path = directory
+        parts = Path(name).parts
+        for index, part in enumerate(parts, 1):
+            path = path / part
+            if path.is_symlink():
+                found[path] = "is a link (nothing is written through one)"
+                break
+            if index == len(parts) and path.exists():
+                found[path] = "already exists"
+    return list(found.items())
 
 
 def write_project(directory: Path, files: dict[str, str]) -> list[Path]:
-    written = []
+    """Write each file inside ``directory``, replacing links themselves, never their targets."""
+    directory.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        path = directory / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+        write_inside(directory, name, text.encode("utf-8"))
+    return [directory / name for name in files]
 
 
 def series_id_for(directory: Path) -> str:

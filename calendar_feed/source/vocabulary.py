@@ -46,6 +46,23 @@ def _is_zone_name(value: str) -> bool:
         return False
 
 
+def machine_timezone() -> tuple[str, bool]:
+    """This machine's IANA zone, and whether it could be told (else UTC).
+
+    tzlocal reads TZ, /etc/timezone, /etc/localtime, systemd's and macOS's settings
+    and Windows' registry: the places we would otherwise each have to know.
+    """
+    import tzlocal
+
+    try:
+        name = tzlocal.get_localzone_name()
+    except Exception:  # tzlocal raises several kinds for a machine it cannot read
+        name = None
+    if name and _is_zone_name(name):
+        return name, True
+    return "UTC", False
+
+
 class VocabularyParser(FieldParser):
     def kind_parsers(self) -> dict[Kind, Callable[[Node, str], Any]]:
         """FieldParser's kinds and those drawn from a vocabulary."""

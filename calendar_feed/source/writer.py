@@ -8,6 +8,7 @@ lets PyYAML decide the quoting of every scalar, so values like ``12:00``, ``no``
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -154,3 +155,15 @@ def _styled(key: str, value: Any) -> Any:
     if len(value) > LONG and key not in ADDRESS_KEYS:
         return _Folded(value)
     return value
+
+
+def yaml_scalar(value: str, *, quoted: bool = False) -> str:
+    """``value`` as one YAML scalar on one line: plain when that reads back the same text,
+    double-quoted (with escapes) otherwise, so no answer can add a key or a line."""
+    if not quoted and "#" not in value:
+        with contextlib.suppress(yaml.YAMLError):
+            if yaml.safe_load(f"k: {value}") == {"k": value}:
+                return value
+    return yaml.safe_dump(
+        value, default_style='"', width=float("inf"), allow_unicode=True
+    ).removesuffix("\n")

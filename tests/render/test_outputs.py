@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from calendar_feed.organize.init_project import project_files
+from calendar_feed.organize import init_project
 from calendar_feed.publish.build import build_site
 from calendar_feed.render.outputs import OUTPUTS, Sites, described
 from tests.helpers import DEPARTMENT, SHIPPED
@@ -48,7 +48,7 @@ def test_every_output_says_what_it_is() -> None:
 
 
 def test_init_readme_lists_what_the_site_holds() -> None:
-    readme = project_files(series_id="x", today=dt.date(2025, 1, 1))["README.md"]
+    readme = init_project.readme()
     listed = readme.split("## What the site holds\n\n", 1)[1]
     assert listed == "".join(f"- `{path}`: {about}\n" for path, _, about in described(Sites.ONE))
     assert "- `calendar.ics`: the series' subscription feed\n" in listed
