@@ -324,6 +324,17 @@ class Series:
         ),
         default=12,
     )
+    feed_window: int | None = setting(
+        SettingRule(
+            Kind.DAYS,
+            help="Days of past sessions that the subscription feed, the page and "
+            "`events.json` keep (default 365), counted back from today or, when the last "
+            "session is earlier, from it: a pause never empties them. Upcoming sessions "
+            "always stay; `archive.ics` and `archive.json` keep every session.",
+        ),
+        default=None,
+    )
+    """Days of past sessions the bounded outputs keep; None: the default (a year)."""
     tags: tuple[str, ...] = setting(
         SettingRule(
             Kind.TAGS,

@@ -211,6 +211,10 @@ NEXT_POINTER = "Next:"
 UPCOMING_HEADING = "Upcoming / 即将进行"
 NO_MORE_THIS_SEMESTER = "No more sessions this semester."
 PAST_HEADING = "Past / 已结束"
+ARCHIVED = (
+    "{count} more sessions, further back or further ahead than this page shows, are in the "
+    "complete archive: {ical} (iCalendar) and {json}."
+)
 MAINTAINED_BY = "This webpage is maintained by {maintainer}."
 ALSO_AS = (
     "Also as {ical}, {json} and an {atom} (new talks, cancellations, moves). "

@@ -15,6 +15,9 @@ if TYPE_CHECKING:  # annotations only: the CLI's --base-url check needs no model
 
 FEED_FILE = "calendar.ics"
 JSON_FILE = "events.json"
+ARCHIVE_FEED_FILE = "archive.ics"
+"""Every session of a series: the feed and events.json keep a window of the past."""
+ARCHIVE_JSON_FILE = "archive.json"
 
 
 def history_path_for(events_file: str | Path) -> Path:

@@ -19,7 +19,7 @@ from ..errors import OptionError, Position, Problem
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, Release, started_history
 from ..model import Schedule
 from ..render.listing import PageContext
-from ..render.outputs import render_site
+from ..render.outputs import Target, published, render_site
 from ..reuse import piece, reusing
 from ..site.merge import HistoryFiles, SeriesGroup, Site, history_file, load_site
 from ..site.site_file import EventsBytes
@@ -30,8 +30,9 @@ from .cache import BuildCache
 from .release import releasing
 from .site_dir import write_site
 
-FEED_WARNING_BYTES = 900 * 1024
-"""Google Calendar stops importing a subscribed feed at about 1 MB."""
+SIZE_WARNING_BYTES = 900 * 1024
+"""Google Calendar stops importing a subscribed feed at about 1 MB; a phone slows down
+on a page of that size."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,6 +43,8 @@ class BuildResult:
     releases: Mapping[str, Release]
     files: Mapping[str, bytes]
     out_dir: Path | None
+    today: dt.date
+    """The day the files were made for: what is upcoming, past, and in a feed's window."""
     history_error: str = ""
     """Why a revision history could not be saved after the site was published."""
 
@@ -54,8 +57,8 @@ class BuildResult:
     def release_warnings(self) -> tuple[Problem, ...]:
         """The publish's warnings: histories, late changes, feed sizes."""
         found = [w for release in self.releases.values() for w in release.warnings]
-        if not self.site.one_series:
-            found.extend(size_warnings(self.files, f"{self.out_dir}/" if self.out_dir else ""))
+        out = f"{self.out_dir}/" if self.out_dir else ""
+        found.extend(size_warnings(self.site, self.releases, self.files, self.today, out))
         return tuple(found)
 
     # A site of one series, as most callers know it:
@@ -159,11 +162,13 @@ def publish_site(
             raise
         releases, files = published[0]
         message = exc.strerror or str(exc)
-        return BuildResult(site, releases, files, _path(out_dir), history_error=message)
+        return BuildResult(
+            site, releases, files, _path(out_dir), context.today, history_error=message
+        )
     releases, files = published[0]
     if cache is not None:
         cache.save()
-    return BuildResult(site, releases, files, _path(out_dir))
+    return BuildResult(site, releases, files, _path(out_dir), context.today)
 
 
 def _page_context(site: Site, today: dt.date | None, page: bool) -> PageContext:
@@ -181,20 +186,44 @@ def _qr_svg(url: str) -> str:
     return feed_qr_svg(url)
 
 
-def size_warnings(files: Mapping[str, bytes], out: str = "") -> list[Problem]:
-    """A warning for each feed past 900 KB, which Google Calendar may stop importing."""
+def size_warnings(
+    site: Site,
+    releases: Mapping[str, Release],
+    files: Mapping[str, bytes],
+    today: dt.date,
+    out: str = "",
+) -> list[Problem]:
+    """A warning for each file people open or subscribe to past about 900 KB: Google
+    Calendar stops importing a subscribed feed at about 1 MB, and phones slow down."""
     warnings = []
-    for path, body in sorted(files.items()):
-        if path.endswith(".ics") and len(body) > FEED_WARNING_BYTES:
-            warnings.append(
-                Problem(
-                    Position(f"{out}{path}"),
-                    "",
-                    f"feed is {len(body) / 1024:,.0f} KB; Google Calendar stops importing "
-                    "subscribed feeds above about 1 MB: set `feed_window:` in the site file",
-                    "warning",
-                )
+    context = PageContext(today=today)
+    for path, output, target in sorted(published(Target(site, releases, context))):
+        size = len(files.get(path, b""))
+        if output.archive or size <= SIZE_WARNING_BYTES:
+            continue
+        groups = [target.group] if target.group else site.groups
+        kept = [
+            s
+            for g in groups
+            for s in (g.on_page(today) if output.page else g.kept(g.schedule.sessions, today))
+        ]
+        upcoming = sum(s.date >= today for s in kept)
+        window = ", ".join(sorted({f"{g.feed_window} days" for g in groups}))
+        what, why = (
+            ("feed", "Google Calendar stops importing subscribed feeds")
+            if output.feed
+            else ("page" if output.page else "file", "phones and scripts slow down")
+        )
+        warnings.append(
+            Problem(
+                Position(f"{out}{path}"),
+                "",
+                f"{what} is {size / 1024:,.0f} KB, past the about 1 MB where {why}; it holds "
+                f"{len(kept) - upcoming:,} past sessions (`feed_window`: {window}) and "
+                f"{upcoming:,} upcoming ones",
+                "warning",
             )
+        )
     return warnings
 
 

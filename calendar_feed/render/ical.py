@@ -85,7 +85,7 @@ def render_mixed(
     ``head`` names the calendar; every event is made exactly as in its own series' feed.
     """
     chosen = [(series, s) for series, s in items if options.wants(s)]
-    return _calendar(head, "", chosen, revisions or {}, options)
+    return _calendar(head, options.query, chosen, revisions or {}, options)
 
 
 def _calendar(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -9,7 +11,7 @@ from ..fields import detail_data
 from ..identity import session_uid
 from ..model import Schedule, Session
 from ..reuse import piece, series_digest, session_digest
-from ..urls import FEED_FILE, session_file, session_url
+from ..urls import ARCHIVE_JSON_FILE, FEED_FILE, session_file, session_url
 
 if TYPE_CHECKING:
     from ..site.merge import Site
@@ -88,18 +90,23 @@ def _dumps(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def site_json(site: Site) -> bytes:
-    """A site of several series: every series and session; each session names its series."""
+def site_json(site: Site, today: dt.date) -> bytes:
+    """A site of several series: every series and the sessions of its feed's window, each
+    naming its series (a series' archive.json has all of them)."""
     series, sessions = [], []
     for group in site.groups:
-        data = schedule_data(group.schedule)
+        kept = dataclasses.replace(
+            group.schedule, sessions=group.kept(group.schedule.sessions, today)
+        )
+        data = schedule_data(kept)
         data["calendar"]["terms"] = [
             {"slug": t.slug, "label": t.label, "feed": f"{group.id}/{t.slug}/{FEED_FILE}"}
             for t in group.terms
         ]
         data["calendar"]["feed"] = f"{group.id}/{FEED_FILE}"
         series.append(data["calendar"])
-        for item, session in zip(data["sessions"], group.schedule.sessions, strict=True):
+        data["calendar"]["archive"] = f"{group.id}/{ARCHIVE_JSON_FILE}"
+        for item, session in zip(data["sessions"], kept.sessions, strict=True):
             item["series"] = group.id
             item["ics"] = f"{group.id}/{item['ics']}"
             item["tags"] = list(group.series.session_tags(session))

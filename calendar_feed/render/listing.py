@@ -14,7 +14,14 @@ from .. import texts
 from ..errors import Problem
 from ..model import Schedule, Session
 from ..texts import speaker_line
-from ..urls import FEED_FILE, JSON_FILE, session_anchor, session_file
+from ..urls import (
+    ARCHIVE_FEED_FILE,
+    ARCHIVE_JSON_FILE,
+    FEED_FILE,
+    JSON_FILE,
+    session_anchor,
+    session_file,
+)
 from .links import google_event_link, subscribe_links, volunteer_links
 from .templating import render_with_items, rendered_items
 
@@ -50,7 +57,8 @@ def zone_label(session: Session) -> str:
     return f"{name} ({utc})"
 
 
-def render_listing(schedule: Schedule, context: PageContext) -> str:
+def render_listing(schedule: Schedule, context: PageContext, *, archived: int = 0) -> str:
+    """The page of ``schedule``'s sessions; ``archived`` more are only in the archive files."""
     series = schedule.series
     site_url = series.base_url or context.site_url
     upcoming = [s for s in schedule.sessions if s.date >= context.today]
@@ -87,6 +95,9 @@ def render_listing(schedule: Schedule, context: PageContext) -> str:
         context=context,
         feed_file=FEED_FILE,
         json_file=JSON_FILE,
+        archived=archived,
+        archive_feed=ARCHIVE_FEED_FILE,
+        archive_json=ARCHIVE_JSON_FILE,
         stylesheet=STYLESHEET,
         script=SCRIPT,
         session_anchor=session_anchor,

@@ -17,13 +17,14 @@ from urllib.parse import quote
 
 from ..history import Release
 from ..identity import session_uid
-from ..model import Session
+from ..model import Schedule, Session
 from ..reuse import piece, series_digest, session_digest
 from ..site.feeds import TAGS_DIR, TALKS_FILE, FeedQuery, render_query
 from ..site.merge import SeriesGroup, Site, Term
 from ..site.pages import EMBED_FILE, department_page, embed_page, series_page, term_page
+from ..urls import ARCHIVE_FEED_FILE, ARCHIVE_JSON_FILE
 from .atom import ATOM_FILE, render_atom
-from .ical import FeedOptions, render_calendar, render_session
+from .ical import FeedOptions, render_session
 from .json_export import render_json, site_json
 from .listing import SCRIPT, STYLESHEET, PageContext, render_listing, script, stylesheet
 from .poster import POSTER_FILE, POSTER_STYLESHEET, poster_stylesheet, render_poster
@@ -93,6 +94,9 @@ class Output:
     """May be framed by the origins of the site file's ``embed.frame_ancestors``."""
     about: str = ""
     """What it is, in a few words, for the docs."""
+    archive: bool = False
+    """Keeps every session of its series or term, so it grows: no size is promised (the
+    feeds, pages and events.json people open every day keep a window and stay small)."""
 
     def path_for(self, target: Target) -> str:
         group = target.group
@@ -118,18 +122,30 @@ def _static(read: Callable[[], bytes]) -> Callable[[Target], bytes]:
 
 
 def _feed(target: Target) -> bytes:
-    """The sessions of ``target.query``; on a site of one series, that series' own calendar."""
+    """The sessions of ``target.query``."""
     query = target.query
     assert query is not None, "a feed's target has its query"
-    if target.site.one_series:
-        group, release = target.series_group, target.release
-        return render_calendar(
-            group.schedule,
-            query.options,
-            revisions=release.revisions,
-            extra_sessions=release.removed,
-        )
     return render_query(target.site, target.releases, query, target.context.today)
+
+
+def _on_page(target: Target) -> tuple[Schedule, int]:
+    """The one series' schedule as its listing and poster show it, and how many it leaves out."""
+    group = target.site.groups[0]
+    shown = group.on_page(target.context.today)
+    left_out = len(group.schedule.sessions) - len(shown)
+    return dataclasses.replace(group.schedule, sessions=shown), left_out
+
+
+def _listing(target: Target) -> str:
+    schedule, left_out = _on_page(target)
+    return render_listing(schedule, target.context, archived=left_out)
+
+
+def _kept_json(target: Target) -> bytes:
+    """events.json: the sessions of the subscription feed's window."""
+    group = target.series_group
+    kept = group.kept(group.schedule.sessions, target.context.today)
+    return render_json(dataclasses.replace(group.schedule, sessions=kept))
 
 
 def _session_file(target: Target) -> bytes:
@@ -152,6 +168,10 @@ def _series_query(target: Target) -> FeedQuery:
     return FeedQuery(series=frozenset({target.series_group.id}))
 
 
+def _archive_query(target: Target) -> FeedQuery:
+    return dataclasses.replace(_series_query(target), windowed=False)
+
+
 def _term_query(target: Target) -> FeedQuery:
     assert target.term is not None
     return dataclasses.replace(_series_query(target), term=target.term.slug, windowed=False)
@@ -162,12 +182,12 @@ HTML, CALENDAR, JSON = "text/html", "text/calendar", "application/json"
 OUTPUTS: tuple[Output, ...] = (
     Output(
         "index.html", HTML, Scope.SITE, sites=Sites.ONE, page=True,
-        render=_text(lambda t: render_listing(t.site.groups[0].schedule, t.context)),
+        render=_text(_listing),
         about="the listing: upcoming and past sessions, subscribe buttons",
     ),
     Output(
         POSTER_FILE, HTML, Scope.SITE, sites=Sites.ONE, page=True,
-        render=_text(lambda t: render_poster(t.site.groups[0].schedule, t.context)),
+        render=_text(lambda t: render_poster(_on_page(t)[0], t.context)),
         about="the term on one printed A4 page, with a QR code of the feed",
     ),
     Output(
@@ -191,7 +211,7 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     Output(
         "{series}{term}/index.html", HTML, Scope.TERM, sites=Sites.SEVERAL, page=True,
-        render=_text(_term_page), about="a term's archive page",
+        render=_text(_term_page), about="a term's archive page", archive=True,
     ),
     Output(
         STYLESHEET, "text/css", Scope.SITE, _static(stylesheet), static=True,
@@ -221,19 +241,30 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     Output(
         "events.json", JSON, Scope.SITE, sites=Sites.SEVERAL,
-        render=lambda t: site_json(t.site), about="every series and session as data",
+        render=lambda t: site_json(t.site, t.context.today),
+        about="every series and the sessions of their feeds' windows, as data",
     ),
     Output(
         "{series}calendar.ics", CALENDAR, Scope.SERIES, _feed, feed=_series_query,
         about="the series' subscription feed",
     ),
     Output(
-        "{series}{term}/calendar.ics", CALENDAR, Scope.TERM, _feed, sites=Sites.SEVERAL,
-        feed=_term_query, about="a term's complete feed",
+        f"{{series}}{ARCHIVE_FEED_FILE}", CALENDAR, Scope.SERIES, _feed, feed=_archive_query,
+        about="every session of the series, to download (it grows: subscribe to calendar.ics)",
+        archive=True,
     ),
     Output(
-        "{series}events.json", JSON, Scope.SERIES,
-        lambda t: render_json(t.series_group.schedule), about="the series as data",
+        "{series}{term}/calendar.ics", CALENDAR, Scope.TERM, _feed, sites=Sites.SEVERAL,
+        feed=_term_query, about="a term's complete feed", archive=True,
+    ),
+    Output(
+        "{series}events.json", JSON, Scope.SERIES, _kept_json,
+        about="the series as data: the sessions of its feed's window",
+    ),
+    Output(
+        f"{{series}}{ARCHIVE_JSON_FILE}", JSON, Scope.SERIES,
+        lambda t: render_json(t.series_group.schedule), about="every session of the series as data",
+        archive=True,
     ),
     Output(
         f"{{series}}{ATOM_FILE}", "application/atom+xml", Scope.SERIES,

@@ -33,7 +33,8 @@ class FeedQuery:
     """A term's slug: that term's sessions only, complete (its archive feed)."""
     options: FeedOptions = FeedOptions()  # noqa: RUF009  (frozen, so one shared default is safe)
     windowed: bool = True
-    """Subscription feeds keep only the series' feed_window of past sessions."""
+    """Subscription feeds keep only the series' feed_window of past sessions; archive
+    feeds (the series' archive.ics, a term's calendar.ics) keep every session."""
 
     def narrowed(
         self, series: frozenset[str] | None, tag: str | None, options: FeedOptions
@@ -74,10 +75,7 @@ def _sessions(
         term = next(t for t in group.terms if t.slug == query.term)
         return term.schedule.sessions
     sessions = (*group.schedule.sessions, *(release.removed if release else ()))
-    if query.windowed and group.feed_window:
-        cutoff = today - dt.timedelta(days=group.feed_window)
-        return tuple(s for s in sessions if s.end.date() >= cutoff)
-    return sessions
+    return group.kept(sessions, today) if query.windowed else sessions
 
 
 def render_query(
@@ -101,8 +99,8 @@ def feed_head(department: Site, query: FeedQuery) -> Series:
         else None
     )
     if only is not None and not query.tags:
-        if query.term is None:
-            return only.series
+        if query.term is None:  # an archive feed is not the one subscribed: no SOURCE
+            return only.series if query.windowed else dataclasses.replace(only.series, base_url="")
         term = next(t for t in only.terms if t.slug == query.term)
         return dataclasses.replace(
             term.schedule.series, name=f"{only.series.name} ({term.label})", base_url=""

@@ -21,7 +21,8 @@ import pytz
 
 from ..errors import Position, Problem, ValidationError
 from ..history import history_path_for
-from ..model import Schedule, Series
+from ..limits import DEFAULT_FEED_WINDOW_DAYS
+from ..model import Schedule, Series, Session
 from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded, load_schedule, load_schedule_bytes
 from ..urls import normalize_base_url
@@ -52,7 +53,8 @@ class SeriesGroup:
     terms: tuple[Term, ...]
     loaded: Loaded
     """The merged schedule as a Loaded, for the revision history (releasing())."""
-    feed_window: int | None
+    feed_window: int
+    """Days of past sessions the bounded outputs keep (see Series.feed_window)."""
     history_file: Path
 
     @property
@@ -62,6 +64,29 @@ class SeriesGroup:
     @property
     def id(self) -> str:
         return self.schedule.series.id
+
+    def kept_since(self, today: dt.date) -> dt.date:
+        """The first day whose sessions the feed, page and events.json keep: the window
+        counts back from today, or from the last session when a pause makes it earlier."""
+        last = self.schedule.sessions[-1].date if self.schedule.sessions else today
+        return min(today, last) - dt.timedelta(days=self.feed_window)
+
+    def window_moves(self, today: dt.date) -> bool:
+        """Whether a later day will drop a session that this day keeps."""
+        sessions = self.schedule.sessions
+        if not sessions or today >= sessions[-1].date:
+            return False
+        return sessions[0].end.date() < sessions[-1].date - dt.timedelta(days=self.feed_window)
+
+    def on_page(self, today: dt.date) -> tuple[Session, ...]:
+        """What the listing and poster show: the feed's window, and as far ahead."""
+        until = today + dt.timedelta(days=self.feed_window)
+        return tuple(s for s in self.kept(self.schedule.sessions, today) if s.date <= until)
+
+    def kept(self, sessions: Sequence[Session], today: dt.date) -> tuple[Session, ...]:
+        """``sessions`` without those before the window: what the bounded outputs hold."""
+        since = self.kept_since(today)
+        return tuple(s for s in sessions if s.end.date() >= since)
 
 
 def today_in(timezone: str) -> dt.date:
@@ -201,7 +226,7 @@ def series_site(config: SiteConfig, loaded: Loaded) -> Site:
         schedule=loaded.schedule,
         terms=(),
         loaded=loaded,
-        feed_window=None,
+        feed_window=_window(series, config),
         history_file=history_path_for(config.path),
     )
     return Site(config, (group,), loaded.warnings)
@@ -266,9 +291,14 @@ def _group(config: SiteConfig, members: list[tuple[SeriesFile, Loaded]]) -> Seri
         schedule=schedule,
         terms=tuple(terms),
         loaded=Loaded(schedule, (), locations),
-        feed_window=min(windows) if windows else config.feed_window,
+        feed_window=min(windows) if windows else _window(series, config),
         history_file=history,
     )
+
+
+def _window(series: Series, config: SiteConfig) -> int:
+    """A series' own feed_window, else its site file's, else a year."""
+    return series.feed_window or config.feed_window or DEFAULT_FEED_WINDOW_DAYS
 
 
 def _slug(path: Path, taken: set[str]) -> str:

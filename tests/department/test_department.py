@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from calendar_feed.cli import main
 from calendar_feed.errors import ValidationError
-from calendar_feed.publish.build import FEED_WARNING_BYTES, build_site, size_warnings
+from calendar_feed.publish.build import build_site
 from tests.helpers import uids, vevents
 
 TODAY = dt.date(2025, 3, 1)
@@ -121,11 +121,26 @@ def test_json(department: Path) -> None:
     assert first["tags"] == ["probability", "lunch"]
 
 
+LUNCH_DAYS = [
+    "2024-09-11", "2024-09-18", "2024-09-25", "2024-10-09",
+    "2025-02-26", "2025-03-05", "2025-03-12", "2025-03-19",
+]  # fmt: skip
+
+
 def test_feed_window_keeps_archives_complete(department: Path) -> None:
-    files = build(department, today=dt.date(2025, 6, 1))  # 180 days back: 2024-12-03
-    assert len(uids(files["lunch/calendar.ics"])) == 4
-    assert len(uids(files["calendar.ics"])) == 8
+    # lunch's last session is 2025-03-19: 180 days back from it is 2024-09-20.
+    files = build(department, today=dt.date(2025, 6, 1))
+    kept = uids(files["lunch/calendar.ics"])
+    assert kept == [f"lunch-{day}@calendar-feed" for day in LUNCH_DAYS[2:]]
+    assert uids(files["lunch/archive.ics"]) == [f"lunch-{d}@calendar-feed" for d in LUNCH_DAYS]
     assert len(uids(files["lunch/2024-autumn/calendar.ics"])) == 4
+    data = json.loads(files["events.json"])
+    assert [s["id"] for s in data["sessions"] if s["series"] == "lunch"] == LUNCH_DAYS[2:]
+    archive = json.loads(files["lunch/archive.json"])
+    assert [s["id"] for s in archive["sessions"]] == LUNCH_DAYS
+    # A series that pauses keeps its last sessions: the window stops at its last one.
+    later = build(department, today=dt.date(2027, 1, 1))
+    assert uids(later["lunch/calendar.ics"]) == kept
 
 
 def test_clashing_terms_and_errors_in_several_files_reported_at_once(department: Path) -> None:
@@ -165,15 +180,6 @@ def test_missing_file_named_with_the_others(tmp_path: Path, department: Path) ->
         build(department)
     assert [str(p) for p in caught.value.errors] == [
         f"{department.parent / 'nowhere.yaml'}: file not found"
-    ]
-
-
-def test_size_warning() -> None:
-    files = {"calendar.ics": b"x" * (FEED_WARNING_BYTES + 1), "small.ics": b"x"}
-    warnings = size_warnings(files, "site/")
-    assert [str(w) for w in warnings] == [
-        "site/calendar.ics: warning: feed is 900 KB; Google Calendar stops importing "
-        "subscribed feeds above about 1 MB: set `feed_window:` in the site file"
     ]
 
 

@@ -31,7 +31,9 @@ def test_build_writes_a_complete_site(tmp_path, shipped, shipped_copy, runner):
             "style.css",
             "copy.js",
             "calendar.ics",
+            "archive.ics",
             "events.json",
+            "archive.json",
             "announcements.atom",
         ]
         + [f"events/{s.key}.ics" for s in shipped.sessions]
@@ -53,7 +55,7 @@ def test_build_writes_a_complete_site(tmp_path, shipped, shipped_copy, runner):
     assert files["events.json"].decode("utf-8") == expected
     assert output == (
         f"Built {out}/: 18 sessions (2 talks, 2 cancelled, 14 open slots); "
-        f"calendar.ics is {len(files['calendar.ics']):,} bytes, 26 files in all\n"
+        f"calendar.ics is {len(files['calendar.ics']):,} bytes, 28 files in all\n"
         "Started the revision history with 18 events.\n"
     )
     assert (tmp_path / "events.history.json").is_file()

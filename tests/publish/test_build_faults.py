@@ -51,7 +51,9 @@ def test_killing_a_build_at_any_moment_never_breaks_the_published_site(tmp_path)
     assert build(events, out).wait(timeout=120) == 0
     duration = time.perf_counter() - started
     old = site_files(out)
-    assert len(old) == SESSIONS + 9  # + page, poster, 2 styles, script, feed, JSON, Atom, marker
+    assert (
+        len(old) == SESSIONS + 11
+    )  # + page, poster, 2 styles, script, 2 feeds, 2 JSON, Atom, marker
 
     big_schedule(events, "Second")
     assert build(events, tmp_path / "reference").wait(timeout=120) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
@@ -81,7 +82,8 @@ def test_a_long_term_still_fits_one_page(browser, tmp_path: Path, sessions: int)
     events = tmp_path / "events.yaml"
     events.write_text("".join(lines), encoding="utf-8")
     site = tmp_path / "site"
-    build_site(events, site, history=None, today=TODAY)
+    # On the term's first day: the poster shows the year ahead (feed_window), all of it.
+    build_site(events, site, history=None, today=dt.date(2025, 1, 1))
     pages, text = _print(browser, site / "poster.html", tmp_path / "long.pdf")
     assert pages == 1
     assert f"Speaker {sessions - 1}" in _flat(text)
