@@ -84,9 +84,9 @@ class SiteConfig:
     feed_window: int | None = setting(
         SettingRule(
             Kind.DAYS,
-            help="Days of past sessions that subscription feeds keep (all upcoming ones always "
-            "stay). Per series: the `feed_window` of a `{file: …}` entry. Without it feeds keep "
-            "everything.",
+            help="Days of past sessions that subscription feeds and `events.json` keep (all "
+            "upcoming ones always stay). Per series: the `feed_window` of a `{file: …}` entry. "
+            "Without it, each series' own `calendar.feed_window`, else 365.",
         ),
         default=None,
     )
