@@ -329,7 +329,7 @@ class Series:
             Kind.DAYS,
             help="Days of past sessions that the subscription feed, the page and "
             "`events.json` keep (default 365), counted back from today or, when the last "
-            "session is earlier, from it: a pause never empties them. Upcoming sessions "
+            "session is earlier, from it: a pause never empties them. Sessions to come "
             "always stay; `archive.ics` and `archive.json` keep every session.",
         ),
         default=None,

@@ -90,6 +90,7 @@ SAMPLES = {
     Kind.LANGUAGE: ("zh", "zh"),
     Kind.WEEKDAY: ("wednesday", 2),
     Kind.HOURS: (6, 6),
+    Kind.DAYS: (180, 180),
     Kind.TAGS: (["pde", "numerics"], ("pde", "numerics")),
     Kind.EMAIL: ("Ada <ada@example.edu>", "Ada <ada@example.edu>"),
     Kind.EMAIL_LIST: (["a@example.edu", "b@example.edu"], ("a@example.edu", "b@example.edu")),
