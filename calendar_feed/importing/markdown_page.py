@@ -90,6 +90,9 @@ def read_markdown(text: str, name: str, options: ImportOptions) -> Source:
         source.problems.append(page_problem(name, 0, texts.IMPORT_NO_SCHEDULE))
         return source
     _introduction(blocks[: candidate.index], lines, source, front_title)
+    for line, dates in _others(blocks, candidate):
+        warn(line, texts.import_skipped(texts.IMPORT_OTHER_SCHEDULE.format(
+            count=dates, line=_line(candidate.nodes[0]))))  # fmt: skip
     if candidate.kind == "table":
         source.rows = _table_rows(candidate.nodes[0], options, warn, source)
     elif candidate.kind == "list":
@@ -132,6 +135,30 @@ def _schedule(blocks: list[SyntaxTreeNode]) -> _Candidate | None:
     if not candidates:
         return None
     return max(candidates, key=lambda c: (c.dated + (0.5 if c.after_heading else 0), -c.index))
+
+
+def _others(blocks: list[SyntaxTreeNode], chosen: _Candidate) -> list[tuple[int, int]]:
+    """(line, dates) of every other table, list or run of headings with several dates."""
+    others = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        found: _Candidate | None = None
+        if index != chosen.index:
+            if block.type == "heading" and _date_leads(_plain(block)):
+                found = _headings_from(blocks, index, False)
+            elif block.type == "table":
+                dated = sum(1 for row in _body_rows(block) if _row_has_date(row))
+                found = _Candidate("table", index, [block], dated, False, index + 1)
+            elif block.type in ("bullet_list", "ordered_list"):
+                dated = sum(1 for item in block.children if _date_leads(_item_first_line(item)))
+                found = _Candidate("list", index, [block], dated, False, index + 1)
+        if found is not None and found.dated >= 2:
+            others.append((_line(block), found.dated))
+            index = max(found.end, index + 1)
+            continue
+        index = chosen.end if index == chosen.index else index + 1
+    return others
 
 
 def _headings_from(blocks: list[SyntaxTreeNode], index: int, after: bool) -> _Candidate:
@@ -353,16 +380,14 @@ def cells_row(line: int, fields: list[str], cells: list[Cell]) -> Row | None:
             row.date_text = cell.text
             row.cancelled = row.cancelled or cell.struck
         elif name in ("slides", "video"):
-            for _, url in cell.links:
-                row.links.setdefault(name, url)
-            if not cell.links and cell.text.startswith(("http://", "https://")):
-                row.links.setdefault(name, cell.text)
+            for _, url in cell.links or [("", cell.text)]:
+                add_link(row, name, url)
         elif name == "speaker":
             row.speaker = joined_people(cell.text.split("\n"))
             row.cancelled = row.cancelled or cell.struck
             for label, url in cell.links:
-                if label and label in row.speaker and "speaker_page" not in row.links:
-                    row.links["speaker_page"] = url
+                if label and label in row.speaker:
+                    add_link(row, "speaker_page", url)
         elif name == "time":
             row.time_text = cell.text
         elif name in ("title", "affiliation", "abstract", "bio", "room"):
@@ -375,6 +400,15 @@ def cells_row(line: int, fields: list[str], cells: list[Cell]) -> Row | None:
     if not row.date_text or read_date(row.date_text) is None:
         return None
     return row
+
+
+def add_link(row: Row, key: str, url: str) -> None:
+    """A web address as the row's link; a relative path (``slides/x.pdf``) in its note."""
+    url = url.strip()
+    if url.startswith(("http://", "https://")) and key not in row.links:
+        row.links[key] = url
+    elif url and "/" in url or "." in url:
+        row.notes.append(f"{key}: {url}")
 
 
 def _link_notes(cell: Cell) -> list[str]:
@@ -439,7 +473,7 @@ def _dated_row(
     row.cancelled = cell.struck
     for label, url in cell.links:
         if MATERIAL_RE.match(label.strip()) and label.lower().startswith(("slide", "video")):
-            row.links.setdefault("slides" if label.lower().startswith("slide") else "video", url)
+            add_link(row, "slides" if label.lower().startswith("slide") else "video", url)
         elif label and label not in cell.text[written.end :]:
             row.notes.append(f"{label}: {url}")
         else:

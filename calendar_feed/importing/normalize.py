@@ -234,18 +234,30 @@ class _Normalizer:
                 count=len(places), key=key, lines=lines))  # fmt: skip
 
     def abstracts(self, sessions: list[dict[str, Any]]) -> None:
-        """Abstracts kept in a section after the schedule, matched by speaker or date."""
+        """Abstracts kept in a section after the schedule, matched by date, else by speaker.
+
+        A section that names a date matches only that date; a speaker with several
+        talks matches none, so an abstract never lands on the wrong talk.
+        """
+        speakers = Counter(s.get("speaker", "") for s in sessions)
         for _, text in self.source.after:
             heading, _, body = text.partition("\n")
-            found = read_date(heading)
+            if not body.strip():
+                continue
+            found = read_date(heading) or read_date("\n".join(body.split("\n")[:3]))
             for session in sessions:
                 speaker = session.get("speaker", "")
-                same_day = found is not None and (found.month, found.day) == (
-                    session["date"].month,
-                    session["date"].day,
-                )
-                named = speaker and speaker != PLACEHOLDER and speaker in heading
-                if (same_day or named) and not session.get("abstract") and body.strip():
+                if found is not None:
+                    day = session["date"]
+                    matches = (found.month, found.day) == (day.month, day.day) and (
+                        found.year in (None, day.year)
+                    )
+                    named = speaker and speaker != PLACEHOLDER
+                    matches = matches and (not named or speaker in text)
+                else:
+                    matches = bool(speaker) and speaker != PLACEHOLDER and speakers[speaker] == 1
+                    matches = matches and speaker in heading
+                if matches and not session.get("abstract"):
                     session["abstract"] = body.strip()
                     break
 
