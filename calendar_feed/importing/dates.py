@@ -46,7 +46,7 @@ _PATTERNS = (
     re.compile(r"(?<![\d.])(?P<a>\d{1,2})\s*[/.\-]\s*(?P<b>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4}|\d{2})"
                + _END),
 )  # fmt: skip
-_PAIR_RE = re.compile(r"^(?P<a>\d{1,2})\s*[/.\-]\s*(?P<b>\d{1,2})(?![\d:/.\-])")
+_PAIR_RE = re.compile(r"^(?P<a>\d{1,2})\s*[/.\-]\s*(?P<b>\d{1,2})(?![\d/.\-])(?!:\d)")
 """Two numbers without a year (``09-12``, ``9/4``): a date only at the start of the text."""
 
 

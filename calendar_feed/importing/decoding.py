@@ -38,6 +38,8 @@ def decode(data: bytes) -> str:
                 raise DecodeError(
                     texts.IMPORT_BAD_BOM.format(encoding=encoding.upper()), 1
                 ) from exc
+    if data.count(0) > len(data) // 4:  # ASCII as UTF-16: valid UTF-8, full of NULs
+        raise DecodeError(texts.IMPORT_NOT_UTF8.format(encoding=_GUESSES[0][1]), 1)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -49,11 +51,14 @@ def _likely(data: bytes) -> str:
     """The first encoding in which the bytes make sense (NULs every other byte: UTF-16)."""
     if data[1::2].count(0) > len(data) // 4:
         return _GUESSES[0][1]
+    high = [i for i, byte in enumerate(data) if byte >= 0x80]
+    paired = sum(1 for i in high if i + 1 < len(data) and data[i + 1] >= 0x80)
+    double_byte = bool(high) and paired * 5 >= len(high) * 2  # CJK: high bytes come in pairs
     for encoding, label in _GUESSES[1:]:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if encoding == "cp1252" or any("\u3400" <= ch <= "\u9fff" for ch in text):
+        if encoding == "cp1252" or (double_byte and any("\u3400" <= c <= "\u9fff" for c in text)):
             return label
     return _GUESSES[-1][1]

@@ -490,7 +490,10 @@ def _labelled_body(body: list[tuple[int, str]], row: Row) -> list[tuple[int, str
     rest = []
     for number, line in body:
         match = _LABEL_RE.match(line.strip()) if line.strip() else None
-        name = _LABELLED_FIELDS.get(match["label"].strip().lower()) if match else None
+        label = match["label"].strip().lower() if match else ""
+        name = _LABELLED_FIELDS.get(label)
+        if label in ("title", "题目", "标题") and line.strip().startswith(("*", "_")):
+            name = "title"  # **Title:** X; a plain 题目： line is read_body's (it may go on)
         if match and name and match["value"].strip() and not line.strip().startswith("<"):
             value = clean(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", match["value"])).strip("*_ ")
             if name == "time":

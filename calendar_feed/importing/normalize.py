@@ -150,6 +150,10 @@ class _Normalizer:
             speaker, title, rest = _talk_from_line(rest)
             if rest and not is_open(rest):
                 notes.insert(0, rest)  # "no seminar this week …": read as a cancellation below
+        elif rest and not cancelled and title and not speaker and looks_like_person(rest):
+            speaker = rest  # "### Feb 3: Ada Lovelace" over a "Title:" line
+        elif rest and not cancelled and speaker and not title:
+            title = rest
         elif rest:
             notes.insert(0, rest)
             self.warn(row.line, texts.IMPORT_TEXT_IN_NOTE.format(date=where))
@@ -253,7 +257,8 @@ class _Normalizer:
                         found.year in (None, day.year)
                     )
                     named = speaker and speaker != PLACEHOLDER
-                    matches = matches and (not named or speaker in text)
+                    only_date = not heading[found.end :].strip(" :-–—*_")
+                    matches = matches and (not named or only_date or speaker in text)
                 else:
                     matches = bool(speaker) and speaker != PLACEHOLDER and speakers[speaker] == 1
                     matches = matches and speaker in heading
