@@ -225,44 +225,51 @@ def _introduction(
     label = ""  # a heading like "### Time:" whose value is the next paragraph
     for block in blocks:
         plain = _plain(block) if block.type in ("heading", "paragraph") else ""
-        raw = _raw(block, lines)
         if block.type == "heading":
             label = _label_heading(plain)
-            if plain.endswith(SCHEDULE_SUFFIX) and "local_name" not in calendar:
-                calendar["local_name"] = plain.removesuffix(SCHEDULE_SUFFIX).strip()
-                calendar.setdefault("name", calendar["local_name"])
-            elif "name" not in calendar and not SCHEDULE_HEADINGS.fullmatch(plain.strip(" :")):
-                calendar["name"] = plain
-            _note_year(plain, source, any_year=True)
-            continue
-        if label and block.type == "paragraph":
+            _heading(plain, source)
+        elif label and block.type == "paragraph":
             target = source.time_text if label == "time" else source.room_text
             target.append((_line(block), plain))
             label = ""
-            continue
-        label = ""
-        if block.type in ("bullet_list", "ordered_list"):
+        elif block.type in ("bullet_list", "ordered_list"):
+            label = ""
             for item in block.children:
                 _labelled_line(_line(item), _item_first_line(item), source)
-            continue
-        if block.type != "paragraph":
-            continue
-        if plain == SCHEDULE_LEAD:
-            continue
-        if match := _MAINTAINER_RE.match(plain):
-            calendar["maintainer"] = match["who"]
-            continue
-        if _labelled_line(_line(block), plain, source):
-            continue
-        _note_year(plain, source)
-        if semester := SEMESTER_RE.search(raw):
-            calendar.setdefault("semester", semester[0])
-        if rest := _take_organizers(raw, calendar):
-            description.append(rest)
+        elif block.type == "paragraph":
+            label = ""
+            if text := _paragraph(_line(block), plain, _raw(block, lines), source):
+                description.append(text)
     if "name" not in calendar and front_title:
         calendar["name"] = front_title
     if description:
         calendar["description"] = "\n\n".join(description)
+
+
+def _heading(plain: str, source: Source) -> None:
+    """The series' name (and the seed's ``## X日程表`` local name) from the first headings."""
+    calendar = source.calendar
+    if plain.endswith(SCHEDULE_SUFFIX) and "local_name" not in calendar:
+        calendar["local_name"] = plain.removesuffix(SCHEDULE_SUFFIX).strip()
+        calendar.setdefault("name", calendar["local_name"])
+    elif "name" not in calendar and not SCHEDULE_HEADINGS.fullmatch(plain.strip(" :")):
+        calendar["name"] = plain
+    _note_year(plain, source, any_year=True)
+
+
+def _paragraph(line: int, plain: str, raw: str, source: Source) -> str:
+    """A paragraph of the introduction: what it tells, and the text left for the description."""
+    if plain == SCHEDULE_LEAD:
+        return ""
+    if match := _MAINTAINER_RE.match(plain):
+        source.calendar["maintainer"] = match["who"]
+        return ""
+    if _labelled_line(line, plain, source):
+        return ""
+    _note_year(plain, source)
+    if semester := SEMESTER_RE.search(raw):
+        source.calendar.setdefault("semester", semester[0])
+    return _take_organizers(raw, source.calendar)
 
 
 def _label_heading(text: str) -> str:
@@ -376,30 +383,32 @@ def cells_row(line: int, fields: list[str], cells: list[Cell]) -> Row | None:
     """A row from a table or sheet, or None when its date cell holds no date."""
     row = Row(line)
     for name, cell in zip(fields, cells, strict=False):
-        if name == "date":
-            row.date_text = cell.text
-            row.cancelled = row.cancelled or cell.struck
-        elif name in ("slides", "video"):
-            for _, url in cell.links or [("", cell.text)]:
-                add_link(row, name, url)
-        elif name == "speaker":
-            row.speaker = joined_people(cell.text.split("\n"))
-            row.cancelled = row.cancelled or cell.struck
-            for label, url in cell.links:
-                if label and label in row.speaker:
-                    add_link(row, "speaker_page", url)
-        elif name == "time":
-            row.time_text = cell.text
-        elif name in ("title", "affiliation", "abstract", "bio", "room"):
-            setattr(row, name, cell.text)
-            row.cancelled = row.cancelled or (name == "title" and cell.struck)
-            if name == "title":
-                row.notes.extend(_link_notes(cell))
-        elif name == "note" and cell.text:
-            row.notes.append(cell.text)
+        _put(row, name, cell)
     if not row.date_text or read_date(row.date_text) is None:
         return None
     return row
+
+
+def _put(row: Row, name: str, cell: Cell) -> None:
+    """One cell into the field its column names."""
+    name = "time_text" if name == "time" else name
+    row.cancelled = row.cancelled or (cell.struck and name in ("date", "speaker", "title"))
+    if name == "date":
+        row.date_text = cell.text
+    elif name in ("slides", "video"):
+        for _, url in cell.links or [("", cell.text)]:
+            add_link(row, name, url)
+    elif name == "speaker":
+        row.speaker = joined_people(cell.text.split("\n"))
+        for label, url in cell.links:
+            if label and label in row.speaker:
+                add_link(row, "speaker_page", url)
+    elif name in ("time_text", "title", "affiliation", "abstract", "bio", "room"):
+        setattr(row, name, cell.text)
+        if name == "title":
+            row.notes.extend(_link_notes(cell))
+    elif name == "note" and cell.text:
+        row.notes.append(cell.text)
 
 
 def add_link(row: Row, key: str, url: str) -> None:
@@ -407,7 +416,7 @@ def add_link(row: Row, key: str, url: str) -> None:
     url = url.strip()
     if url.startswith(("http://", "https://")) and key not in row.links:
         row.links[key] = url
-    elif url and "/" in url or "." in url:
+    elif "/" in url or "." in url:
         row.notes.append(f"{key}: {url}")
 
 

@@ -134,66 +134,57 @@ class _Normalizer:
     # -- one row -----------------------------------------------------------------------
 
     def session(self, row: Row, date: dt.date) -> dict[str, Any]:
+        """One session's fields: what the talk is (or why there is none), its time and room."""
         where = date.isoformat()
         known = dict(row.fields)
-        speaker = known.pop("speaker", "") or row.speaker
-        title = known.pop("title", "") or row.title
-        affiliation = known.pop("affiliation", "") or row.affiliation
-        notes = list(row.notes)
+        talk = self.words(row, known, where)
+        fields: dict[str, Any] = {}
+        if talk.cancelled:
+            fields.update(status="cancelled", reason=talk.reason)
+        abstract = known.pop("abstract", "") or row.abstract
+        if not talk.cancelled and (talk.speaker or talk.title or talk.affiliation or abstract):
+            for key in ("title", "speaker"):
+                if not getattr(talk, key):
+                    self.placeholders.setdefault(key, []).append((row.line, where))
+                    setattr(talk, key, PLACEHOLDER)
+        fields.update(
+            speaker=talk.speaker,
+            affiliation=talk.affiliation,
+            title=talk.title,
+            abstract=abstract,
+            bio=known.pop("bio", "") or row.bio,
+            links={**row.links, **known.pop("links", {})},
+            note="\n\n".join([*talk.notes, *([known.pop("note")] if "note" in known else [])]),
+            **_timing(row),
+        )
+        return {"date": date, **{k: v for k, v in fields.items() if v}}
+
+    def words(self, row: Row, known: dict[str, Any], where: str) -> _Talk:
+        """Speaker, title and status from the row's cells and the words after its date."""
+        talk = _Talk(
+            known.pop("speaker", "") or row.speaker,
+            known.pop("title", "") or row.title,
+            known.pop("affiliation", "") or row.affiliation,
+            row.cancelled,
+            row.reason,
+            list(row.notes),
+        )
         rest = row.text.strip().lstrip(":：-–—,;|").strip()
         rest = re.sub(r"^[*_]+|[*_]+$", "", rest).strip()
-        cancelled, reason = row.cancelled, row.reason
-        if cancelled and rest and not reason:
+        if talk.cancelled and rest and not talk.reason:
             inner = re.fullmatch(r"[（(](.*)[)）]", rest)
-            reason, rest = (inner[1].strip() if inner else rest), ""
-        if rest and not cancelled and not (speaker or title):
-            speaker, title, rest = _talk_from_line(rest)
-            if rest and not is_open(rest):
-                notes.insert(0, rest)  # "no seminar this week …": read as a cancellation below
-        elif rest and not cancelled and title and not speaker and looks_like_person(rest):
-            speaker = rest  # "### Feb 3: Ada Lovelace" over a "Title:" line
-        elif rest and not cancelled and speaker and not title:
-            title = rest
-        elif rest:
-            notes.insert(0, rest)
+            talk.reason, rest = (inner[1].strip() if inner else rest), ""
+        if rest and not talk.cancelled:
+            rest = _place_rest(talk, rest)
+        if rest:
+            talk.notes.insert(0, rest)
             self.warn(row.line, texts.IMPORT_TEXT_IN_NOTE.format(date=where))
-        speaker, title = _unless_open(speaker), _unless_open(title)
-        if not cancelled:
-            cancelled, reason, speaker, title, notes = _cancellation(speaker, title, notes)
-        if speaker and not affiliation:
-            speaker, affiliation = split_speaker(speaker)
-        fields: dict[str, Any] = {}
-        if cancelled:
-            fields["status"] = "cancelled"
-            if reason:
-                fields["reason"] = reason
-        talk = bool(speaker or title or affiliation or known.get("abstract") or row.abstract)
-        if talk and not cancelled:
-            for key, value in (("title", title), ("speaker", speaker)):
-                if not value:
-                    self.placeholders.setdefault(key, []).append((row.line, where))
-            speaker, title = speaker or PLACEHOLDER, title or PLACEHOLDER
-        fields.update(
-            speaker=speaker,
-            affiliation=affiliation,
-            title=title,
-            abstract=known.pop("abstract", "") or row.abstract,
-            bio=known.pop("bio", "") or row.bio,
-        )
-        links = {**row.links, **known.pop("links", {})}
-        if links:
-            fields["links"] = links
-        note = "\n\n".join([*notes, *([known.pop("note")] if "note" in known else [])])
-        if note:
-            fields["note"] = note
-        times = (row.start, row.end) if row.start else _times(row.time_text)
-        if times[0]:
-            fields["start"] = times[0].strftime("%H:%M")
-        if times[1]:
-            fields["end"] = times[1].strftime("%H:%M")
-        if row.room:
-            fields["location"] = row.room
-        return {"date": date, **{k: v for k, v in fields.items() if v}}
+        talk.speaker, talk.title = _unless_open(talk.speaker), _unless_open(talk.title)
+        if not talk.cancelled:
+            _cancellation(talk)
+        if talk.speaker and not talk.affiliation:
+            talk.speaker, talk.affiliation = split_speaker(talk.speaker)
+        return talk
 
     # -- the whole schedule ----------------------------------------------------------
 
@@ -267,43 +258,45 @@ class _Normalizer:
                     break
 
     def defaults(self, sessions: list[dict[str, Any]]) -> dict[str, str]:
-        """The usual start, end and room: options, then the page, then the rows' own."""
-        options, source, hidden = self.options, self.source, self.source.hidden.defaults
-        defaults: dict[str, str] = {}
-        page_times = next(
-            ((line, t) for line, text in source.time_text if (t := read_times(text))), None
-        )
-        row_times = Counter((s.get("start"), s.get("end")) for s in sessions if s.get("start"))
-        start = options.start or str(hidden.get("start", ""))
-        end = options.end or str(hidden.get("end", ""))
+        """The usual start, end and room; a session keeps its own only where it differs."""
+        start, end = self.usual_time(sessions)
+        defaults = {"start": start, "end": end, "location": self.usual_room(sessions)}
+        for session in sessions:
+            for key in ("start", "end", "location"):
+                if session.get(key) == defaults[key]:
+                    session.pop(key, None)
+        return {key: value for key, value in defaults.items() if value}
+
+    def usual_time(self, sessions: list[dict[str, Any]]) -> tuple[str, str]:
+        """Options (or the exporter's block), then the page's stated time, then the rows'."""
+        hidden = self.source.hidden.defaults
+        start = self.options.start or str(hidden.get("start", ""))
+        end = self.options.end or str(hidden.get("end", ""))
+        stated = [(line, t) for line, text in self.source.time_text if (t := read_times(text))]
+        rows = Counter((s.get("start"), s.get("end")) for s in sessions if s.get("start"))
         line = 0
-        if page_times and not start:
-            line, times = page_times
+        if stated and not start:
+            line, times = stated[0]
             start = times.start.strftime("%H:%M")
             end = end or (times.end.strftime("%H:%M") if times.end else "")
-        elif row_times and not start:
-            (start, row_end), _ = row_times.most_common(1)[0]
+        elif rows and not start:
+            (start, row_end), _ = rows.most_common(1)[0]
             end = end or row_end or ""
-        if not sessions:
-            pass  # the rows' problems say why; a missing time would only add noise
-        elif not start:
+        if sessions and not start:  # without sessions the rows' problems say why
             self.error(0, texts.IMPORT_NO_TIME)
-        elif not end:
+        elif sessions and not end:
             self.error(line, texts.IMPORT_NO_END.format(start=start))
-        defaults.update(start=start, end=end)
-        room = options.location or str(hidden.get("location", ""))
-        if not room and source.room_text:
-            room = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", source.room_text[0][1]).strip()
+        return start, end
+
+    def usual_room(self, sessions: list[dict[str, Any]]) -> str:
+        """Options (or the exporter's block), then the page's stated place, then the rows'."""
+        room = self.options.location or str(self.source.hidden.defaults.get("location", ""))
+        if not room and self.source.room_text:
+            room = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", self.source.room_text[0][1]).strip()
         rooms = Counter(s["location"] for s in sessions if s.get("location"))
         if not room and rooms:
             room = rooms.most_common(1)[0][0]
-        if room:
-            defaults["location"] = room
-        for session in sessions:
-            for key in ("start", "end", "location"):
-                if session.get(key) == defaults.get(key):
-                    session.pop(key, None)
-        return defaults
+        return room
 
     def calendar(self, sessions: list[dict[str, Any]]) -> dict[str, Any]:
         source, options, hidden = self.source, self.options, self.source.hidden
@@ -329,6 +322,42 @@ class _Normalizer:
         if options.language:
             calendar["language"] = options.language
         return calendar
+
+
+@dataclass
+class _Talk:
+    speaker: str
+    title: str
+    affiliation: str
+    cancelled: bool
+    reason: str
+    notes: list[str]
+
+
+def _place_rest(talk: _Talk, rest: str) -> str:
+    """Put the words after a date where they belong; return what is left for the note."""
+    if not (talk.speaker or talk.title):
+        talk.speaker, talk.title, rest = _talk_from_line(rest)
+        if rest and not is_open(rest):
+            talk.notes.insert(0, rest)  # "no seminar this week …": read as a cancellation
+        return ""
+    if talk.title and not talk.speaker and looks_like_person(rest):
+        talk.speaker = rest  # "### Feb 3: Ada Lovelace" over a "Title:" line
+        return ""
+    if talk.speaker and not talk.title:
+        talk.title = rest
+        return ""
+    return rest
+
+
+def _timing(row: Row) -> dict[str, str]:
+    """The row's own start, end and room, as written on it."""
+    start, end = (row.start, row.end) if row.start else _times(row.time_text)
+    return {
+        "start": start.strftime("%H:%M") if start else "",
+        "end": end.strftime("%H:%M") if end else "",
+        "location": row.room,
+    }
 
 
 def normalize(source: Source, name: str, options: ImportOptions) -> Normalized:
@@ -358,25 +387,24 @@ def _talk_from_line(text: str) -> tuple[str, str, str]:
     return "", text, ""
 
 
-def _cancellation(
-    speaker: str, title: str, notes: list[str]
-) -> tuple[bool, str, str, str, list[str]]:
-    """(cancelled, reason, speaker, title, notes): holidays and "No seminar" in any cell."""
-    for text in (title, speaker):
-        if text and EXPLICIT_CANCELLED_RE.search(text) and speaker and title:
+def _cancellation(talk: _Talk) -> None:
+    """Holidays and "No seminar" in any cell; "(Cancelled)" beside a named talk."""
+    for key in ("title", "speaker"):
+        text = getattr(talk, key)
+        if text and EXPLICIT_CANCELLED_RE.search(text) and talk.speaker and talk.title:
             stripped = re.sub(r"\s*[(（\[]?\s*(?:cancel+ed|取消|停课)\s*[)）\]]?\s*", " ", text,
                               flags=re.IGNORECASE).strip()  # fmt: skip
-            if text is title:
-                return True, "", speaker, stripped, notes
-            return True, "", stripped, title, notes
-    if speaker and title and not is_open(speaker):
-        return False, "", speaker, title, notes
-    for text in (title, speaker, *notes):
+            setattr(talk, key, stripped)
+            talk.cancelled = True
+            return
+    if talk.speaker and talk.title:
+        return
+    for text in (talk.title, talk.speaker, *talk.notes):
         if text and CANCELLED_RE.search(text):
-            reason = "" if _GENERIC_CANCEL_RE.match(text) else text.strip("*_ ")
-            rest = [n for n in notes if n is not text]
-            return True, reason, "", "", rest
-    return False, "", speaker, title, notes
+            talk.reason = "" if _GENERIC_CANCEL_RE.match(text) else text.strip("*_ ")
+            talk.notes = [n for n in talk.notes if n is not text]
+            talk.cancelled, talk.speaker, talk.title = True, "", ""
+            return
 
 
 def _language(text: str, sessions: list[dict[str, Any]]) -> str:

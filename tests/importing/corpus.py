@@ -37,9 +37,13 @@ CASES = [
         "seed-page",
         SEED_PAGE,
         ImportOptions(
-            "pku-am-lunch", "Asia/Shanghai", None, "12:00", "13:30",
+            "pku-am-lunch",
+            "Asia/Shanghai",
+            None,
+            "12:00",
+            "13:30",
             "地点待定 / Room to be announced",
-        ),  # fmt: skip
+        ),
     ),
     Case("uw-escience-python-seminar", CORPUS / "uw-escience-python-seminar.md"),
     Case(
@@ -58,7 +62,9 @@ CASES = [
         ImportOptions(timezone="Asia/Shanghai", start="19:00", end="20:00"),
     ),
     Case(
-        "sandp-agenda-2020", CORPUS / "sandp-agenda-2020.md", ImportOptions(timezone="Asia/Shanghai")
+        "sandp-agenda-2020",
+        CORPUS / "sandp-agenda-2020.md",
+        ImportOptions(timezone="Asia/Shanghai"),
     ),
     Case(
         "ehec-past-seminars",
@@ -70,9 +76,7 @@ CASES = [
         CORPUS / "ihea-erhb-past-seminars.csv",
         ImportOptions(timezone="UTC", start="15:30", end="16:30"),
     ),
-    Case(
-        "vipss2024", CORPUS / "vipss2024.ics", ImportOptions(timezone="America/New_York")
-    ),
+    Case("vipss2024", CORPUS / "vipss2024.ics", ImportOptions(timezone="America/New_York")),
 ]
 
 

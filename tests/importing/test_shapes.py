@@ -270,7 +270,7 @@ def test_a_tsv_sheet_with_a_column_named_by_option(tmp_path: Path) -> None:
         f"{sheet}: 2 sessions found: 1 talk, 1 cancelled, 0 open slots, 0 skipped\n"
     )
     assert "    speaker: Ada Lovelace\n    title: Engines\n" in result.stdout
-    assert "defaults:\n  start: \"10:00\"\n  end: \"11:00\"\n  location: Room 1\n" in result.stdout
+    assert 'defaults:\n  start: "10:00"\n  end: "11:00"\n  location: Room 1\n' in result.stdout
     unnamed = CliRunner().invoke(main, ["import", str(sheet), "--timezone", "UTC"])
     assert f'{sheet}:1: warning: skipped: column "Who gives it" (name its field with --column ' in (
         unnamed.stderr

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from calendar_feed.cli import main
 from calendar_feed.errors import ValidationError
 from calendar_feed.files import write_text_atomically
-from calendar_feed.markdown.exporter import render_markdown, unshown
-from calendar_feed.markdown.hidden import BLOCK_START, hidden_block
 from calendar_feed.importing.importer import ImportOptions
 from calendar_feed.importing.importer import import_source as import_page
+from calendar_feed.markdown.exporter import render_markdown, unshown
+from calendar_feed.markdown.hidden import BLOCK_START, hidden_block
 from calendar_feed.model import Schedule
 from calendar_feed.source.validation import load_schedule, load_schedule_bytes
 from calendar_feed.source.writer import dump_events
@@ -603,7 +603,19 @@ def test_cli_import_failure_leaves_out_untouched(tmp_path: Path) -> None:
     out = tmp_path / "events.yaml"
     out.write_text("precious: true\n", encoding="utf-8")
     result = CliRunner().invoke(
-        main, ["import", str(page), "--out", str(out), "--timezone", "UTC", "--start", "9:00", "--end", "10:00"]
+        main,
+        [
+            "import",
+            str(page),
+            "--out",
+            str(out),
+            "--timezone",
+            "UTC",
+            "--start",
+            "9:00",
+            "--end",
+            "10:00",
+        ],
     )
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -624,7 +636,9 @@ def test_cli_import_options_and_warnings(tmp_path: Path) -> None:
          "--start", "18:00", "--end", "19:00", "--location", "Salle 1", "--language", "fr"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"{page}: 1 session found: 1 talk, 0 cancelled, 0 open slots, 0 skipped\n"
+    assert (
+        result.stderr == f"{page}: 1 session found: 1 talk, 0 cancelled, 0 open slots, 0 skipped\n"
+    )
     schedule = load_schedule_bytes(result.stdout.encode("utf-8")).schedule
     (session,) = schedule.sessions
     assert (schedule.series.id, schedule.series.timezone) == ("demo-seminar", "Europe/Paris")
@@ -633,7 +647,11 @@ def test_cli_import_options_and_warnings(tmp_path: Path) -> None:
         "2023-09-11T18:00:00+02:00",
         "2023-09-11T19:00:00+02:00",
     )
-    assert (session.location, session.speaker, session.title) == ("Salle 1", "Alice Smith", "On things")
+    assert (session.location, session.speaker, session.title) == (
+        "Salle 1",
+        "Alice Smith",
+        "On things",
+    )
 
 
 def test_cli_import_of_a_missing_page() -> None:

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 from calendar_feed.cli import main
-from calendar_feed.markdown.exporter import render_markdown
-from calendar_feed.markdown.hidden import BLOCK_START
 from calendar_feed.importing.importer import ImportOptions
 from calendar_feed.importing.importer import import_source as import_page
+from calendar_feed.markdown.exporter import render_markdown
+from calendar_feed.markdown.hidden import BLOCK_START
 from calendar_feed.source.validation import load_schedule
 from tests.helpers import site_files
 
