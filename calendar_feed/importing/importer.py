@@ -58,7 +58,7 @@ def import_source(data: bytes, name: str, options: ImportOptions | None = None) 
     except ValidationError as error:
         on_page = [_on_page(p, result.lines, name) for p in error.errors]
         raise ValidationError([*_ordered(problems), *on_page]) from None
-    warnings = _ordered(problems) + [_on_page(w, result.lines, name) for w in loaded.warnings]
+    warnings = _ordered([*problems, *(_on_page(w, result.lines, name) for w in loaded.warnings)])
     skipped = sum(1 for p in problems if p.message.startswith(texts.import_skipped("")))
     return ImportedPage(text, loaded, tuple(warnings), _summary(name, loaded, skipped))
 

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytz
 
 
 def machine_zone() -> str:
-    """``TZ``, else /etc/timezone, else where /etc/localtime points; "" when none is named."""
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    timezone_file = Path("/etc/timezone")
-    if timezone_file.is_file():
-        candidates.append(timezone_file.read_text(encoding="utf-8").strip())
-    localtime = Path("/etc/localtime")
-    if localtime.is_symlink():
-        target = str(localtime.resolve())
-        candidates.append(target.partition("zoneinfo/")[2])
-    for name in candidates:
-        if name and name in pytz.all_timezones_set:
-            return name
-    return ""
+    """This machine's IANA zone, or "" when it cannot be told.
+
+    tzlocal reads TZ, /etc/timezone, /etc/localtime, systemd's and macOS's settings
+    and Windows' registry: the places we would otherwise each have to know.
+    """
+    import tzlocal  # only when a source names no zone
+
+    try:
+        name = tzlocal.get_localzone_name()
+    except Exception:  # tzlocal raises several kinds for a machine it cannot read
+        return ""
+    return name if name and name in pytz.all_timezones_set else ""
