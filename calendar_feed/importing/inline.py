@@ -9,7 +9,8 @@ from markdown_it.tree import SyntaxTreeNode
 from .cells import Cell, clean
 
 MATERIAL_RE = re.compile(
-    r"^(?:slides?|video|recording|notebook|pdf|code|paper|materials?|link|links|youtube|"
+    r"^(?:slides?|video|recording|notebooks?|pdf|code|paper|materials?|link|links|youtube|"
+    r"solutions?|notes|data|demo|repo|github|website|"
     r"课件|幻灯片|视频|录像|回放|链接)\d*$",
     re.IGNORECASE,
 )
@@ -28,11 +29,21 @@ def inline_cell(node: SyntaxTreeNode | None) -> Cell:
     for child in node.children:
         parts.append(_text(child, links, bold))
     joined = "".join(parts)
-    for label, _ in links:  # "(slides)" next to a title is a link, not words of the title
-        if MATERIAL_RE.match(label.strip()):
-            joined = re.sub(r"\s*\(\s*" + re.escape(label) + r"\s*\)", " ", joined, count=1)
-    text = clean(joined)
+    labels = {label.strip() for label, _ in links if MATERIAL_RE.match(label.strip())}
+    text = clean(_PARENS_RE.sub(lambda m: _unless_links(m, labels), joined))
     return Cell(text, links, struck, clean(bold[0]) if bold else "")
+
+
+_PARENS_RE = re.compile(r"\s*\(([^()]*)\)")
+
+
+def _unless_links(match: re.Match[str], labels: set[str]) -> str:
+    """``(slides)`` or ``(notebook - solution)`` beside a title: links, not its words."""
+    inside = match[1]
+    for label in sorted(labels, key=len, reverse=True):
+        inside = inside.replace(label, "")
+    only_links = match[1].strip() and not re.sub(r"[\s,;/|&+\-–—]|and", "", inside)
+    return " " if only_links and any(label in match[1] for label in labels) else match[0]
 
 
 def _text(node: SyntaxTreeNode, links: list[tuple[str, str]], bold: list[str]) -> str:
