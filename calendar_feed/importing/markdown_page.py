@@ -42,7 +42,8 @@ _ORGANIZERS_RE = re.compile(
     r"\*\*[^*]+\*\*)*)\s*(?:同学)?(?:共同)?负责[。.]?\s*$"
 )
 _ROOM_RE = re.compile(
-    r"(?<![A-Za-z])(?:Room|Rm\.?)\s+[A-Z]?\d+[A-Za-z]?\b|[A-Z]{1,4}\s?\d{2,4}[A-Z]?(?=[,.;)]|$)"
+    r"(?<![A-Za-z])(?:Room|Rm\.?)\s+[A-Za-z]?\d[\w/\-]*(?:\.\d+)*[A-Za-z]?"
+    r"|[A-Z]{1,4}\s?\d{2,4}[A-Z]?(?=[,.;)]|$)"
 )
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _LABELLED_FIELDS = {
