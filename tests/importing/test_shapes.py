@@ -303,3 +303,25 @@ def test_an_ics_export_speaker_title_zone_and_cancellation(tmp_path: Path) -> No
         "2024-09-16T14:15:00+02:00",
         "Room 4/2-037",
     )
+
+
+def test_linked_dates_and_an_abstract_in_details() -> None:
+    page = """\
+    # Seminar, Fall 2024
+
+    - [Sep 10](https://example.org/1): Engines (Ada Lovelace)
+      <details><summary>Abstract</summary>
+
+      About engines.
+
+      </details>
+    - **Sep 17** - Alan Turing: Machines
+    """
+    first, second = schedule(page).sessions
+    assert (first.speaker, first.title, first.abstract) == (
+        "Ada Lovelace",
+        "Engines",
+        "About engines.",
+    )
+    assert first.note == "Sep 10: https://example.org/1"
+    assert (second.speaker, second.title) == ("Alan Turing", "Machines")
