@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..markdown.format import semester_year
+
 MONTH_NAMES = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
     "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
@@ -192,29 +194,19 @@ def _date(written: Written, year: int | None, order: str) -> dt.date | None:
         return None
 
 
-def next_year(year: int, previous_month: int | None, month: int) -> int:
-    """Year of the next listed date: a big step back in months (Dec -> Jan) is a new year.
-
-    A small step back (a date listed out of order) keeps the year.
-    """
-    if previous_month is not None and month <= previous_month - 6:
-        return year + 1
-    return year
-
-
-YEAR_MARK_RE = re.compile(
-    r"(?P<y1>(?:19|20)\d\d)\s*(?:年\s*)?(?:秋|春|夏|冬)季?(?:学期)?"
-    r"|(?:spring|summer|fall|autumn|winter)\s+(?:term\s+|quarter\s+|semester\s+)?(?P<y2>(?:19|20)\d\d)"
-    r"|(?P<y3>(?:19|20)\d\d)\s*[-–/]\s*(?:19|20)\d\d(?!\d)\s*(?:academic year|学年)?"
-    r"|^\W*(?P<y4>(?:19|20)\d\d)\W*$",
+_OTHER_YEAR_RE = re.compile(
+    r"(?:spring|summer|fall|autumn|winter)\s+(?:term|quarter|semester)\s+(?P<y1>(?:19|20)\d\d)"
+    r"|(?P<y2>(?:19|20)\d\d)\s*[-–/]\s*(?:19|20)\d\d(?!\d)"
+    r"|^\W*(?P<y3>(?:19|20)\d\d)\W*$",
     re.IGNORECASE,
 )
-"""A semester or year label (``Fall 2018``, ``2024秋``, ``2023-2024``, a heading ``2020``)."""
+"""Year labels besides semesters: ``fall quarter 2015``, ``2023-2024``, a heading ``2020``."""
 
 
 def year_mark(text: str) -> int | None:
-    """The calendar year a semester label or year heading starts in."""
-    match = YEAR_MARK_RE.search(text)
-    if not match:
-        return None
-    return int(next(g for g in match.groups() if g))
+    """The calendar year a semester label (as the exporter reads it) or year heading starts in."""
+    year = semester_year(text)
+    if year is not None:
+        return year
+    match = _OTHER_YEAR_RE.search(text)
+    return int(next(g for g in match.groups() if g)) if match else None

@@ -17,10 +17,11 @@ from typing import Any
 
 from .. import texts
 from ..errors import Problem
+from ..markdown.format import next_year
 from ..markdown.hidden import apply_calendar, apply_sessions
 from ..source.vocabulary import WEEKDAYS
 from .cells import looks_like_person, read_times, split_speaker
-from .dates import Written, date_order, next_year, read_date
+from .dates import Written, date_order, read_date
 from .rows import ImportOptions, Row, Source, page_problem
 from .words import CANCELLED_RE, CJK_RE, EXPLICIT_CANCELLED_RE, is_open
 from .zone import machine_zone
