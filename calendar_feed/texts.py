@@ -449,6 +449,7 @@ IMPORT_NO_DATE = 'no date in "{text}"'
 IMPORT_OTHER_SCHEDULE = (
     "another schedule here ({count} dates); only the one at line {line} is imported"
 )
+IMPORT_BREAK = '"{text}" is a break in the programme, not a session'
 IMPORT_NOT_A_DATE = '"{text}" is not a real date'
 IMPORT_UNKNOWN_COLUMN = 'column "{heading}" (name its field with --column FIELD="{heading}")'
 IMPORT_DATE_ORDER = (

@@ -23,7 +23,7 @@ from ..source.vocabulary import WEEKDAYS
 from .cells import looks_like_person, read_times, split_speaker
 from .dates import Written, date_order, read_date
 from .rows import ImportOptions, Row, Source, page_problem
-from .words import CANCELLED_RE, CJK_RE, EXPLICIT_CANCELLED_RE, is_open
+from .words import BREAK_RE, CANCELLED_RE, CJK_RE, EXPLICIT_CANCELLED_RE, is_open
 from .zone import machine_zone
 
 PLACEHOLDER = "TBA"
@@ -196,6 +196,10 @@ class _Normalizer:
         lines: list[int] = []
         seen: dict[dt.date, int] = {}
         for row, date in dated:
+            words = (row.title or row.text).strip(" :-–—*_")
+            if not row.speaker and BREAK_RE.match(words):
+                self.skip(row.line, texts.IMPORT_BREAK.format(text=words))
+                continue
             session = self.session(row, date)
             if date in seen:
                 count = sum(1 for s in sessions if s["date"] == date) + 1

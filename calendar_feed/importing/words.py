@@ -57,6 +57,13 @@ CANCELLED_RE = re.compile(
 EXPLICIT_CANCELLED_RE = re.compile(r"(?<![A-Za-z])(?:cancel+ed|取消|停课)(?![A-Za-z])", re.I)
 """Words that cancel a date even when its talk is named ("(Cancelled)")."""
 
+BREAK_RE = re.compile(
+    r"^\W*(?:coffee|tea|lunch|breakfast|dinner|reception|registration|group photo|"
+    r"(?:coffee |lunch |tea )?break|organi[sz]ed lunch|茶歇|午餐|午饭|晚餐|合影|签到)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+"""An event of a day's programme that is not a talk: a break, a meal, the group photo."""
+
 _OPEN = (
     r"tba", r"tbd", r"tbc", r"to be (?:announced|determined|confirmed|decided)", r"待定",
     r"待确认", r"暂定", r"\(?open\)?", r"open slot", r"available", r"n/?a", r"-+",

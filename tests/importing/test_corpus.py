@@ -132,3 +132,28 @@ def test_a_page_without_a_whole_time_is_refused_with_the_option_to_give(
     with pytest.raises(ValidationError) as caught:
         import_source(case.path.read_bytes(), case.path.name, options)
     assert [str(p) for p in caught.value.problems if p.severity == "error"] == [message]
+
+
+def test_a_summer_school_calendar_keeps_its_talks_and_skips_its_breaks() -> None:
+    (case,) = [case for case in CASES if case.name == "vipss2024"]
+    imported = import_source(case.path.read_bytes(), case.path.name, case.options)
+    assert imported.summary == (
+        "vipss2024.ics: 38 sessions found: 38 talks, 0 cancelled, 0 open slots, 34 skipped"
+    )
+    skipped = [str(w) for w in imported.warnings if ": skipped: " in str(w)]
+    assert skipped[:2] == [
+        'vipss2024.ics:5: warning: skipped: "Breakfast and coffee (in front of the lecture '
+        'room)" is a break in the programme, not a session',
+        'vipss2024.ics:21: warning: skipped: "Coffee Break" is a break in the programme, not a '
+        "session",
+    ]
+    lecture = imported.loaded.schedule.sessions[0]
+    assert (lecture.speaker, lecture.title, lecture.abstract) == (
+        "Blitvic",
+        "Lecture 1.a",
+        "Blitvic, Positivity Everywhere",
+    )
+    assert (lecture.start.isoformat(), lecture.end.isoformat()) == (
+        "2024-07-08T09:00:00-04:00",
+        "2024-07-08T10:00:00-04:00",
+    )
