@@ -91,11 +91,14 @@ def read_markdown(text: str, name: str, options: ImportOptions) -> Source:
         source.problems.append(page_problem(name, 0, texts.IMPORT_NO_SCHEDULE))
         return source
     _introduction(blocks[: candidate.index], lines, source, front_title)
+    terms = _same_tables(blocks, candidate)
     for line, dates in _others(blocks, candidate):
-        warn(line, texts.import_skipped(texts.IMPORT_OTHER_SCHEDULE.format(
-            count=dates, line=_line(candidate.nodes[0]))))  # fmt: skip
+        if line not in {_line(table) for table in terms}:
+            warn(line, texts.import_skipped(texts.IMPORT_OTHER_SCHEDULE.format(
+                count=dates, line=_line(candidate.nodes[0]))))  # fmt: skip
     if candidate.kind == "table":
-        source.rows = _table_rows(candidate.nodes[0], options, warn, source)
+        for table in [candidate.nodes[0], *terms]:
+            source.rows += _table_rows(table, options, warn, source)
     elif candidate.kind == "list":
         source.rows = _list_rows(candidate.nodes[0], lines, warn, source)
     else:
@@ -136,6 +139,25 @@ def _schedule(blocks: list[SyntaxTreeNode]) -> _Candidate | None:
     if not candidates:
         return None
     return max(candidates, key=lambda c: (c.dated + (0.5 if c.after_heading else 0), -c.index))
+
+
+def _same_tables(blocks: list[SyntaxTreeNode], chosen: _Candidate) -> list[SyntaxTreeNode]:
+    """Other tables with the chosen one's headings: one schedule kept as a table per term."""
+    if chosen.kind != "table":
+        return []
+    headings = _headings_of(chosen.nodes[0])
+    return [
+        block
+        for index, block in enumerate(blocks)
+        if block.type == "table"
+        and index != chosen.index
+        and _headings_of(block) == headings
+        and any(_row_has_date(row) for row in _body_rows(block))
+    ]
+
+
+def _headings_of(table: SyntaxTreeNode) -> list[str]:
+    return [_plain(cell).strip().lower() for cell in table.children[0].children[0].children]
 
 
 def _others(blocks: list[SyntaxTreeNode], chosen: _Candidate) -> list[tuple[int, int]]:

@@ -196,8 +196,8 @@ class _Normalizer:
         lines: list[int] = []
         seen: dict[dt.date, int] = {}
         for row, date in dated:
-            words = (row.title or row.text).strip(" :-–—*_")
-            if not row.speaker and BREAK_RE.match(words):
+            words = (row.title or row.text or row.speaker).strip(" :-–—*_")
+            if not (row.speaker and row.title) and BREAK_RE.match(words):
                 self.skip(row.line, texts.IMPORT_BREAK.format(text=words))
                 continue
             session = self.session(row, date)

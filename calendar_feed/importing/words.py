@@ -58,11 +58,12 @@ EXPLICIT_CANCELLED_RE = re.compile(r"(?<![A-Za-z])(?:cancel+ed|取消|停课)(?!
 """Words that cancel a date even when its talk is named ("(Cancelled)")."""
 
 BREAK_RE = re.compile(
-    r"^\W*(?:coffee|tea|lunch|breakfast|dinner|reception|registration|group photo|"
+    r"^\W*(?:coffee|tea|lunch|breakfast|dinner|reception|registration|group photo|social|"
+    r"happy hour|party|聚餐|"
     r"(?:coffee |lunch |tea )?break|organi[sz]ed lunch|茶歇|午餐|午饭|晚餐|合影|签到)(?![A-Za-z])",
     re.IGNORECASE,
 )
-"""An event of a day's programme that is not a talk: a break, a meal, the group photo."""
+"""An event of a day's programme that is not a talk: a break, a meal, the group photo, a social."""
 
 _OPEN = (
     r"tba", r"tbd", r"tbc", r"to be (?:announced|determined|confirmed|decided)", r"待定",

@@ -57,6 +57,11 @@ CASES = [
         ImportOptions(timezone="America/New_York", start="11:00", end="12:00"),
     ),
     Case(
+        "cypress-2022-23",
+        CORPUS / "cypress-2022-23.md",
+        ImportOptions(timezone="America/New_York", start="12:30", end="14:00"),
+    ),
+    Case(
         "plct-open-reports",
         CORPUS / "plct-open-reports.md",
         ImportOptions(timezone="Asia/Shanghai", start="19:00", end="20:00"),
