@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -23,9 +23,10 @@ from ..markdown.format import SCHEDULE_LEAD, SCHEDULE_SUFFIX, SEMESTER_RE
 from ..markdown.hidden import take_block
 from .cells import Cell, clean, joined_people
 from .dates import read_date, year_mark
+from .html_table import HtmlTable, html_tables
 from .inline import MATERIAL_RE, inline_cell
 from .rows import ImportOptions, Row, Source, page_problem
-from .words import HEADING_FIELD, ROOM_LABELS, SCHEDULE_HEADINGS, TIME_LABELS
+from .words import CJK_RE, HEADING_FIELD, ROOM_LABELS, SCHEDULE_HEADINGS, TIME_LABELS
 
 _FRONT_MATTER_RE = re.compile(
     r"\A(?:\ufeff)?---[ \t]*\n(?P<body>.*?\n)(?:---|\.\.\.)[ \t]*\n", re.S
@@ -74,7 +75,8 @@ class _Candidate:
     after_heading: bool
     end: int = 0
     """Index of the first top-level block after it."""
-    header: list[str] = field(default_factory=list)
+    html: HtmlTable | None = None
+    """The table, when it is written in HTML."""
 
 
 def read_markdown(text: str, name: str, options: ImportOptions) -> Source:
@@ -86,7 +88,7 @@ def read_markdown(text: str, name: str, options: ImportOptions) -> Source:
     text, front_title = _without_front_matter(text)
     lines = text.split("\n")
     blocks = SyntaxTreeNode(markdown().parse(text)).children
-    candidate = _schedule(blocks)
+    candidate = _schedule(blocks, lines)
     if candidate is None:
         source.problems.append(page_problem(name, 0, texts.IMPORT_NO_SCHEDULE))
         return source
@@ -101,6 +103,9 @@ def read_markdown(text: str, name: str, options: ImportOptions) -> Source:
             source.rows += _table_rows(table, options, warn, source)
     elif candidate.kind == "list":
         source.rows = _list_rows(candidate.nodes[0], lines, warn, source)
+    elif candidate.html is not None:
+        fields = column_fields(candidate.html.header, options, _line(candidate.nodes[0]), warn)
+        source.rows = _rows_of(candidate.html.rows, fields, warn)
     else:
         source.rows = _heading_rows(blocks, candidate, lines, warn, source)
     _after(blocks[candidate.end :], lines, source)
@@ -121,7 +126,7 @@ def _without_front_matter(text: str) -> tuple[str, str]:
 # -- finding the schedule ------------------------------------------------------------
 
 
-def _schedule(blocks: list[SyntaxTreeNode]) -> _Candidate | None:
+def _schedule(blocks: list[SyntaxTreeNode], lines: list[str]) -> _Candidate | None:
     candidates: list[_Candidate] = []
     after_heading = False
     for index, block in enumerate(blocks):
@@ -135,6 +140,12 @@ def _schedule(blocks: list[SyntaxTreeNode]) -> _Candidate | None:
         elif block.type in ("bullet_list", "ordered_list"):
             dated = sum(1 for item in block.children if _date_leads(_item_first_line(item)))
             candidates.append(_Candidate("list", index, [block], dated, after_heading, index + 1))
+        elif block.type == "html_block" and "<table" in block.content.lower() and block.map:
+            for table in html_tables(_through_table_end(lines, block.map[0]), _line(block)):
+                dated = sum(1 for _, cells in table.rows if _cells_have_date(cells))
+                candidate = _Candidate("html", index, [block], dated, after_heading, index + 1)
+                candidates.append(candidate)
+                candidate.html = table
     candidates = [c for c in candidates if c.dated]
     if not candidates:
         return None
@@ -203,6 +214,16 @@ def _headings_from(blocks: list[SyntaxTreeNode], index: int, after: bool) -> _Ca
 def _date_leads(text: str) -> bool:
     written = read_date(text)
     return written is not None and written.start <= 12
+
+
+def _through_table_end(lines: list[str], start: int) -> str:
+    """The page from ``start`` through the line closing the table (blank lines included)."""
+    end = next((n for n in range(start, len(lines)) if "</table>" in lines[n].lower()), len(lines))
+    return "\n".join(lines[start : end + 1])
+
+
+def _cells_have_date(cells: list[Cell]) -> bool:
+    return any(_date_leads(cell.text) and len(cell.text) < 40 for cell in cells)
 
 
 def _row_has_date(row: SyntaxTreeNode) -> bool:
@@ -359,20 +380,27 @@ def _table_rows(
     header_row = table.children[0].children[0]
     headings = [_plain(cell) for cell in header_row.children]
     fields = column_fields(headings, options, _line(header_row), warn)
+    body = [
+        (_line(tr), [inline_cell(_inline(td)) for td in tr.children]) for tr in _body_rows(table)
+    ]
+    return _rows_of(body, fields, warn)
+
+
+def _rows_of(
+    body: list[tuple[int, list[Cell]]], fields: list[str], warn: Callable[[int, str], None]
+) -> list[Row]:
+    """Rows of a table (Markdown or HTML); a row naming a term (Fall 2018) sets the year."""
     rows: list[Row] = []
     year: int | None = None
-    for tr in _body_rows(table):
-        cells = [inline_cell(_inline(td)) for td in tr.children]
-        row = cells_row(_line(tr), fields, cells)
+    for line, cells in body:
+        row = cells_row(line, fields, cells)
         if row is None:
             text = " ".join(c.text for c in cells)
             mark = year_mark(text)
             if mark is not None:
                 year = mark
             elif text.strip():
-                warn(
-                    _line(tr), texts.import_skipped(texts.IMPORT_NO_DATE.format(text=_short(text)))
-                )
+                warn(line, texts.import_skipped(texts.IMPORT_NO_DATE.format(text=_short(text))))
             continue
         row.year = year
         rows.append(row)
@@ -387,7 +415,7 @@ def column_fields(
     fields = []
     for heading in headings:
         key = clean(heading).strip(" :：").lower()
-        name = chosen.get(key) or HEADING_FIELD.get(key, "")
+        name = chosen.get(key) or HEADING_FIELD.get(key, "") or heading_field(key)
         if name in fields and name not in ("note", "number", ""):
             name = "note"  # a second "Topic" beside "Title": kept, in the note
         if not name and key:
@@ -400,6 +428,17 @@ def column_fields(
             if time >= 0:
                 fields[time] = "date"  # 时间 often heads the column of dates
     return fields
+
+
+def heading_field(heading: str) -> str:
+    """The field of a longer heading by the first known word in it (``Long-Form Speaker``)."""
+    for word in re.findall(r"[a-z#.]+|[\u3400-\u9fff]+", heading):
+        if word in HEADING_FIELD:
+            return HEADING_FIELD[word]
+        for known in sorted(HEADING_FIELD, key=len, reverse=True):
+            if CJK_RE.match(known) and known in word:
+                return HEADING_FIELD[known]
+    return ""
 
 
 def cells_row(line: int, fields: list[str], cells: list[Cell]) -> Row | None:

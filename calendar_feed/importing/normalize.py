@@ -357,7 +357,9 @@ def _place_rest(talk: _Talk, rest: str) -> str:
 
 def _timing(row: Row) -> dict[str, str]:
     """The row's own start, end and room, as written on it."""
-    start, end = (row.start, row.end) if row.start else _times(row.time_text)
+    written = read_date(row.date_text)
+    after_date = row.date_text[written.end :] if written else ""  # "March 25<br>12pm - 1pm"
+    start, end = (row.start, row.end) if row.start else _times(row.time_text or after_date)
     return {
         "start": start.strftime("%H:%M") if start else "",
         "end": end.strftime("%H:%M") if end else "",

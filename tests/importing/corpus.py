@@ -62,6 +62,11 @@ CASES = [
         ImportOptions(timezone="America/New_York", start="12:30", end="14:00"),
     ),
     Case(
+        "yale-dsaas-spring-2025",
+        CORPUS / "yale-dsaas-spring-2025.md",
+        ImportOptions(timezone="America/New_York"),
+    ),
+    Case(
         "plct-open-reports",
         CORPUS / "plct-open-reports.md",
         ImportOptions(timezone="Asia/Shanghai", start="19:00", end="20:00"),
