@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 
 # Each command imports what it needs when it runs: start-up is most of a small build.
 LAZY_COMMANDS = {
-    "import-markdown": "calendar_feed.commands.markdown:import_markdown",
+    "import": "calendar_feed.commands.importing:import_command",
+    "import-markdown": "calendar_feed.commands.importing:import_command",
     "export-markdown": "calendar_feed.commands.markdown:export_markdown",
     "new-semester": "calendar_feed.commands.new_semester:new_semester",
     "announce": "calendar_feed.commands.announce:announce",

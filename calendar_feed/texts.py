@@ -438,3 +438,56 @@ NEWS_MOVED = "Moved: {what} (now {when})"
 def news_cancelled(what: str, when: str, reason: str) -> str:
     """The news entry's title for a cancellation: 'Cancelled (运动会): … (Wed …)'."""
     return f"{CANCELLED}{f' ({reason})' if reason else ''}: {what} ({when})"
+
+
+# -- what `calendar-feed import` says ----------------------------------------------
+# Problems are printed as ``PAGE:LINE: message``; the person reading them is moving a
+# seminar in, so each says what was found and what to do.
+
+IMPORT_NO_SCHEDULE = (
+    "not a schedule: found no table, list or headings of dates "
+    "(like `| Sep 11 | Speaker | Title |` or `- **Sep 11**: Title (Speaker)`)"
+)
+IMPORT_SKIPPED = "skipped: {what}"
+IMPORT_NO_DATE = 'no date in "{text}"'
+IMPORT_OTHER_SCHEDULE = (
+    "another schedule here ({count} dates); only the one at line {line} is imported"
+)
+IMPORT_BREAK = '"{text}" is a break in the programme, not a session'
+IMPORT_NOT_A_DATE = '"{text}" is not a real date'
+IMPORT_UNKNOWN_COLUMN = 'column "{heading}" (name its field with --column FIELD="{heading}")'
+IMPORT_DATE_ORDER = (
+    'cannot tell whether "{text}" is day/month or month/day: no date in the column tells; '
+    "give --date-order dmy or --date-order mdy"
+)
+IMPORT_NO_YEAR = (
+    'cannot tell the year of "{text}": the page names none (like "Fall 2024" or "2024秋"); '
+    "give --year"
+)
+IMPORT_WRONG_WEEKDAY = "{date} is a {actual}, but the page says {written}; the date is kept"
+IMPORT_TEXT_IN_NOTE = "text after the date; kept in the note of {date}"
+IMPORT_PLACEHOLDER = 'the talk on {date} has no {key}; its {key} is set to "TBA"'
+IMPORT_PLACEHOLDERS = '{count} talks have no {key} (lines {lines}); their {key} is set to "TBA"'
+IMPORT_DUPLICATE = "{date} is listed again (first at line {first}); this session gets the id {id}"
+IMPORT_NO_TIME = (
+    "no usual time: the page states none (like `Time: 3:00-4:00pm`); give --start and --end"
+)
+IMPORT_NO_END = "the usual time has a start ({start}) but no end; give --end"
+IMPORT_MACHINE_ZONE = (
+    "timezone {zone} is this machine's: the page names none; give --timezone if the seminar "
+    "meets elsewhere"
+)
+IMPORT_NO_ZONE = "no timezone: the page names none and this machine has none set; give --timezone"
+IMPORT_NAMED_AFTER_FILE = (
+    'no title for the series in the file; it is named "{name}" after the file (edit calendar.name)'
+)
+IMPORT_NOT_UTF8 = (
+    "not UTF-8 or UTF-16 text; it looks like {encoding}: save it as UTF-8 and import again"
+)
+IMPORT_BAD_BOM = "starts with a {encoding} byte-order mark but is not {encoding} text"
+IMPORT_SUMMARY = "{name}: {found} found: {talks}, {cancelled}, {open}, {skipped}"
+
+
+def import_skipped(what: str) -> str:
+    """``skipped: …``, the prefix --strict turns into an error."""
+    return IMPORT_SKIPPED.format(what=what)

@@ -121,8 +121,9 @@ PHRASES = (
     "removed from the", "time changed", "place changed", "Beijing time", "暂停", "取消", "订阅", "星期",
 )  # fmt: skip
 """Phrases of the outputs that only texts.py may write."""
-NOT_OUTPUTS = ("cli.py", "commands/", "source/", "organize/init_project.py")
-"""Modules whose text is CLI output, validation messages or a new project's files."""
+NOT_OUTPUTS = ("cli.py", "commands/", "source/", "organize/init_project.py", "importing/")
+"""Modules whose text is CLI output, validation messages, a new project's files, or the
+words import recognises in other seminars' schedules ("Cancelled", "取消", STATUS:CANCELLED)."""
 ALLOWED = {
     ("render/components.py", "CANCELLED"): "iCalendar's STATUS value (RFC 5545)",
     ("model.py", "Abstract"): "FieldRule.heading, read only for whether there is one",

@@ -72,9 +72,12 @@ class _Body:
             stripped = line.strip()
             if stripped.startswith("<details") or stripped == "</details>":
                 details_line = self.details_tag(number, stripped, details_line)
-            elif summary := _SUMMARY_RE.match(stripped):
-                if summary["text"].strip().lower() not in _SUMMARIES:
-                    self.keep(number, summary["text"].strip(), "summary text")
+                stripped = re.sub(r"^<details[^>]*>|^</details>", "", stripped).strip()
+                if not stripped:
+                    continue
+                line = stripped  # <details><summary>Abstract</summary> on one line
+            if summary := _SUMMARY_RE.match(stripped):
+                self.summary(number, summary["text"].strip())
             elif RULE_RE.match(stripped) and (details_line or self.section):
                 continue  # the rule that closes a talk's details
             elif (label := _LABEL_RE.match(stripped)) and self.heading(number, label, line):
@@ -98,6 +101,15 @@ class _Body:
         if not details_line:
             self.warn(number, "</details> without a <details> before it; ignored")
         return 0
+
+    def summary(self, number: int, text: str) -> None:
+        """``<summary>Abstract</summary>`` starts that section; other words are kept."""
+        key = _SECTIONS.get(text.lower())
+        if key is not None:
+            self.section = key
+            self.sections.setdefault(key, [])
+        elif text.lower() not in _SUMMARIES:
+            self.keep(number, text, "summary text")
 
     def heading(self, number: int, label: re.Match[str], line: str) -> bool:
         """Start a details section (摘要, 报告人信息, …); False if this is not a heading."""

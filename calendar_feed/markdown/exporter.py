@@ -1,7 +1,7 @@
 """Schedule -> the seminar's Markdown page, in the layout of the hand-kept original.
 
 The old site keeps working while organizers move: it is fed this page instead
-of a hand-edited one. Whatever the exporter writes, markdown_page reads back
+of a hand-edited one. Whatever the exporter writes, importing/markdown_page.py reads back
 into the same schedule; unshown() names what the page has no place for.
 """
 

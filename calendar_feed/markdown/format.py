@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SCHEDULE_SUFFIX = "日程表"
@@ -66,27 +65,3 @@ def organizers_clause(names: Sequence[str]) -> str:
     bold = [f"**{name}**" for name in names]
     joined = bold[0] if len(bold) == 1 else "、".join(bold[:-1]) + "和" + bold[-1]
     return f"{ORGANIZERS_LEAD}{joined}{ORGANIZERS_TAIL}"
-
-
-DEFAULT_TIMEZONE = "Asia/Shanghai"
-DEFAULT_START = "12:00"
-DEFAULT_END = "13:30"
-DEFAULT_LOCATION = "地点待定 / Room to be announced"
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    """What the page does not say: the series id, timezone, year and the usual slot.
-
-    An empty value was not given: it comes from the page's calendar-feed comment
-    block (written by export-markdown) if there is one, else from the defaults above
-    (the id from the English title).
-    """
-
-    series_id: str = ""
-    timezone: str = ""
-    year: int | None = None
-    """Year of the first date; by default taken from the semester label (2024秋)."""
-    start: str = ""
-    end: str = ""
-    location: str = ""

@@ -6,6 +6,7 @@ to write instead, with a suggestion where a near miss is likely.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from typing import Any
@@ -54,10 +55,12 @@ def machine_timezone() -> tuple[str, bool]:
     """
     import tzlocal
 
-    try:
-        name = tzlocal.get_localzone_name()
-    except Exception:  # tzlocal raises several kinds for a machine it cannot read
-        name = None
+    name = os.environ.get("TZ", "").removeprefix(":")  # first, as POSIX says; tzlocal
+    if not _is_zone_name(name):  # caches the rest for the life of the process
+        try:
+            name = tzlocal.get_localzone_name()
+        except Exception:  # tzlocal raises several kinds for a machine it cannot read
+            name = None
     if name and _is_zone_name(name):
         return name, True
     return "UTC", False

@@ -46,8 +46,8 @@ BASE_URL_COMMENT = """\
   # base_url: https://example.edu/lunch-seminar/
 """
 DEFAULTS_COMMENT = """\
-# Every session uses these unless it says otherwise. The old page gave no time
-# or room, so this assumes a lunch slot; change it here, once, for all sessions.
+# Every session uses these unless it says otherwise: change them here, once,
+# for all sessions.
 """
 SESSIONS_COMMENT = """\
 # One entry per date. A session with a speaker and title is a talk;

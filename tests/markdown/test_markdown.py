@@ -14,21 +14,27 @@ from click.testing import CliRunner
 from calendar_feed.cli import main
 from calendar_feed.errors import ValidationError
 from calendar_feed.files import write_text_atomically
+from calendar_feed.importing.importer import ImportOptions
+from calendar_feed.importing.importer import import_source as import_page
 from calendar_feed.markdown.exporter import render_markdown, unshown
 from calendar_feed.markdown.hidden import BLOCK_START, hidden_block
-from calendar_feed.markdown.importer import ImportOptions, import_page
 from calendar_feed.model import Schedule
 from calendar_feed.source.validation import load_schedule, load_schedule_bytes
 from calendar_feed.source.writer import dump_events
 from tests.helpers import SEED_PAGE
 
 SHIPPED_ID = "pku-am-lunch"
+SEED_OPTIONS = ImportOptions(
+    SHIPPED_ID, "Asia/Shanghai", None, "12:00", "13:30", "地点待定 / Room to be announced"
+)
+"""The seed page states no zone, time or room: the shipped file's are given as options."""
+USUAL = {"timezone": "Asia/Shanghai", "start": "12:00", "end": "13:30"}
 
 
 def run_import(text: str, name: str = "page.md", **options: object) -> object:
     """Import a (dedented) page given as text."""
     data = textwrap.dedent(text).encode("utf-8")
-    return import_page(data, name, ImportOptions(**options))  # type: ignore[arg-type]
+    return import_page(data, name, ImportOptions(**{**USUAL, **options}))  # type: ignore[arg-type]
 
 
 def import_error(text: str, **options: object) -> list[str]:
@@ -105,14 +111,14 @@ TALK = """\
 
 
 def test_import_of_the_seed_page_is_the_shipped_schedule(shipped: Schedule) -> None:
-    imported = import_page(SEED_PAGE.read_bytes(), str(SEED_PAGE), ImportOptions(SHIPPED_ID))
+    imported = import_page(SEED_PAGE.read_bytes(), str(SEED_PAGE), SEED_OPTIONS)
     assert imported.warnings == ()
     assert imported.loaded.warnings == ()
     assert imported.loaded.schedule == shipped
 
 
 def test_seed_import_keeps_the_pages_text_verbatim() -> None:
-    imported = import_page(SEED_PAGE.read_bytes(), "seed.md", ImportOptions(SHIPPED_ID))
+    imported = import_page(SEED_PAGE.read_bytes(), "seed.md", SEED_OPTIONS)
     schedule = imported.loaded.schedule
     series = schedule.series
     assert (series.name, series.local_name, series.semester) == (
@@ -141,9 +147,9 @@ def test_seed_import_keeps_the_pages_text_verbatim() -> None:
 
 
 def test_the_written_yaml_is_for_people() -> None:
-    text = import_page(SEED_PAGE.read_bytes(), "seed.md", ImportOptions(SHIPPED_ID)).text
+    text = import_page(SEED_PAGE.read_bytes(), "seed.md", SEED_OPTIONS).text
     assert text.startswith("# events.yaml: the one source of truth")
-    assert "# Imported from seed.md by `calendar-feed import-markdown`." in text
+    assert "# Imported from seed.md by `calendar-feed import`." in text
     assert "  organizers:\n    - 吴清玉\n    - 沈城烽\n" in text
     assert '  start: "12:00"\n  end: "13:30"\n  location: 地点待定 / Room to be announced\n' in text
     assert "    abstract: |\n      随着电子和数字技术的兴起" in text
@@ -160,7 +166,7 @@ def test_the_written_yaml_is_for_people() -> None:
 
 def test_export_of_the_shipped_file_imports_back_to_the_same_schedule(shipped: Schedule) -> None:
     page = render_markdown(shipped)
-    imported = import_page(page.encode("utf-8"), "export.md", ImportOptions(SHIPPED_ID))
+    imported = import_page(page.encode("utf-8"), "export.md", SEED_OPTIONS)
     assert imported.warnings == ()
     assert imported.loaded.schedule == shipped
     assert unshown(shipped) == []
@@ -229,8 +235,8 @@ def test_december_to_january_rolls_into_the_next_year() -> None:
 def test_year_option_overrides_the_label_and_is_needed_without_one() -> None:
     page = "# Demo Seminar\n\n1. Sep 11\n1. Sep 18\n1. Sep 25\n"
     assert import_error(page) == [
-        "page.md:3: cannot tell the year of Sep 11: the page names no semester like "
-        "（2024秋）; give --year"
+        'page.md:3: cannot tell the year of "Sep 11": the page names none (like "Fall 2024" or '
+        '"2024秋"); give --year'
     ]
     schedule = run_import(page, year=2023).loaded.schedule
     assert [s.key for s in schedule.sessions] == ["2023-09-11", "2023-09-18", "2023-09-25"]
@@ -304,7 +310,7 @@ def test_extra_blank_lines_change_nothing() -> None:
 def test_windows_line_endings_and_a_bom(shipped: Schedule) -> None:
     text = SEED_PAGE.read_text(encoding="utf-8").replace("\n", "\r\n")
     data = b"\xef\xbb\xbf" + text.encode("utf-8")
-    imported = import_page(data, "seed.md", ImportOptions(SHIPPED_ID))
+    imported = import_page(data, "seed.md", SEED_OPTIONS)
     assert imported.loaded.schedule == shipped
     assert imported.warnings == ()
 
@@ -344,18 +350,17 @@ def test_a_broken_block_is_kept_with_warnings_naming_its_lines() -> None:
     """
     imported = run_import(page)
     assert [str(w) for w in imported.warnings] == [
-        "page.md:11: warning: text kept in the note of 2025-02-26: "
+        "page.md:11: warning: text kept in the note of Feb 26: "
         "it is not a speaker, a 题目： line or a details section",
         "page.md:13: warning: <details> is not closed before the next date; read up to there",
-        'page.md:20: warning: unknown heading "地点"; kept in the note of 2025-02-26',
-        "page.md:21: warning: text after the date; kept in the note of 2025-03-05",
+        'page.md:20: warning: unknown heading "地点"; kept in the note of Feb 26',
     ]
     assert rows(imported.loaded.schedule) == [
         (
             "2025-02-26", "talk", "王五", "北京大学", "一个标题", "摘要文字。", "", "",
             "会后聚餐。\n\n地点: 理科一号楼",
         ),
-        ("2025-03-05", "open", "", "", "", "", "", "", "(待定)"),
+        ("2025-03-05", "open", "", "", "", "", "", "", ""),  # 待定: still open
     ]  # fmt: skip
 
 
@@ -363,7 +368,7 @@ def test_a_talk_missing_its_title_gets_a_placeholder_and_a_warning() -> None:
     page = "# Demo\n\n（2025春）\n\n1. Feb 26\n\n    **王五**, 北京大学\n"
     imported = run_import(page)
     assert [str(w) for w in imported.warnings] == [
-        'page.md:5: warning: the talk on 2025-02-26 has no 题目： line; its title is set to "TBA"'
+        'page.md:5: warning: the talk on 2025-02-26 has no title; its title is set to "TBA"'
     ]
     assert imported.loaded.schedule.sessions[0].title == "TBA"
 
@@ -395,31 +400,34 @@ def test_validation_warnings_point_at_the_page_line() -> None:
     [
         (
             "# Notes\n\nJust some text.\n",
-            ["page.md: not a schedule page: found no numbered list of dates like `1. Sep 11`"],
-        ),
-        (
-            "# Demo\n\n（2024秋）\n\n1. Sept 31\n1. 待定\n",
             [
-                'page.md:5: "Sept 31" is not a real date',
-                'page.md:6: cannot read the date "待定"; write it like `Sep 11` or `2024-09-11`',
+                "page.md: not a schedule: found no table, list or headings of dates (like "
+                "`| Sep 11 | Speaker | Title |` or `- **Sep 11**: Title (Speaker)`)"
             ],
         ),
         (
-            "# Demo\n\n（2024秋）\n\n<details>\n<b>摘要</b>: x\n</details>\n\n1. Sep 11\n",
-            [
-                "page.md:5: <details> block outside the list of dates; "
-                "put it under the date it belongs to"
-            ],
+            "# Demo\n\n（2024秋）\n\n1. Sept 31\n1. Sept 30\n",
+            ['page.md:5: warning: skipped: "Sept 31" is not a real date'],
         ),
         (
-            "1. 2024-09-11\n",
-            ["page.md: no title line (`# Seminar name`) before the list of dates"],
+            "# Demo\n\n（2024秋）\n\n- 待定\n- 9月11日\n",
+            ['page.md:5: warning: skipped: no date in "待定"'],
         ),
     ],
 )
-def test_pages_that_cannot_be_imported(page: str, messages: list[str]) -> None:
-    found = import_error(page)
-    assert [m for m in found if ": warning: " not in m] == messages
+def test_rows_that_cannot_be_placed_are_skipped_with_their_line(
+    page: str, messages: list[str]
+) -> None:
+    try:
+        found = [str(w) for w in run_import(page).warnings]  # type: ignore[attr-defined]
+    except ValidationError as error:
+        found = [str(p) for p in error.problems]
+    assert [m for m in found if "skipped" in m or "not a schedule" in m] == messages
+
+
+def test_strict_turns_skips_into_errors() -> None:
+    page = "# Demo\n\n（2024秋）\n\n1. Sept 31\n1. Sept 30\n"
+    assert import_error(page, strict=True) == ['page.md:5: skipped: "Sept 31" is not a real date']
 
 
 def test_options_that_do_not_validate_are_reported() -> None:
@@ -432,11 +440,12 @@ def test_options_that_do_not_validate_are_reported() -> None:
     ]
 
 
-def test_a_page_that_is_not_utf8() -> None:
+def test_a_page_in_another_encoding_is_named() -> None:
     with pytest.raises(ValidationError) as caught:
         import_page("# 讨论班\n\n1. Sep 11\n".encode("gbk"), "page.md")
     assert [str(p) for p in caught.value.problems] == [
-        "page.md:1: not valid UTF-8; save the page as UTF-8"
+        "page.md:1: not UTF-8 or UTF-16 text; it looks like GBK / GB18030 (Chinese Windows): "
+        "save it as UTF-8 and import again"
     ]
 
 
@@ -558,24 +567,29 @@ def test_unshown_names_what_the_page_cannot_carry(write_events) -> None:
 # -- the commands --------------------------------------------------------------------
 
 
-def test_cli_import_prints_the_events_file() -> None:
-    result = CliRunner().invoke(main, ["import-markdown", str(SEED_PAGE), "--id", SHIPPED_ID])
+SEED_ARGS = [
+    "--id", SHIPPED_ID, "--timezone", "Asia/Shanghai", "--start", "12:00", "--end", "13:30",
+    "--location", "地点待定 / Room to be announced",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["import", "import-markdown"])
+def test_cli_import_prints_the_events_file(command: str) -> None:
+    result = CliRunner().invoke(main, [command, str(SEED_PAGE), *SEED_ARGS])
     assert result.exit_code == 0, result.output
-    expected = import_page(SEED_PAGE.read_bytes(), str(SEED_PAGE), ImportOptions(SHIPPED_ID))
+    expected = import_page(SEED_PAGE.read_bytes(), str(SEED_PAGE), SEED_OPTIONS)
     assert result.stdout == expected.text
-    assert result.stderr == ""
+    assert result.stderr == (
+        f"{SEED_PAGE}: 18 sessions found: 2 talks, 2 cancelled, 14 open slots, 0 skipped\n"
+    )
 
 
 def test_cli_import_writes_out_and_the_result_validates(tmp_path: Path, shipped) -> None:
     out = tmp_path / "events.yaml"
     out.write_text("old content\n", encoding="utf-8")
-    result = CliRunner().invoke(
-        main, ["import-markdown", str(SEED_PAGE), "--out", str(out), "--id", SHIPPED_ID]
-    )
+    result = CliRunner().invoke(main, ["import", str(SEED_PAGE), "--out", str(out), *SEED_ARGS])
     assert result.exit_code == 0, result.output
-    assert result.stdout == (
-        f"Wrote {out} from {SEED_PAGE}: 18 sessions (2 talks, 2 cancelled, 14 open slots)\n"
-    )
+    assert result.stdout == f"Wrote {out} from {SEED_PAGE}\n"
     assert load_schedule(out).schedule == shipped
     check = CliRunner().invoke(main, ["validate", str(out)])
     assert check.exit_code == 0
@@ -588,12 +602,26 @@ def test_cli_import_failure_leaves_out_untouched(tmp_path: Path) -> None:
     page.write_text("# Demo\n\n1. Sep 11\n", encoding="utf-8")
     out = tmp_path / "events.yaml"
     out.write_text("precious: true\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["import-markdown", str(page), "--out", str(out)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "import",
+            str(page),
+            "--out",
+            str(out),
+            "--timezone",
+            "UTC",
+            "--start",
+            "9:00",
+            "--end",
+            "10:00",
+        ],
+    )
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == (
-        f"{page}:3: cannot tell the year of Sep 11: the page names no semester like "
-        f"（2024秋）; give --year\n{page}: 1 error; nothing written\n"
+        f'{page}:3: cannot tell the year of "Sep 11": the page names none (like "Fall 2024" or '
+        f'"2024秋"); give --year\n{page}: 1 error; nothing written\n'
     )
     assert out.read_text(encoding="utf-8") == "precious: true\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.yaml", "page.md"]
@@ -601,28 +629,33 @@ def test_cli_import_failure_leaves_out_untouched(tmp_path: Path) -> None:
 
 def test_cli_import_options_and_warnings(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
-    page.write_text("# Demo Seminar\n\n1. Sep 11 待定\n", encoding="utf-8")
+    page.write_text("# Demo Seminar\n\n1. Sep 11: Alice Smith: On things\n", encoding="utf-8")
     result = CliRunner().invoke(
         main,
-        ["import-markdown", str(page), "--year", "2023", "--timezone", "Europe/Paris",
-         "--start", "18:00", "--end", "19:00", "--location", "Salle 1"],
+        ["import", str(page), "--year", "2023", "--timezone", "Europe/Paris",
+         "--start", "18:00", "--end", "19:00", "--location", "Salle 1", "--language", "fr"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert result.stderr == (
-        f"{page}:3: warning: text after the date; kept in the note of 2023-09-11\n"
+    assert (
+        result.stderr == f"{page}: 1 session found: 1 talk, 0 cancelled, 0 open slots, 0 skipped\n"
     )
     schedule = load_schedule_bytes(result.stdout.encode("utf-8")).schedule
     (session,) = schedule.sessions
     assert (schedule.series.id, schedule.series.timezone) == ("demo-seminar", "Europe/Paris")
+    assert schedule.series.language == "fr"
     assert (session.start.isoformat(), session.end.isoformat()) == (
         "2023-09-11T18:00:00+02:00",
         "2023-09-11T19:00:00+02:00",
     )
-    assert (session.location, session.note, session.status.value) == ("Salle 1", "待定", "open")
+    assert (session.location, session.speaker, session.title) == (
+        "Salle 1",
+        "Alice Smith",
+        "On things",
+    )
 
 
 def test_cli_import_of_a_missing_page() -> None:
-    result = CliRunner().invoke(main, ["import-markdown", "no-such-page.md"])
+    result = CliRunner().invoke(main, ["import", "no-such-page.md"])
     assert result.exit_code == 2
     assert "File 'no-such-page.md' does not exist." in result.stderr
 

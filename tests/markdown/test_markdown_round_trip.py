@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 from calendar_feed.cli import main
+from calendar_feed.importing.importer import ImportOptions
+from calendar_feed.importing.importer import import_source as import_page
 from calendar_feed.markdown.exporter import render_markdown
 from calendar_feed.markdown.hidden import BLOCK_START
-from calendar_feed.markdown.importer import ImportOptions, import_page
 from calendar_feed.source.validation import load_schedule
 from tests.helpers import site_files
 
@@ -109,7 +110,8 @@ def test_options_still_override_the_block(write_events, runner):
 def test_a_page_without_the_block_imports_as_before(write_events):
     page = render_markdown(load_schedule(write_events(VARIED)).schedule)
     visible = page.partition(BLOCK_START)[0]
-    imported = import_page(visible.encode("utf-8"), "page.md", ImportOptions())
+    options = ImportOptions(timezone="Asia/Shanghai", start="16:00", end="17:00")
+    imported = import_page(visible.encode("utf-8"), "page.md", options)
     series = imported.loaded.schedule.series
     assert (series.id, series.timezone, series.base_url) == ("lab-talks", "Asia/Shanghai", "")
     assert [s.key for s in imported.loaded.schedule.sessions] == [
@@ -125,7 +127,8 @@ def test_a_broken_block_is_reported_and_ignored(write_events):
     page = render_markdown(load_schedule(write_events(VARIED)).schedule)
     broken = page.replace('"calendar": {', '"calendar": {{', 1)
     line = broken[: broken.index(BLOCK_START)].count("\n") + 1
-    imported = import_page(broken.encode("utf-8"), "page.md", ImportOptions())
+    options = ImportOptions(timezone="Asia/Shanghai", start="16:00", end="17:00")
+    imported = import_page(broken.encode("utf-8"), "page.md", options)
     messages = [str(w) for w in imported.warnings]
     assert any(
         m.startswith(f"page.md:{line}: warning: cannot read the calendar-feed comment block")
