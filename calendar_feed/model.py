@@ -231,10 +231,11 @@ def session_from_values(values: tuple[Any, ...], zone: dt.tzinfo) -> Session:
     found = list(values)
     if len(found) != len(_SESSION_FIELDS):
         raise ValueError(f"{len(found)} values for {len(_SESSION_FIELDS)} fields")
+    name = str(zone)
     for index in (_START, _END):
         text, zone_name = found[index]
-        if zone_name != str(zone):
-            raise ValueError(f"a time in {zone_name}, not in {zone}")
+        if zone_name != name:
+            raise ValueError(f"a time in {zone_name}, not in {name}")
         found[index] = dt.datetime.fromisoformat(text).astimezone(zone)
     found[_STATUS] = Status(found[_STATUS])
     found[_LINKS] = tuple(Link(label, url) for label, url in found[_LINKS])

@@ -40,7 +40,8 @@ from ..files import read_regular_file
 from ..version import __version__
 
 STAMP_FILE = ".calendar-feed-stamp.json"
-"""In the output folder; a web server may show it, and it holds only digests."""
+"""In the output folder; a web server may show it, and it holds only digests, sizes,
+inode numbers and times."""
 _PACKAGE = Path(__file__).resolve().parent.parent
 _LIBRARIES = ("icalendar", "yaml", "pytz", "jinja2", "markupsafe", "segno")
 """Libraries whose version may change a byte of the site (their folder's dist-info names)."""
@@ -156,7 +157,7 @@ def write_stamp(
         "warnings": list(warnings),
     }
     with contextlib.suppress(OSError), _new_stamp(out_dir) as (stream, _):
-        stream.write(json.dumps(stamp, indent=1).encode() + b"\n")
+        stream.write(json.dumps(stamp).encode() + b"\n")  # no indent: the C encoder
 
 
 def _read_stamp(out_dir: Path) -> dict[str, Any]:
