@@ -71,7 +71,7 @@ def _write_files(
     """Each file written (or linked from ``out``); the digest of each one's bytes."""
     digests: dict[str, str] = {}
     folders = {""}
-    new_root, old_root = f"{staging}{os.sep}", str(out)  # strings: 10,000 files
+    new_root, old_root = f"{staging}{os.sep}", f"{out}{os.sep}"  # strings: 10,000 files
     for relative, content in sorted(files.items()):
         folder = os.path.dirname(relative)
         if folder not in folders:
@@ -79,11 +79,10 @@ def _write_files(
             os.chmod(new_root + folder, 0o755)  # whatever the umask
             folders.add(folder)
         digest = digests[relative] = file_digest(content)
-        if earlier is not None and earlier.files.get(relative, ("",))[0] == digest:
+        if earlier is not None and earlier.unchanged(old_root, relative, digest):
             with contextlib.suppress(OSError):
-                if earlier.unchanged(old_root, relative):
-                    os.link(os.path.join(old_root, relative), new_root + relative)
-                    continue
+                os.link(old_root + relative, new_root + relative)
+                continue
         _write(new_root + relative, content)
     return digests
 
