@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import secrets
 import shutil
 import stat
 import sys
@@ -303,7 +302,7 @@ def _write_table(folder: int, name: str, count: int, shards: dict[int, dict[byte
 
 def _replace(folder: int, name: str, data: bytes) -> None:
     """Write ``data`` to a new file in ``folder``, then rename it over ``name``."""
-    temporary = f".{name}.{secrets.token_hex(8)}"
+    temporary = f".{name}.{os.urandom(8).hex()}"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     descriptor = os.open(temporary, flags, 0o600, dir_fd=folder)
     try:

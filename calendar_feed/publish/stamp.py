@@ -28,7 +28,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import secrets
 import stat
 import sys
 import time
@@ -173,7 +172,7 @@ def _new_stamp(out_dir: Path) -> Iterator[tuple[BinaryIO, int]]:
     the stamp when the block ends without an error. It is made beside the site, where
     a killed build's staging folders are cleared (site_dir.remove_stale_staging)."""
     out_dir = out_dir.resolve()
-    temporary = out_dir.parent / f".{out_dir.name}.new-stamp-{secrets.token_hex(8)}"
+    temporary = out_dir.parent / f".{out_dir.name}.new-stamp-{os.urandom(8).hex()}"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     descriptor = os.open(temporary, flags, 0o644)
     try:
