@@ -7,8 +7,9 @@ nothing else, so a value that reaches here has already been checked.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import MISSING, dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any, ClassVar
 
 
@@ -202,6 +203,43 @@ class Session:
     @property
     def is_open(self) -> bool:
         return self.status is Status.OPEN
+
+
+_SESSION_FIELDS = tuple(f.name for f in fields(Session))
+_ALL_VALUES = attrgetter(*_SESSION_FIELDS)
+_START, _END, _STATUS, _LINKS = map(_SESSION_FIELDS.index, ("start", "end", "status", "links"))
+
+
+def session_values(session: Session) -> tuple[Any, ...]:
+    """Every field of ``session`` as plain data (text, numbers, booleans, tuples of them), in
+    declaration order: what the build cache keeps, and what a digest of the session reads.
+    A time is its ISO text with the offset, and the zone's name; a link is (label, url)."""
+    values = list(_ALL_VALUES(session))
+    for index in (_START, _END):
+        time = values[index]
+        values[index] = (time.isoformat(), str(time.tzinfo))
+    values[_STATUS] = session.status.value
+    values[_LINKS] = tuple((link.label, link.url) for link in session.links)
+    return tuple(values)
+
+
+def session_from_values(values: tuple[Any, ...], zone: dt.tzinfo) -> Session:
+    """The session :func:`session_values` gave ``values`` for, its times in ``zone``.
+
+    Raises ValueError or TypeError for values no session of ``zone`` gives (a damaged cache).
+    """
+    found = list(values)
+    if len(found) != len(_SESSION_FIELDS):
+        raise ValueError(f"{len(found)} values for {len(_SESSION_FIELDS)} fields")
+    name = str(zone)
+    for index in (_START, _END):
+        text, zone_name = found[index]
+        if zone_name != name:
+            raise ValueError(f"a time in {zone_name}, not in {name}")
+        found[index] = dt.datetime.fromisoformat(text).astimezone(zone)
+    found[_STATUS] = Status(found[_STATUS])
+    found[_LINKS] = tuple(Link(label, url) for label, url in found[_LINKS])
+    return Session(*found)
 
 
 @dataclass(frozen=True)

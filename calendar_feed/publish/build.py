@@ -155,7 +155,7 @@ def publish_site(
             }
             files = render_site(site, releases, context, pages=page)
             if out_dir is not None:
-                write_site(files, out_dir, cache.table("written") if cache is not None else None)
+                write_site(files, out_dir, link=cache is not None)
             published.append((releases, files))
     except OSError as exc:
         if not published:

@@ -1,16 +1,20 @@
 """What earlier builds made, reused when everything that shapes it is the same.
 
-A build keeps a few tables (loaded sessions, serialized events, page and JSON
-pieces, the files it wrote), each a mapping from a digest of a piece's inputs to
-the piece. Each table is a folder of pickle files (shards by key), each stamped
-with a fingerprint of the code, templates, libraries and Python: a different
-fingerprint is an empty table. A table keeps only the entries the last build
-read or wrote, so it stays the size of one site. The folder can be deleted at any
-time: a missing, unreadable or damaged table is an empty one, and a build with an
-empty cache writes the same bytes as one with a full cache (tests/publish/test_build_cache.py).
+A build keeps a few tables (loaded sessions; serialized events, page and JSON
+pieces), each a mapping from a digest of a piece's inputs to the piece. Each table
+is a few shard files of MessagePack: bytes, text, numbers and lists, data that
+cannot run code when it is read. Each shard is stamped with a fingerprint of the
+code, templates, libraries and Python: a different fingerprint is an empty table.
+A table keeps only the entries the last build read or wrote, so it stays the size
+of one site. The folder can be deleted at any time: a build with an empty cache
+writes the same bytes as one with a full cache (tests/publish/test_build_cache.py).
 
-The pickle files are as trusted as the package's own ``__pycache__``: they are
-read only from a folder the build made for the current user (0700, owned by us).
+The folder is opened once, without following a link, and used only if it is a
+folder of ours that nobody else can write; every file in it is opened through
+that handle, without following a link, and read only if it is a regular file of
+ours that nobody else can write, of a sane size. Anything else (another owner, a
+link, a shard count or size out of bounds, truncated or undecodable data) is an
+empty table: never a hang and never a traceback.
 """
 
 from __future__ import annotations
@@ -18,19 +22,22 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
+import shutil
 import stat
 import sys
-import tempfile
+import time
+import weakref
 import zlib
 from collections.abc import Callable, Iterator, MutableMapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import msgpack
+
 from ..version import __version__
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Bumped when what a table holds changes shape in a way the fingerprint cannot see."""
 
 
@@ -46,6 +53,10 @@ SHARD_ENTRIES = 1024
 """Entries per shard file, roughly: an edit of one session rewrites a few shards of a
 large table rather than all of it, and a small site's table stays one file."""
 MAX_SHARDS = 64
+MAX_FILE_BYTES = 1 << 30
+"""A shard larger than this is not read (10,000 sessions make shards of about 2 MB)."""
+_OLD_TABLES = ("sessions", "pieces", "written")
+"""Folders of pickles left by calendar-feed before CACHE_FORMAT 2: removed, never read."""
 
 
 def shard_count(entries: int) -> int:
@@ -56,34 +67,33 @@ def shard_count(entries: int) -> int:
     return count
 
 
-def _shard(key: Any, count: int) -> int:
-    return zlib.crc32(key if isinstance(key, bytes) else str(key).encode()) % count
+def _shard(key: bytes, count: int) -> int:
+    return zlib.crc32(key) % count
 
 
-class CacheTable(MutableMapping[Any, Any]):
+class CacheTable(MutableMapping[bytes, Any]):
     """One table: last build's entries to read, this build's entries to keep.
 
+    Keys are digests of a piece's inputs, so a key always stands for the same value.
     The last build's entries are read on first use: a table the build never needs
     (the loader's, for a small file) costs nothing.
     """
 
-    def __init__(self, read: Callable[[], tuple[int, dict[Any, Any]]] | None = None) -> None:
+    def __init__(self, read: Callable[[], tuple[int, dict[bytes, Any]]] | None = None) -> None:
         self._read = read
         self._shards = 0
-        """Shard files the entries were read from (0: none)."""
-        self._earlier_entries: dict[Any, Any] = {}
-        self._kept: dict[Any, Any] = {}
-        self._rewritten: set[Any] = set()
-        """Keys whose value this build changed (a file's new record)."""
+        """How many shards the entries were read from (0: none)."""
+        self._earlier_entries: dict[bytes, Any] = {}
+        self._kept: dict[bytes, Any] = {}
         self.hits = 0
         """Entries found from an earlier build (for tests and the benchmark)."""
 
     @classmethod
-    def of(cls, entries: dict[Any, Any]) -> CacheTable:
+    def of(cls, entries: dict[bytes, Any]) -> CacheTable:
         return cls(lambda: (0, entries))
 
     @property
-    def _earlier(self) -> dict[Any, Any]:
+    def _earlier(self) -> dict[bytes, Any]:
         if self._read is not None:
             self._shards, self._earlier_entries = self._read()
             self._read = None
@@ -93,7 +103,7 @@ class CacheTable(MutableMapping[Any, Any]):
     def used(self) -> bool:
         return self._read is None
 
-    def __getitem__(self, key: Any) -> Any:
+    def __getitem__(self, key: bytes) -> Any:
         try:
             return self._kept[key]
         except KeyError:
@@ -102,42 +112,37 @@ class CacheTable(MutableMapping[Any, Any]):
         self._kept[key] = value
         return value
 
-    def __setitem__(self, key: Any, value: Any) -> None:
-        earlier = self._earlier
+    def __setitem__(self, key: bytes, value: Any) -> None:
         self._kept[key] = value
-        if key in earlier and earlier[key] != value:
-            self._rewritten.add(key)
 
-    def __delitem__(self, key: Any) -> None:
+    def __delitem__(self, key: bytes) -> None:
         self._kept.pop(key, None)
         self._earlier.pop(key, None)
 
     def __contains__(self, key: object) -> bool:
         return key in self._kept or key in self._earlier
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[bytes]:
         return iter(self._kept | self._earlier)
 
     def __len__(self) -> int:
         return len(self._kept.keys() | self._earlier.keys())
 
-    def kept(self) -> dict[Any, Any]:
+    def kept(self) -> dict[bytes, Any]:
         """The entries this build read or wrote: what the next build gets."""
         return self._kept
 
-    def changed_shards(self) -> tuple[int, dict[int, dict[Any, Any]]]:
-        """How many shards to keep, and those whose entries differ from what was read."""
+    def changed_shards(self) -> tuple[int, dict[int, dict[bytes, Any]]]:
+        """How many shards to keep, and those whose keys differ from what was read."""
         count = shard_count(len(self._kept))
-        shards: list[dict[Any, Any]] = [{} for _ in range(count)]
+        shards: list[dict[bytes, Any]] = [{} for _ in range(count)]
         for key, value in self._kept.items():
             shards[_shard(key, count)][key] = value
         if count != self._shards:
             return count, dict(enumerate(shards))
-        before: list[set[Any]] = [set() for _ in range(count)]
+        before: list[set[bytes]] = [set() for _ in range(count)]
         for key in self._earlier:
             before[_shard(key, count)].add(key)
-        for key in self._rewritten:
-            before[_shard(key, count)].add(None)  # differs from any set of real keys
         return count, {
             number: entries
             for number, entries in enumerate(shards)
@@ -152,6 +157,10 @@ class BuildCache:
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
         self._tables: dict[str, CacheTable] = {}
+        self._folder: int | None = None
+        """The handle every file is read and written through, once opened."""
+        self._state = "closed"
+        """closed (not tried yet), open, absent (nothing there yet) or refused."""
 
     def table(self, name: str) -> CacheTable:
         if name not in self._tables:
@@ -167,77 +176,143 @@ class BuildCache:
                 if table.used
             }
             return
-        for name, table in self._tables.items():
-            if table.used:
-                with contextlib.suppress(OSError):
-                    self._write(name, *table.changed_shards())
+        changed = {name: t.changed_shards() for name, t in self._tables.items() if t.used}
+        folder = self._open(create=any(shards for _, shards in changed.values()))
+        if folder is None:
+            return
+        for old in _OLD_TABLES:
+            shutil.rmtree(old, dir_fd=folder, ignore_errors=True)
+        for name, (count, shards) in changed.items():
+            with contextlib.suppress(OSError):
+                _write_table(folder, name, count, shards)
 
-    def _read(self, name: str) -> tuple[int, dict[Any, Any]]:
-        """(shard count, entries) of the table as the last build left it; (0, {}) if none."""
-        if self.directory is None or not _ours(self.directory):
+    def _open(self, create: bool = False) -> int | None:
+        """The folder's handle: opened on first use (made first, 0700, if ``create``)."""
+        if self._state == "closed" or (create and self._state == "absent"):
+            assert self.directory is not None
+            self._folder, self._state = _open_folder(self.directory, create)
+            if self._folder is not None:
+                weakref.finalize(self, os.close, self._folder)
+        return self._folder
+
+    def _read(self, name: str) -> tuple[int, dict[bytes, Any]]:
+        """(shard count, entries) of the table as the last build left it; (0, {}) if none.
+
+        The count comes from the first shard and is bounded: a damaged or forged count
+        can cost at most MAX_SHARDS opens.
+        """
+        folder = self._open() if self.directory is not None else None
+        first = _read_shard(folder, name, 0) if folder is not None else None
+        if first is None or not 0 < first[0] <= MAX_SHARDS or first[0] & (first[0] - 1):
             return 0, {}
-        folder = self.directory / name
-        try:
-            count = int((folder / "shards").read_text())
-        except (OSError, ValueError):
-            return 0, {}
-        entries: dict[Any, Any] = {}
-        for number in range(count):
-            entries.update(self._read_shard(folder / f"{count}-{number}.pickle"))
+        count, entries = first
+        for number in range(1, count):
+            shard = _read_shard(folder, name, number)
+            if shard is not None and shard[0] == count:
+                entries.update(shard[1])
         return count, entries
 
-    @staticmethod
-    def _read_shard(path: Path) -> dict[Any, Any]:
-        try:
-            with open(path, "rb") as stream:
-                stamp, entries = pickle.load(stream)  # our own folder: see above
-        except Exception:  # missing, unreadable, truncated or from another version
-            return {}
-        return entries if stamp == fingerprint() and isinstance(entries, dict) else {}
 
-    def _write(self, name: str, count: int, shards: dict[int, dict[Any, Any]]) -> None:
-        """The changed shards, then the shard count; shards of another count are removed."""
-        assert self.directory is not None
-        if not shards:
-            return
-        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _ours(self.directory):
-            return
-        folder = self.directory / name
-        folder.mkdir(mode=0o700, exist_ok=True)
-        for number, entries in shards.items():
-            data = pickle.dumps((fingerprint(), entries), protocol=pickle.HIGHEST_PROTOCOL)
-            _replace(folder / f"{count}-{number}.pickle", data)
-        _replace(folder / "shards", str(count).encode())
-        for stale in folder.glob("*-*.pickle"):
-            if not stale.name.startswith(f"{count}-"):
-                with contextlib.suppress(OSError):
-                    stale.unlink()
-
-
-def _replace(path: Path, data: bytes) -> None:
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
+def _open_folder(path: Path, create: bool) -> tuple[int | None, str]:
+    """A handle on ``path`` and "open" if it is a real folder of ours that nobody else
+    can write; else None and "absent" (missing) or "refused"."""
+    if create:
         with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def _ours(directory: Path) -> bool:
-    """A real folder of ours that nobody else can write: only then is a pickle read."""
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.mkdir(path, 0o700)
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
-        info = os.lstat(directory)
-    except OSError:
-        return False
+        folder = os.open(path, flags)
+    except FileNotFoundError:
+        return None, "absent"
+    except OSError:  # a link (ELOOP), not a folder, not ours to read
+        return None, "refused"
+    if not _ours(os.fstat(folder), stat.S_ISDIR):
+        os.close(folder)
+        return None, "refused"
+    return folder, "open"
+
+
+def _ours(info: os.stat_result, kind: Callable[[int], bool]) -> bool:
+    """Of the right kind, owned by us, and nobody else can write it."""
     return (
-        stat.S_ISDIR(info.st_mode)
+        kind(info.st_mode)
         and info.st_uid == os.geteuid()
         and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
     )
+
+
+def _read_shard(folder: int, name: str, number: int) -> tuple[int, dict[bytes, Any]] | None:
+    """(shard count, entries) of one shard file; None if it is missing or odd in any way."""
+    data = _read_file(folder, f"{name}.{number}")
+    if data is None:
+        return None
+    try:
+        stamp, count, found, entries = msgpack.unpackb(
+            data, use_list=False, raw=False, strict_map_key=False
+        )
+    except Exception:  # truncated, undecodable, another shape: msgpack never runs code
+        return None
+    if stamp != fingerprint() or found != number or type(count) is not int:
+        return None
+    if not isinstance(entries, dict) or not all(type(key) is bytes for key in entries):
+        return None
+    return count, entries
+
+
+def _read_file(folder: int, name: str) -> bytes | None:
+    """The bytes of ``name`` in ``folder`` if it is a regular file of ours that nobody else
+    can write and of a sane size; None otherwise (a FIFO is opened without blocking)."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+    try:
+        descriptor = os.open(name, flags, dir_fd=folder)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(descriptor)
+        if not _ours(info, stat.S_ISREG) or info.st_size > MAX_FILE_BYTES:
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            data = stream.read(info.st_size + 1)
+        return data if len(data) == info.st_size else None
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+
+
+def _write_table(folder: int, name: str, count: int, shards: dict[int, dict[bytes, Any]]) -> None:
+    """The changed shards (the first last); shards of a larger count and stale
+    temporary files are removed."""
+    for number in sorted(shards, reverse=True):
+        data = msgpack.packb((fingerprint(), count, number, shards[number]), use_bin_type=True)
+        _replace(folder, f"{name}.{number}", data)
+    prefix, temporary = f"{name}.", f".{name}."
+    for entry in os.listdir(folder):
+        number = entry.removeprefix(prefix)
+        stale = entry.startswith(prefix) and (not number.isdigit() or int(number) >= count)
+        if entry.startswith(temporary):
+            with contextlib.suppress(OSError):
+                written = os.stat(entry, dir_fd=folder, follow_symlinks=False).st_mtime
+                stale = time.time() - written > 600  # left by a build that was killed
+        if stale:
+            with contextlib.suppress(OSError):
+                os.unlink(entry, dir_fd=folder)
+
+
+def _replace(folder: int, name: str, data: bytes) -> None:
+    """Write ``data`` to a new file in ``folder``, then rename it over ``name``."""
+    temporary = f".{name}.{os.urandom(8).hex()}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    descriptor = os.open(temporary, flags, 0o600, dir_fd=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary, dir_fd=folder)
+        raise
 
 
 @cache

@@ -6,13 +6,15 @@ import contextlib
 import ctypes
 import errno
 import functools
-import hashlib
 import os
 import shutil
+import stat
 import tempfile
 import time
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from pathlib import Path
+
+from .stamp import Written, file_digest, record_written, written
 
 MARKER = ".calendar-feed"
 """File left in every built site, so we never replace a directory we did not make."""
@@ -22,22 +24,13 @@ class BuildError(Exception):
     """The site could not be written; the previous output is still in place."""
 
 
-Written = tuple[bytes, int, int, int]
-"""A file as a build left it (digest, inode, size, mtime in ns): a later build may
-link to it instead of writing it again."""
+def write_site(files: Mapping[str, bytes], out_dir: str | Path, link: bool = False) -> Path:
+    """Write ``files`` into a fresh directory beside ``out_dir``, then swap it in, and
+    stamp it with what was written (publish/stamp.py).
 
-
-def write_site(
-    files: Mapping[str, bytes],
-    out_dir: str | Path,
-    written: MutableMapping[str, Written] | None = None,
-) -> Path:
-    """Write ``files`` into a fresh directory beside ``out_dir``, then swap it in.
-
-    With ``written`` (what the last build of ``out_dir`` wrote, from the build
-    cache), a file whose bytes are unchanged and which is still as that build left
-    it is hard-linked from the current site instead of written again: after an edit
-    of one session, nearly every file. ``written`` gains this build's files.
+    With ``link``, a file whose bytes are unchanged and which is still as the last build
+    of ``out_dir`` left it (by its stamp) is hard-linked from the current site instead
+    of written again: after an edit of one session, nearly every file.
     """
     out = Path(out_dir).resolve()
     if out.exists() and not out.is_dir():
@@ -54,8 +47,10 @@ def write_site(
         raise BuildError(f"cannot write next to {out_dir}: {exc.strerror or exc}") from None
     try:
         staging.chmod(0o755)  # mkdtemp's 0700 would hide the site from a web server
-        records = _write_files(files, staging, out, written)
-        _write(staging / MARKER, b"Built by calendar-feed; safe to replace.\n")
+        earlier = written(out) if link else None
+        digests = _write_files(files, staging, out, earlier)
+        _write(staging / MARKER, _MARKER_TEXT)
+        digests[MARKER] = file_digest(_MARKER_TEXT)
         _swap(staging, out)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -63,18 +58,18 @@ def write_site(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    if written is not None:
-        written.update(records)
+    record_written(out, digests)
     return out
 
 
+_MARKER_TEXT = b"Built by calendar-feed; safe to replace.\n"
+
+
 def _write_files(
-    files: Mapping[str, bytes],
-    staging: Path,
-    out: Path,
-    written: Mapping[str, Written] | None,
-) -> dict[str, Written]:
-    records: dict[str, Written] = {}
+    files: Mapping[str, bytes], staging: Path, out: Path, earlier: Written | None
+) -> dict[str, str]:
+    """Each file written (or linked from ``out``); the digest of each one's bytes."""
+    digests: dict[str, str] = {}
     folders = {""}
     new_root, old_root = f"{staging}{os.sep}", f"{out}{os.sep}"  # strings: 10,000 files
     for relative, content in sorted(files.items()):
@@ -83,31 +78,16 @@ def _write_files(
             os.makedirs(new_root + folder, exist_ok=True)
             os.chmod(new_root + folder, 0o755)  # whatever the umask
             folders.add(folder)
-        if written is None:
-            _write(new_root + relative, content)
-            continue
-        digest = hashlib.blake2b(content, digest_size=16).digest()
-        earlier = written.get(relative)
-        linked = None
-        if earlier is not None and earlier[0] == digest:
-            linked = _linked(old_root + relative, new_root + relative, earlier)
-        records[relative] = linked or _write(new_root + relative, content, digest)
-    return records
+        digest = digests[relative] = file_digest(content)
+        if earlier is not None and earlier.unchanged(old_root, relative, digest):
+            with contextlib.suppress(OSError):
+                os.link(old_root + relative, new_root + relative)
+                continue
+        _write(new_root + relative, content)
+    return digests
 
 
-def _linked(current: str, target: str, earlier: Written) -> Written | None:
-    """Link ``target`` to ``current`` if it is still the file the last build wrote."""
-    try:
-        info = os.lstat(current)
-        if (info.st_ino, info.st_size, info.st_mtime_ns) != earlier[1:] or info.st_nlink != 1:
-            return None
-        os.link(current, target)
-    except OSError:
-        return None
-    return earlier
-
-
-def _write(target: str | Path, content: bytes, digest: bytes = b"") -> Written:
+def _write(target: str | Path, content: bytes) -> None:
     """A new 0644 file (whatever the umask) holding ``content``."""
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
@@ -116,10 +96,8 @@ def _write(target: str | Path, content: bytes, digest: bytes = b"") -> Written:
             while done < len(view):
                 done += os.write(descriptor, view[done:])
         os.fchmod(descriptor, 0o644)
-        info = os.fstat(descriptor)
     finally:
         os.close(descriptor)
-    return (digest, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -167,9 +145,13 @@ def _libc() -> ctypes.CDLL | None:
 
 
 def remove_stale_staging(out: Path, older_than: float = 600) -> None:
-    """Clear staging folders left by builds that were killed (they cannot clean up)."""
+    """Clear staging folders and stamps left by builds that were killed (they cannot clean up)."""
     now = time.time()
     for leftover in out.parent.glob(f".{out.name}.new-*"):
         with contextlib.suppress(OSError):
-            if leftover.is_dir() and now - leftover.stat().st_mtime > older_than:
-                shutil.rmtree(leftover)
+            info = leftover.lstat()
+            if now - info.st_mtime > older_than:
+                if stat.S_ISDIR(info.st_mode):
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()

@@ -98,8 +98,8 @@ EVENT_CACHE = DEFAULT_MAX_SESSIONS
 
 class SerializedEvent(NamedTuple):
     ical: bytes
-    tzids: frozenset[str]
-    """TZID parameters the event uses, for which the calendar needs a VTIMEZONE."""
+    tzids: tuple[str, ...]
+    """TZID parameters the event uses (sorted), for which the calendar needs a VTIMEZONE."""
 
 
 @lru_cache(maxsize=EVENT_CACHE)
@@ -115,7 +115,7 @@ def event_ical(
     event = _event(series, session, revision, alarm_minutes)
     # The event's own properties (the alarm's carry no TZID): dtstart and dtend.
     used = {getattr(value, "params", {}).get("TZID") for value in event.values()}
-    return SerializedEvent(serialized(event), frozenset(used - {None, "UTC"}))
+    return SerializedEvent(serialized(event), tuple(sorted(used - {None, "UTC"})))
 
 
 HOURLY_SPAN = dt.timedelta(days=7)

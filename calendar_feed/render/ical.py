@@ -134,11 +134,11 @@ def _reused_event(
     session: Session,
     revisions: Mapping[str, Revision],
     options: FeedOptions,
-) -> tuple[bytes, frozenset[str]]:
+) -> tuple[bytes, tuple[str, ...]]:
     """The event's bytes and the TZIDs it uses (for which the calendar needs a VTIMEZONE)."""
     revision = revisions.get(session_uid(series, session))
     alarm = options.alarm_minutes
-    return piece(  # kept as a plain tuple: quicker to unpickle
+    return piece(  # a plain tuple: what the build cache stores
         "vevent",
         (series_digest(series), session_digest(session), repr(revision), alarm),
         lambda: tuple(_components().event_ical(series, session, revision, alarm)),

@@ -29,7 +29,7 @@ import yaml
 
 from ..errors import ValidationError
 from ..limits import DEFAULT_MAX_SESSIONS
-from ..model import Series
+from ..model import Series, Session, session_from_values, session_values
 from .aliases import MAX_EXPANDED_CHARS, MAX_NODES, max_chars
 from .loading import (
     DEFAULT_MAX_BYTES,
@@ -52,7 +52,7 @@ from .validation import (
 CHUNKED_FROM = 200
 """Sessions above which a file with a cache is read item by item."""
 """Smaller files load whole: cutting them up would save little and cost start-up time."""
-FORMAT = b"calendar-feed source chunks 1"
+FORMAT = b"calendar-feed source chunks 2"
 """Part of every key: bump it when what a cached value holds changes."""
 
 _BREAKS = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
@@ -61,10 +61,12 @@ _SESSIONS_LINE = re.compile(rb"sessions:[ \t]*(?:#[^\r\n]*)?\r?\n")
 _FIRST_ITEM = re.compile(rb"(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*( *)-(?=[ \t\r\n]|\Z)")
 """Blank and comment lines, then the first item's dash; group 1 is the list's indentation."""
 
-Record = tuple[Any, int, int, str, bool, int, int, int, int]
+Record = tuple[Session, int, int, str, bool, int, int, int, int]
 """What the cache holds for one item: (session, values, characters, key, explicit id,
 line and column of its id (or date), line and column of its date); lines count from
-the chunk's first line (0), so an item that moves down the file keeps its record."""
+the chunk's first line (0), so an item that moves down the file keeps its record. The
+session is kept as its plain values (model.session_values)."""
+_RECORD_TYPES = [int, int, str, bool, int, int, int, int]
 
 
 def load_cached(
@@ -237,7 +239,7 @@ class _Load:
 
     def sessions(self) -> bool:
         """Read every item; False as soon as one cannot be used as it is."""
-        records = [self.cache.get(key) for key in self.keys]
+        records = [self.record(key) for key in self.keys]
         index = 0
         while index < len(records):
             if records[index] is not None:
@@ -251,6 +253,19 @@ class _Load:
                 return False
             index = stop
         return True
+
+    def record(self, key: bytes) -> Record | None:
+        """The cached record of an item, or None (also for one no build of this code made)."""
+        stored = self.cache.get(key)
+        if stored is None:
+            return None
+        try:
+            values, *rest = stored
+            if [type(value) for value in rest] != _RECORD_TYPES:
+                return None
+            return (session_from_values(values, self.zone), *rest)  # type: ignore[return-value]
+        except (ValueError, TypeError):
+            return None
 
     def reuse(self, index: int, record: Record) -> None:
         session, nodes, chars, key, explicit, key_line, key_column, line, column = record
@@ -300,7 +315,7 @@ class _Load:
             _, key, explicit, where = checker.identities[-1]
             first = self.lines[index]
             self.cache[self.keys[index]] = (
-                *(session, nodes, chars, key, explicit),
+                *(session_values(session), nodes, chars, key, explicit),
                 *(where.line - first, where.column, date.line - first, date.column),
             )
         return True

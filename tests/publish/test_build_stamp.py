@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from calendar_feed.cli import main
 from calendar_feed.publish.stamp import STAMP_FILE
@@ -130,3 +131,89 @@ def test_warnings_are_shown_again(tmp_path, events, runner):
         first.stderr,
         NOTHING.format(out=out),
     )
+
+
+# -- an output changed by hand (issue 21) ---------------------------------------------
+
+
+def _edit_in_place(path: Path, old: bytes, new: bytes) -> None:
+    """Replace ``old`` by ``new`` (same length) in place, and put the mtime back."""
+    info = path.stat()
+    data = path.read_bytes()
+    assert len(old) == len(new)
+    assert old in data
+    with path.open("r+b") as stream:
+        stream.write(data.replace(old, new, 1))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size
+
+
+def test_a_feed_edited_in_place_with_its_mtime_put_back_is_written_again(tmp_path, events, runner):
+    """Issue 21: this printed "Nothing changed ..." and the altered feed stayed published."""
+    out = tmp_path / "site"
+    build(runner, str(events), "--out", str(out))
+    first = site_files(out)
+    _edit_in_place(out / "calendar.ics", b"SUMMARY:", b"SUMMARX:")
+    assert build(runner, str(events), "--out", str(out)).startswith(f"Built {out}/:")
+    assert site_files(out) == first
+
+
+def test_a_file_or_folder_added_to_the_site_rebuilds_it(tmp_path, events, runner):
+    out = tmp_path / "site"
+    build(runner, str(events), "--out", str(out))
+    first = site_files(out)
+    (out / "events" / "extra").mkdir()
+    assert build(runner, str(events), "--out", str(out)).startswith(f"Built {out}/:")
+    assert not (out / "events" / "extra").exists()
+    (out / "extra.html").write_text("hello")
+    assert build(runner, str(events), "--out", str(out)).startswith(f"Built {out}/:")
+    assert site_files(out) == first
+
+
+def _as_on_a_coarse_clock(out: Path, name: str, clock: int | None = None) -> None:
+    """Make the stamp say what a filesystem with coarse times would have left: the file
+    recorded as it is now, changed in the same tick as the stamp was made (or ``clock``)."""
+    stamp = out / STAMP_FILE
+    data = json.loads(stamp.read_text())
+    info = (out / name).stat()
+    digest = data["files"][name][0]
+    data["files"][name] = [digest, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+    data["clock"] = info.st_ctime_ns if clock is None else clock
+    stamp.write_text(json.dumps(data))
+
+
+def test_on_a_coarse_clock_a_file_as_new_as_the_stamp_is_compared_by_content(
+    tmp_path, events, runner
+):
+    """A file changed in the same clock tick as the stamp was made may change again
+    without its times showing it (git's "racy" entries): its bytes decide."""
+    out = tmp_path / "site"
+    build(runner, str(events), "--out", str(out))
+    first = site_files(out)
+    _as_on_a_coarse_clock(out, "calendar.ics")  # unchanged, but too new to trust its times
+    assert build(runner, str(events), "--out", str(out)) == NOTHING.format(out=out)
+
+    _edit_in_place(out / "calendar.ics", b"SUMMARY:", b"SUMMARX:")
+    _as_on_a_coarse_clock(out, "calendar.ics")  # the edit came within the stamp's tick
+    assert build(runner, str(events), "--out", str(out)).startswith(f"Built {out}/:")
+    assert site_files(out) == first
+
+
+def _cached_and_plain(runner, events: Path, tmp: Path, *extra: str) -> tuple[Path, Path]:
+    """Build ``events`` into tmp/site with tmp/cache, and into a new folder without a cache."""
+    common = ["--no-history", "--today", "2024-10-20", *extra]
+    site, plain = tmp / "site", tmp / f"plain-{len(list(tmp.iterdir()))}"
+    build(runner, str(events), "--out", str(site), "--cache", str(tmp / "cache"), *common)
+    build(runner, str(events), "--out", str(plain), "--no-cache", *common)
+    return site, plain
+
+
+def test_a_hand_edited_file_is_written_again_never_linked(tmp_path, events, runner):
+    """Issue 21: style.css edited in place (size and mtime kept), then a real edit of
+    events.yaml: the new site linked the altered file and differed from a --no-cache build."""
+    site, _ = _cached_and_plain(runner, events, tmp_path)
+    _edit_in_place(site / "style.css", b":root", b":ROOT")
+    events.write_text(events.read_text(encoding="utf-8").replace("Room", "Hall"), encoding="utf-8")
+    site, plain = _cached_and_plain(runner, events, tmp_path)
+    assert site_files(site) == site_files(plain)
+    assert b":ROOT" not in (site / "style.css").read_bytes()

@@ -7,11 +7,11 @@ order and the locations, or for an invalid file the exact list of problems.
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import msgpack
 import pytest
 
 from calendar_feed.errors import ValidationError
@@ -246,13 +246,13 @@ def test_keys_after_the_sessions_list_and_a_block_scalar_that_keeps_blank_lines(
     assert result[1].schedule.sessions[-1].abstract.endswith("item, # not a comment.")
 
 
-def test_a_cache_survives_pickling(tmp_path: Path):
+def test_a_cache_survives_messagepack_as_the_build_cache_stores_it(tmp_path: Path):
     path = tmp_path / "events.yaml"
     path.write_bytes(schedule(BASE))
     cache: dict[bytes, Any] = {}
     first = load_cached(path, cache=cache)
     restored = CountingCache()
-    restored.update(pickle.loads(pickle.dumps(cache)))
+    restored.update(msgpack.unpackb(msgpack.packb(cache), use_list=False, strict_map_key=False))
     path.write_bytes(schedule(edited_title(BASE)))
     again = load_cached(path, cache=restored)
     assert repr(again) == repr(load_schedule(path))
@@ -263,3 +263,16 @@ def test_a_cache_survives_pickling(tmp_path: Path):
 def test_the_shipped_file_loads_the_same_with_a_cache(shipped_path: Path):
     cache = CountingCache()
     assert repr(load_cached(shipped_path, cache=cache)) == repr(load_schedule(shipped_path))
+
+
+def test_a_damaged_record_is_read_again_from_the_file(tmp_path: Path):
+    """A record of the right key but the wrong shape (a damaged cache) costs only speed."""
+    path = tmp_path / "events.yaml"
+    path.write_bytes(schedule(BASE))
+    cache: dict[bytes, Any] = {}
+    load_cached(path, cache=cache)
+    for key, (values, *rest) in list(cache.items())[:3]:
+        cache[key] = (values[:4], *rest)  # fields missing
+    for key, (values, *rest) in list(cache.items())[3:6]:
+        cache[key] = (values, *rest[:-1], "7")  # a column as text
+    assert repr(load_cached(path, cache=cache)) == repr(load_schedule(path))
