@@ -32,7 +32,7 @@ class Kind(StrEnum):
     """How a value is written in events.yaml and checked.
 
     Each kind has one parser (FieldParser.by_kind in source/parsers.py and
-    source/vocabulary.py); a session detail may be TEXT, URL, LINKS or TAGS.
+    source/vocabulary.py); a session detail may be TEXT, URL, LINKS, TAGS or LANGUAGE.
     """
 
     TEXT = "text"
@@ -187,6 +187,16 @@ class Session:
         default=(),
     )
 
+    language: str = detail(
+        FieldRule(
+            Kind.LANGUAGE,
+            help="The talk's language tag where it differs from the series' `language` (`en` "
+            "for an English talk in a `zh` series): the page marks the talk's text with it, for "
+            "screen readers, and the feed gives `LANGUAGE=` on its SUMMARY and DESCRIPTION.",
+        )
+    )
+    """Language of the talk's own text; empty when it is the series' language."""
+
     @property
     def date(self) -> dt.date:
         return self.start.date()
@@ -202,6 +212,10 @@ class Session:
     @property
     def is_open(self) -> bool:
         return self.status is Status.OPEN
+
+    def language_in(self, series: Series) -> str:
+        """The language the talk is given in: its own ``language``, else the series'."""
+        return self.language or series.language
 
 
 @dataclass(frozen=True)

@@ -222,7 +222,7 @@ OUTPUTS: tuple[Output, ...] = (
         static=True, about="the poster's style",
     ),
     Output(
-        SCRIPT, "text/javascript", Scope.SITE, _static(script), sites=Sites.ONE, static=True,
+        SCRIPT, "text/javascript", Scope.SITE, _static(script), static=True,
         about="the Copy button's script (the page works without it)",
     ),
     Output(

@@ -43,7 +43,10 @@ def test_talk_details_cancelled_and_open(shipped):
         in chen
     )
     assert "<details>" in chen
-    assert "<summary>Abstract and speaker / 具体信息</summary>" in chen
+    assert (
+        '<summary><span lang="en">Abstract and speaker</span> / <span lang="zh">具体信息</span>'
+        "</summary>" in chen
+    )
     assert "heterogeneous training environments.<br>\nIn this talk" in chen
     assert "12:00–13:30, Beijing time (UTC+8)" in chen
     holiday = html[html.index('id="s-2024-10-02"') : html.index('id="s-2024-10-09"')]

@@ -159,7 +159,7 @@ def test_shipped_file_validates_without_warnings(shipped_path):
             [
                 'events.yaml:11:5: sessions[0].flavour: unknown field "flavour" (known fields: '
                 "id, date, status, start, end, duration, location, speaker, affiliation, title, "
-                "abstract, bio, reason, links, note, speaker_url, online, tags)"
+                "abstract, bio, reason, links, note, speaker_url, online, tags, language)"
             ],
             id="unknown-field",
         ),

@@ -1,0 +1,194 @@
+"""Every page the project makes, checked by axe-core in Chromium: WCAG 2.0, 2.1 and 2.2 at
+levels A and AA, and axe's best practices, in the light and the dark colour scheme.
+
+Built pages are served from the folder ``calendar-feed build`` wrote; live pages come
+from the app (the listing with and without JavaScript, at desktop width and on a
+phone; the 404 page; the error banner while the file is broken; the embed alone and
+inside an iframe of another origin). axe-core is the copy bundled with
+axe-playwright-python, so the check runs offline. A failure lists each violation
+with its impact and the elements it found.
+
+Skipped without Chromium or Playwright on a workstation, failing on CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.exceptions import NotFound
+from werkzeug.middleware.shared_data import SharedDataMiddleware
+
+from calendar_feed.cli import main
+from calendar_feed.server.web import create_app
+from tests.helpers import SHIPPED, TODAY, axe_violations, copy_department, open_page, served
+
+SCHEMES = ("light", "dark")
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+DEPARTMENT_TODAY = "2025-03-01"
+
+
+def _built(runner, source: Path, out: Path, today: str, *extra: str) -> None:
+    args = ["build", str(source), "--out", str(out), "--today", today, "--no-history", *extra]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Base URLs: the built seminar and department, the live ones, a broken live one,
+    and a host page of another origin framing the department's embed."""
+    from click.testing import CliRunner
+
+    runner = CliRunner()
+    root = tmp_path_factory.mktemp("a11y")
+    events = root / "events.yaml"
+    shutil.copyfile(SHIPPED, events)
+    _built(
+        runner,
+        events,
+        root / "built",
+        TODAY.isoformat(),
+        "--base-url",
+        "https://example.edu/lunch/",
+    )
+    site_file = copy_department(root / "dept")
+    _built(runner, site_file, root / "dept-built", DEPARTMENT_TODAY)
+
+    broken = root / "broken" / "events.yaml"
+    broken.parent.mkdir()
+    shutil.copyfile(SHIPPED, broken)
+    live = create_app({"EVENTS_FILE": str(events), "TODAY": TODAY.isoformat()})
+    broken_app = create_app(
+        {
+            "EVENTS_FILE": str(broken),
+            "TODAY": TODAY.isoformat(),
+            "CHECK_INTERVAL": 0,
+            "SETTLE_SECONDS": 0,
+        }
+    )
+    broken_app.test_client().get("/")  # the good version first, then the edit that breaks it
+    stat = broken.stat()
+    broken.write_text(
+        broken.read_text("utf-8").replace("date: 2024-10-09", "date: 2024-10-32"), "utf-8"
+    )
+    os.utime(broken, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert b'id="problems"' in broken_app.test_client().get("/").data
+
+    host: dict[str, object] = {}
+
+    def host_app(environ, start_response):  # type: ignore[no-untyped-def]
+        return host["app"](environ, start_response)  # type: ignore[operator]
+
+    with (
+        served(SharedDataMiddleware(NotFound(), {"/": str(root / "built")})) as built,
+        served(SharedDataMiddleware(NotFound(), {"/": str(root / "dept-built")})) as dept_built,
+        served(live) as live_base,
+        served(broken_app) as broken_base,
+        served(host_app) as host_base,
+    ):
+        site_file.write_text(
+            site_file.read_text().replace("https://math.example.edu", host_base.rstrip("/"))
+        )
+        dept_live = create_app(
+            {"EVENTS_FILE": str(site_file), "TODAY": DEPARTMENT_TODAY, "HISTORY_FILE": False}
+        )
+        with served(dept_live) as dept_base:
+            host["app"] = _host_page(dept_base + "embed")
+            yield {
+                "built": built,
+                "dept-built": dept_built,
+                "live": live_base,
+                "broken": broken_base,
+                "dept": dept_base,
+                "host": host_base,
+            }
+
+
+def _host_page(embed_url: str):  # type: ignore[no-untyped-def]
+    """A department homepage of another origin that frames the embed, accessibly itself."""
+    page = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Site home</title>"
+        "</head><body><main><h1>Site of Mathematics</h1>"
+        f"<iframe title='Seminars' src='{embed_url}' width='600' height='520'></iframe>"
+        "</main></body></html>"
+    ).encode()
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [page]
+
+    return app
+
+
+# (name, site, path, options): every page the project makes, and each state of the listing.
+PAGES = [
+    ("built listing", "built", "index.html", {}),
+    ("built poster", "built", "poster.html", {}),
+    ("built department", "dept-built", "index.html", {}),
+    ("built series page", "dept-built", "lunch/index.html", {}),
+    ("built term archive", "dept-built", "lunch/2024-autumn/index.html", {}),
+    ("built embed", "dept-built", "embed.html", {}),
+    ("live listing", "live", "", {}),
+    ("live listing without JavaScript", "live", "", {"scripts": False}),
+    ("live listing on a phone", "live", "", {"viewport": PHONE, "is_mobile": True}),
+    (
+        "live listing on a phone without JavaScript",
+        "live",
+        "",
+        {"viewport": PHONE, "is_mobile": True, "scripts": False},
+    ),
+    ("live poster", "live", "poster.html", {}),
+    ("live 404 page", "live", "no-such-page", {}),
+    ("live error banner", "broken", "", {}),
+    ("live department", "dept", "", {}),
+    ("live series page", "dept", "lunch/", {}),
+    ("live term archive", "dept", "lunch/2025-spring/", {}),
+    ("live embed", "dept", "embed", {}),
+]
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize(
+    ("site", "path", "options"),
+    [pytest.param(*rest, id=name) for name, *rest in PAGES],
+)
+def test_no_axe_violations(browser, sites, scheme, site, path, options):
+    base = sites[site]
+    status = 404 if path == "no-such-page" else 200
+    context, page, errors, _ = open_page(
+        browser,
+        base + path,
+        allowed=(base,),
+        expect_status=status,
+        color_scheme=scheme,
+        **{"viewport": DESKTOP, **options},
+    )
+    try:
+        violations = axe_violations(page)
+        assert not violations, f"axe-core on {path or '/'} ({scheme}):\n" + "\n".join(violations)
+        if status == 200 and options.get("scripts", True):  # else the console says so
+            assert errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_embed_inside_an_iframe_has_no_axe_violations(browser, sites, scheme):
+    host, base = sites["host"], sites["dept"]
+    context, page, errors, _ = open_page(
+        browser, host, allowed=(host, base), color_scheme=scheme, viewport=DESKTOP
+    )
+    try:
+        frame = page.frame_locator("iframe").locator("body")
+        frame.wait_for()
+        embedded = next(f for f in page.frames if f.url.startswith(base))
+        violations = axe_violations(page) + axe_violations(embedded)
+        assert not violations, f"axe-core on the framed embed ({scheme}):\n" + "\n".join(violations)
+        assert errors == []
+    finally:
+        context.close()
