@@ -14,6 +14,7 @@ Skipped without Chromium or Playwright on a workstation, failing on CI.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -192,3 +193,147 @@ def test_embed_inside_an_iframe_has_no_axe_violations(browser, sites, scheme):
         assert errors == []
     finally:
         context.close()
+
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const what = el.id ? `#${el.id}` : el.tagName.toLowerCase() +
+    (el.classList.length ? `.${el.classList[0]}` : "");
+  const text = (el.value || el.innerText || "").trim().split("\\n")[0].slice(0, 40);
+  const session = el.closest("li[id]");
+  const box = el.getBoundingClientRect();
+  return {
+    name: `${what} "${text}"` + (session && session !== el ? ` in #${session.id}` : ""),
+    ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+    seen: box.width > 0 && box.height > 0,
+    index: Array.prototype.indexOf.call(document.querySelectorAll("*"), el),
+  };
+}"""
+"""The focused element: a readable name, whether its focus ring shows, and its place."""
+
+
+def _tab_through(page, limit: int = 300) -> list[dict]:
+    """Press Tab until focus leaves the page: each element focused, in order."""
+    order: list[dict] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None or (order and focused["index"] <= order[-1]["index"]):
+            return order
+        order.append(focused)
+    raise AssertionError(f"focus never left the page after {limit} presses of Tab")
+
+
+def _check_rings_and_order(order: list[dict]) -> list[str]:
+    names = [f["name"] for f in order]
+    print("\nkeyboard order:\n  " + "\n  ".join(names))  # for the record (pytest -s)
+    assert [f["name"] for f in order if not f["ring"]] == [], "focused without a visible ring"
+    assert [f["name"] for f in order if not f["seen"]] == [], "focused but not on screen"
+    return names
+
+
+def test_the_listing_is_used_by_keyboard_alone(browser, sites):
+    base = sites["live"]
+    context, page, errors, _ = open_page(browser, base, viewport=DESKTOP)
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+        names = _check_rings_and_order(_tab_through(page))
+        ids = [name.split(" ")[0] for name in names]
+        # First the skip link, then the subscribe controls in the order they are read.
+        assert ids[0] == "a.skip-link"
+        controls = [
+            "#subscribe-google",
+            "#subscribe-webcal",
+            "#subscribe-outlook",
+            "#subscribe-office365",
+            "#subscribe-google-url",
+            "#feed-url",
+            "#copy-feed-url",
+        ]
+        start = ids.index(controls[0])
+        assert ids[start : start + len(controls)] == controls
+        # Every session's disclosure and links are reached, in the page's order.
+        assert ids.count("summary") == page.locator("details").count() > 0
+        assert ids.count("a.ics") == page.locator("a.ics").count()
+
+        # The skip link jumps to the schedule: the next Tab is inside it.
+        page.keyboard.press("Shift+Tab")  # back out of the page, then in again at the top
+        page.goto(base)
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#upcoming"
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('#upcoming') !== null")
+
+        # Enter opens a disclosure; Enter on Copy copies the feed URL.
+        summary = page.locator("#s-2024-09-25 summary")
+        summary.focus()
+        page.keyboard.press("Enter")
+        assert page.locator("#s-2024-09-25 details").evaluate("d => d.open") is True
+        page.locator("#copy-feed-url").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "document.getElementById('copy-feed-url').innerText === 'Copied / 已复制'"
+        )
+        assert page.evaluate("navigator.clipboard.readText()") == f"{base}calendar.ics"
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_the_department_page_is_used_by_keyboard_alone(browser, sites):
+    base = sites["dept"]
+    context, page, errors, _ = open_page(browser, base, viewport=DESKTOP)
+    try:
+        names = _check_rings_and_order(_tab_through(page))
+        ids = [name.split(" ")[0] for name in names]
+        assert ids[0] == "a.skip-link"
+        # The feed box and its Copy button, then the filtered feeds (talks only, by tag).
+        assert ids.index("#feed-url") + 1 == ids.index("#copy-feed-url")
+        assert ids.index("#copy-feed-url") < ids.index("#talks-feed") < ids.index("a.tag-feed")
+        assert errors == []
+    finally:
+        context.close()
+
+
+DATE_LINE = re.compile(r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d \w{3} \d{4} ", re.MULTILINE)
+
+
+def test_the_listing_prints_as_a_clean_schedule(browser, tmp_path):
+    """Printed to PDF: no buttons, each web address beside its link, no session split."""
+    from click.testing import CliRunner
+    from pypdf import PdfReader
+
+    events = tmp_path / "events.yaml"
+    text = SHIPPED.read_text(encoding="utf-8")
+    speaker = "    speaker: 陈畅\n"
+    text = text.replace(speaker, speaker + "    speaker_url: https://example.edu/~chen\n")
+    # Tall sessions (a note of five lines each), so that page ends fall inside some.
+    note = "    note: |\n" + "".join(f"      Line {n} of a note.\n\n" for n in range(5))
+    text = re.sub(r"^  - date: .*\n", lambda m: m[0] + note, text, flags=re.MULTILINE)
+    events.write_text(text, "utf-8")
+    site = tmp_path / "site"
+    _built(CliRunner(), events, site, TODAY.isoformat(), "--base-url", "https://example.edu/l/")
+    page = browser.new_page()
+    page.goto((site / "index.html").as_uri())
+    page.pdf(path=str(tmp_path / "listing.pdf"), format="A4")
+    page.close()
+    pages = [p.extract_text() for p in PdfReader(tmp_path / "listing.pdf").pages]
+    print(f"\nthe listing prints on {len(pages)} A4 pages")
+    printed = "\n".join(pages)
+
+    for control in ("Google Calendar", "Microsoft 365", "Copy", "Download .ics", "Skip to"):
+        assert control not in printed
+    assert "陈畅 <https://example.edu/~chen>" in printed  # the address beside its link
+    assert "https://example.edu/l/calendar.ics" in printed  # the feed URL, to type in
+    sessions = 0
+    for number, content in enumerate(pages):
+        before_first, *each = DATE_LINE.split(content)
+        if number:  # nothing of a session carried over from the page before
+            assert "Room to be announced" not in before_first, f"page {number + 1}"
+        for session in each:  # every session ends on the page it starts on
+            assert "Room to be announced" in session, f"a session split after page {number + 1}"
+        sessions += len(each)
+    assert sessions == 18
