@@ -166,6 +166,19 @@ def test_shipped_file_validates_without_warnings(shipped_path):
         pytest.param(
             """\
             - date: 2024-09-11
+              speaker: Ada
+              title: One
+              language: English
+            """,
+            [
+                'events.yaml:13:15: sessions[0].language: expected a language tag like "zh" or '
+                '"en", got "English"'
+            ],
+            id="bad-session-language",
+        ),
+        pytest.param(
+            """\
+            - date: 2024-09-11
               speaker: [Ada, Grace]
               title: Two
             """,
