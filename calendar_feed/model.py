@@ -191,8 +191,9 @@ class Session:
         FieldRule(
             Kind.LANGUAGE,
             help="The talk's language tag where it differs from the series' `language` (`en` "
-            "for an English talk in a `zh` series): the page marks the talk's text with it, for "
-            "screen readers, and the feed gives `LANGUAGE=` on its SUMMARY and DESCRIPTION.",
+            "for an English talk in a `zh` series): the pages mark its title and abstract with "
+            "it, for screen readers, and the feed gives its SUMMARY and DESCRIPTION "
+            "`LANGUAGE=en`.",
         )
     )
     """Language of the talk's own text; empty when it is the series' language."""
@@ -317,7 +318,8 @@ class Series:
     language: str = setting(
         SettingRule(
             Kind.LANGUAGE,
-            help="Language tag of the page (`zh`, `en`, …; default `en`).",
+            help="Language tag of the page and its talks (`zh`, `en`, …; default `en`): the "
+            "page's `lang`, and `LANGUAGE=` on each talk's SUMMARY and DESCRIPTION in the feed.",
         ),
         default="en",
     )

@@ -12,7 +12,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -62,7 +62,7 @@ class RenderProgress:
     def __init__(self, wanted: bool) -> None:
         self.wanted = wanted and sys.stderr.isatty()
         self.started = time.monotonic()
-        self.bar: click.progressbar[None] | None = None  # type: ignore[type-var]
+        self.bar: Any = None  # click's ProgressBar, once shown
 
     def __call__(self, done: int, total: int) -> None:
         if not self.wanted:

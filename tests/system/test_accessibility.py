@@ -207,7 +207,7 @@ FOCUSED = """() => {
   return {
     name: `${what} "${text}"` + (session && session !== el ? ` in #${session.id}` : ""),
     ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
-    seen: box.width > 0 && box.height > 0,
+    seen: box.width > 0 && box.height > 0 && box.left >= 0,  // the skip link comes into view
     index: Array.prototype.indexOf.call(document.querySelectorAll("*"), el),
   };
 }"""
@@ -293,6 +293,9 @@ def test_the_department_page_is_used_by_keyboard_alone(browser, sites):
         # The feed box and its Copy button, then the filtered feeds (talks only, by tag).
         assert ids.index("#feed-url") + 1 == ids.index("#copy-feed-url")
         assert ids.index("#copy-feed-url") < ids.index("#talks-feed") < ids.index("a.tag-feed")
+        # The box is wide enough to show the whole URL, as on a series' page.
+        shown = page.locator("#feed-url").evaluate("box => box.clientWidth >= box.scrollWidth")
+        assert shown is True
         assert errors == []
     finally:
         context.close()
