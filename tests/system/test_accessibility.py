@@ -340,3 +340,20 @@ def test_the_listing_prints_as_a_clean_schedule(browser, tmp_path):
             assert "Room to be announced" in session, f"a session split after page {number + 1}"
         sessions += len(each)
     assert sessions == 18
+
+
+@pytest.mark.parametrize(("motion", "scrolling"), [("no-preference", "smooth"), ("reduce", "auto")])
+def test_scrolling_is_smooth_only_for_those_who_did_not_ask_for_less_motion(
+    browser, sites, motion, scrolling
+):
+    base = sites["live"]
+    context, page, errors, _ = open_page(browser, base, reduced_motion=motion)
+    try:
+        root = page.evaluate("getComputedStyle(document.documentElement).scrollBehavior")
+        button = page.evaluate(
+            "getComputedStyle(document.getElementById('subscribe-google')).transitionDuration"
+        )
+        assert (root, button) == (scrolling, "0.15s" if motion == "no-preference" else "0s")
+        assert errors == []
+    finally:
+        context.close()
