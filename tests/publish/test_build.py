@@ -177,7 +177,10 @@ def test_a_build_on_a_terminal_shows_files_rendered_and_time(shipped_copy, tmp_p
     args = ["build", str(shipped_copy), "--out", site, "--no-history", "--no-cache"]
     shown = _on_a_terminal(args, tmp_path)
     assert "Rendering" in shown
-    assert re.search(r"26/26 +\d+\.\d s", shown), shown  # every file of the site, and the time
+    files = re.search(r"(\d+) files in all", shown)  # the summary line after the bar
+    assert files, shown
+    # Every file of the site rendered, out of all, and the seconds so far.
+    assert re.search(rf"{files[1]}/{files[1]} +\d+\.\d s", shown), shown
     assert "Rendering" not in _on_a_terminal([*args, "--quiet"], tmp_path)
 
 
