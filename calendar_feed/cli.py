@@ -95,6 +95,12 @@ def validate(file: Path, limits: Limits) -> None:
     "$XDG_CACHE_HOME/calendar-feed); deleting it changes nothing but speed.",
 )
 @click.option("--no-cache", is_flag=True, help="Render everything; neither read nor write a cache.")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress bar (shown on a terminal when a build takes more than a second).",
+)
 def build(
     file: Path,
     out_dir: Path,
@@ -104,6 +110,7 @@ def build(
     limits: Limits,
     cache_dir: Path | None,
     no_cache: bool,
+    quiet: bool,
 ) -> None:
     """Write the static site for FILE (an events or a site file): pages, feeds, JSON."""
     from .commands.build import BuildRequest, run_build
@@ -111,7 +118,9 @@ def build(
     if no_cache and cache_dir is not None:
         raise click.UsageError("give either --cache or --no-cache, not both")
     caching = not no_cache
-    run_build(BuildRequest(file, out_dir, base_url, today, history, limits, caching, cache_dir))
+    run_build(
+        BuildRequest(file, out_dir, base_url, today, history, limits, caching, cache_dir, quiet)
+    )
 
 
 @main.command()

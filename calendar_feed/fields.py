@@ -52,7 +52,7 @@ TALK_NEEDS = tuple(name for name, rule in DETAILS if rule.talk_needs)
 MAKES_TALK = frozenset(name for name, rule in DETAILS if rule.makes_talk)
 CANCELLED_ONLY = frozenset(name for name, rule in DETAILS if rule.cancelled_only)
 _DEFAULTS = {f.name: f.default for f in dataclasses.fields(Session) if f.name in DETAIL_NAMES}
-DETAIL_KINDS = frozenset({Kind.TEXT, Kind.URL, Kind.LINKS, Kind.TAGS})
+DETAIL_KINDS = frozenset({Kind.TEXT, Kind.URL, Kind.LINKS, Kind.TAGS, Kind.LANGUAGE})
 """The kinds a session detail may have: what JSON and the revision history can carry."""
 if any(rule.kind not in DETAIL_KINDS for _, rule in DETAILS):
     raise TypeError(f"a session detail's kind must be one of {sorted(DETAIL_KINDS)}")

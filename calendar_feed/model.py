@@ -33,7 +33,7 @@ class Kind(StrEnum):
     """How a value is written in events.yaml and checked.
 
     Each kind has one parser (FieldParser.by_kind in source/parsers.py and
-    source/vocabulary.py); a session detail may be TEXT, URL, LINKS or TAGS.
+    source/vocabulary.py); a session detail may be TEXT, URL, LINKS, TAGS or LANGUAGE.
     """
 
     TEXT = "text"
@@ -188,6 +188,17 @@ class Session:
         default=(),
     )
 
+    language: str = detail(
+        FieldRule(
+            Kind.LANGUAGE,
+            help="The talk's language tag where it differs from the series' `language` (`en` "
+            "for an English talk in a `zh` series): the pages mark its title and abstract with "
+            "it, for screen readers, and the feed gives its SUMMARY and DESCRIPTION "
+            "`LANGUAGE=en`.",
+        )
+    )
+    """Language of the talk's own text; empty when it is the series' language."""
+
     @property
     def date(self) -> dt.date:
         return self.start.date()
@@ -203,6 +214,10 @@ class Session:
     @property
     def is_open(self) -> bool:
         return self.status is Status.OPEN
+
+    def language_in(self, series: Series) -> str:
+        """The language the talk is given in: its own ``language``, else the series'."""
+        return self.language or series.language
 
 
 _SESSION_FIELDS = tuple(f.name for f in fields(Session))
@@ -341,7 +356,8 @@ class Series:
     language: str = setting(
         SettingRule(
             Kind.LANGUAGE,
-            help="Language tag of the page (`zh`, `en`, …; default `en`).",
+            help="Language tag of the page and its talks (`zh`, `en`, …; default `en`): the "
+            "page's `lang`, and `LANGUAGE=` on each talk's SUMMARY and DESCRIPTION in the feed.",
         ),
         default="en",
     )

@@ -172,9 +172,11 @@ SUBSCRIBE_INTRO = (
     "Add the whole schedule to your calendar once; new talks and changes appear by themselves."
 )
 FEED_URL_LABEL = "Feed URL (copy it into any calendar app):"
-FEED_URL = "Feed URL"
-"""The feed URL box's accessible name where no label is shown (a department's series)."""
 COPY_BUTTON = "Copy / 复制"
+COPIED_BUTTON = "Copied / 已复制"
+"""The Copy button's words once it has copied (copy.js reads them from the page)."""
+SKIP_TO_SCHEDULE = "Skip to the schedule / 跳到日程"
+"""The first thing a keyboard reaches on a page: a link past the header to the sessions."""
 REFRESH_INTRO = (
     "Calendar apps fetch the feed on their own schedule, so an edit may take a while to appear:"
 )

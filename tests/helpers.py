@@ -242,9 +242,19 @@ def running_server(
         process.stdout.close()  # type: ignore[union-attr]
 
 
-def open_page(browser: Any, url: str, allowed: tuple[str, ...] = (), **options: Any) -> Any:
+def open_page(
+    browser: Any,
+    url: str,
+    allowed: tuple[str, ...] = (),
+    expect_status: int = 200,
+    scripts: bool = True,
+    **options: Any,
+) -> Any:
     """Open ``url`` in a fresh context that records console errors, page errors and CSP
     violations, and refuses (and lists) every request outside ``allowed`` (default: ``url``).
+    With ``scripts`` false every script file is refused, as in a browser without
+    JavaScript (which Playwright itself cannot evaluate anything in, axe-core included).
+    ``options`` go to ``browser.new_context`` (viewport, color_scheme, is_mobile).
 
     Returns (context, page, errors, outside); the caller closes the context.
     """
@@ -255,7 +265,9 @@ def open_page(browser: Any, url: str, allowed: tuple[str, ...] = (), **options: 
     prefixes = allowed or (url,)
 
     def only_local(route: Any) -> None:
-        if route.request.url.startswith(prefixes) or route.request.url.startswith("data:"):
+        if not scripts and route.request.resource_type == "script":
+            route.abort()
+        elif route.request.url.startswith(prefixes) or route.request.url.startswith("data:"):
             route.continue_()
         else:
             outside.append(route.request.url)
@@ -268,6 +280,24 @@ def open_page(browser: Any, url: str, allowed: tuple[str, ...] = (), **options: 
     page.on("pageerror", lambda e: errors.append(str(e)))
     response = page.goto(url)
     assert response is not None
-    assert response.status == 200
+    assert response.status == expect_status
     page.wait_for_load_state("load")
     return context, page, errors, outside
+
+
+AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+"""axe-core's tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA, and its best practices."""
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's violations on ``page`` (a Playwright page or frame), one readable line
+    each: rule, impact, what it checks, and the elements it found. Empty when none."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": AXE_RULES}, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options).response
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}: "
+        + "; ".join(" ".join(map(str, node["target"])) for node in v["nodes"])
+        for v in results["violations"]
+    ]

@@ -57,6 +57,7 @@ def _values(files: dict[str, Path], kind: str) -> dict[str, list[str]]:
         "--max-sessions": ["--max-sessions", "30000"],
         "--cache": ["--cache", str(tmp / f"cache-{kind}")],
         "--no-cache": ["--no-cache"],
+        "--quiet": ["--quiet"],
         "--against": ["--against", str(files[f"other-{kind}"])],
         "--git": ["--git", "HEAD"],
         "--check": ["--check"],

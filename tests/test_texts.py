@@ -75,7 +75,10 @@ def test_cancellation_wording_comes_from_texts_alone(shipped_copy, monkeypatch):
     assert str(_event(files["calendar.ics"], "2024-09-18")["SUMMARY"]).startswith("CALLED OFF: ")
     page = files["index.html"].decode()
     assert '<span class="badge cancelled-badge">Called off (<bdi>运动会</bdi>)</span>' in page
-    assert "Called off / 暂停 (运动会)" in files["poster.html"].decode()
+    assert (
+        '<span lang="en">Called off</span> / <span lang="zh">暂停</span> (运动会)'
+        in files["poster.html"].decode()
+    )
     [change] = [c for c in result.release.changes if c.key == "2024-10-16"]
     assert describe_change(change) == (
         '2024-10-16: cancelled (reason: 运动会): "CALLED OFF (运动会): '
@@ -166,8 +169,11 @@ def test_no_phrase_of_the_outputs_is_written_outside_texts():
     assert found == []
 
 
-TEMPLATE_NAMES = {"calendar.ics", "calendar-feed", "tba", "cancelled", "alarm", "class", "embed"}
-"""Words a template may write itself: file names, query parameters, an attribute."""
+TEMPLATE_NAMES = {
+    *("calendar.ics", "calendar-feed", "tba", "cancelled", "alarm", "class", "embed", "lang"),
+    "sessions",
+}
+"""Words a template may write itself: file names, query parameters, attributes, an id."""
 
 
 def test_templates_write_markup_and_no_words():
@@ -222,7 +228,9 @@ def test_words_are_text_escaped_for_html_and_keep_apostrophes(monkeypatch):
 
 def test_sentences_escape_what_fills_them_as_autoescaping_does():
     filled = Words().ORGANIZERS.format(names="O'Neil <script>")
-    assert filled == Markup("Organizers / 负责人: O&#39;Neil &lt;script&gt;")
+    assert filled == Markup(
+        '<span lang="en">Organizers</span> / <span lang="zh">负责人</span>: O&#39;Neil &lt;script&gt;'
+    )
 
 
 def test_template_functions_take_numbers_not_text():

@@ -8,9 +8,11 @@ importing them. Events files and site files take the same path.
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -42,6 +44,46 @@ class BuildRequest:
     caching: bool = True
     cache_dir: Path | None = None
     """None: the default folder for this site (when caching)."""
+    quiet: bool = False
+    """No progress bar, even on a terminal."""
+
+
+SHOW_PROGRESS_AFTER = 1.0
+"""Seconds a build runs before its progress bar appears: short builds stay one line."""
+
+
+class RenderProgress:
+    """Files rendered out of the total and the time so far, on a terminal (click's bar).
+
+    Drawn only on a terminal, without ``--quiet``, and once the build has run for
+    SHOW_PROGRESS_AFTER seconds; otherwise it prints nothing at all.
+    """
+
+    def __init__(self, wanted: bool) -> None:
+        self.wanted = wanted and sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.bar: Any = None  # click's ProgressBar, once shown
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.wanted:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.started < SHOW_PROGRESS_AFTER:
+                return
+            self.bar = click.progressbar(
+                length=total,
+                label="Rendering",
+                file=sys.stderr,
+                show_pos=True,
+                show_percent=False,
+                show_eta=False,
+                item_show_func=lambda _: f"{time.monotonic() - self.started:.1f} s",
+            )
+        self.bar.update(done - self.bar.pos)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
 
 
 def run_build(request: BuildRequest) -> None:
@@ -70,6 +112,7 @@ def _build(request: BuildRequest, inputs: str) -> None:
     from ..site.merge import history_file
 
     file, out_dir, history = request.file, request.out_dir, request.history
+    progress = RenderProgress(not request.quiet)
     cache = _cache(request)
     sessions = cache.table("sessions") if cache is not None else None
     site = load_or_exit(file, request.limits, request.base_url, sessions)
@@ -83,7 +126,9 @@ def _build(request: BuildRequest, inputs: str) -> None:
             today=request.today.date() if request.today else None,
             reset_history=history.reset,
             cache=cache,
+            progress=progress,
         )
+    progress.finish()
     show_warnings(result.release_warnings)
     if result.history_error:
         raise click.ClickException(

@@ -2,7 +2,8 @@
 
 Without it an export -> import round trip would make up a new series id (and so
 new UIDs: subscribers would see every event deleted and re-created), and lose
-the timezone, the usual time and place, and each session's own id, time and room.
+the timezone, the usual time and place, and each session's own id, time, room and
+language.
 The exporter appends the block; the importer reads it back before reading the
 page, and its command-line options still override it. A page without the block
 imports as before.
@@ -32,6 +33,8 @@ CALENDAR_HIDDEN = ("id", "timezone", "base_url", "refresh_hours", "language", "w
 GUESSED = ("weekday", "semester")
 """Keys the importer guesses from the page when the block does not say."""
 TIMING = ("start", "end", "location")
+SESSION_HIDDEN = ("id", *TIMING, "language")
+"""A session's keys the page has no place for: its id, own time and room, and language."""
 
 
 def hidden_block(schedule: Schedule) -> str:
@@ -55,6 +58,8 @@ def hidden_block(schedule: Schedule) -> str:
         own = {k: v for k, v in _timing(session).items() if defaults.get(k) != v}
         if session.explicit_id:
             own = {"id": session.key, **own}
+        if session.language:
+            own["language"] = session.language
         if own:
             sessions[day if seen[day] == 1 else f"{day}#{seen[day]}"] = own
     data = {
@@ -144,7 +149,8 @@ def apply_calendar(calendar: dict[str, Any], hidden: HiddenData) -> None:
 def apply_sessions(
     sessions: list[dict[str, Any]], hidden: HiddenData, warn: Any
 ) -> list[dict[str, Any]]:
-    """Each session's own id, time and room from the block, matched by date (and order)."""
+    """Each session's own id, time, room and language from the block, matched by date
+    (and order)."""
     seen: Counter[str] = Counter()
     used: set[str] = set()
     result = []
@@ -152,7 +158,7 @@ def apply_sessions(
         day = session["date"].isoformat()
         seen[day] += 1
         key = day if seen[day] == 1 else f"{day}#{seen[day]}"
-        own = {k: str(v) for k, v in hidden.sessions.get(key, {}).items() if k in ("id", *TIMING)}
+        own = {k: str(v) for k, v in hidden.sessions.get(key, {}).items() if k in SESSION_HIDDEN}
         if own:
             used.add(key)
         result.append({**session, **own})

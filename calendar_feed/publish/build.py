@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..errors import OptionError, Position, Problem
@@ -120,6 +120,7 @@ def publish_site(
     now: dt.datetime | None = None,
     reset_history: bool = False,
     cache: BuildCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Release every series against its history, render the site and write it.
 
@@ -130,7 +131,8 @@ def publish_site(
     failure to save one is reported in ``history_error``. A damaged history
     without a usable backup is a ValidationError unless ``reset_history`` allows
     starting a new one. ``cache`` lends pieces of earlier builds and keeps this
-    one's for the next; it never changes a byte of the result.
+    one's for the next; it never changes a byte of the result. ``progress`` is told
+    (files rendered, files in all) as rendering goes (see render.outputs.render_site).
     """
     if isinstance(history, Path) and not site.one_series:
         raise OptionError(
@@ -153,7 +155,7 @@ def publish_site(
                 )
                 for group in site.groups
             }
-            files = render_site(site, releases, context, pages=page)
+            files = render_site(site, releases, context, pages=page, progress=progress)
             if out_dir is not None:
                 write_site(files, out_dir, link=cache is not None)
             published.append((releases, files))

@@ -74,7 +74,9 @@ def calendar_head(series: Series, whole: bool, query: str = "") -> bytes:
         calendar.add("name", vText(series.display_name))
         calendar.add("x-wr-calname", vText(series.display_name))
         if series.description:
-            calendar.add("description", vText(series.description))
+            calendar.add(
+                "description", vText(series.description), parameters={"LANGUAGE": series.language}
+            )
             calendar.add("x-wr-caldesc", vText(series.description))
         calendar.add("x-wr-timezone", vText(series.timezone))
         refresh = dt.timedelta(hours=series.refresh_hours)
@@ -198,8 +200,11 @@ def _event(
     event.add("dtstamp", (revision.modified or FIXED_STAMP).astimezone(UTC))
     event.add("dtstart", session.start)
     event.add("dtend", session.end)
-    event.add("summary", vText(summary))
-    event.add("description", vText(event_description(series, session)))
+    # RFC 5545 3.2.10: a talk's text is in its language (cancelled dates and open slots
+    # are our own words about the series, in no one language).
+    language = {"LANGUAGE": session.language_in(series)} if session.is_talk else None
+    event.add("summary", vText(summary), parameters=language)
+    event.add("description", vText(event_description(series, session)), parameters=language)
     if session.location:
         event.add("location", vText(session.location))
     event.add("status", _STATUS[session.status])

@@ -74,6 +74,7 @@ def render_listing(schedule: Schedule, context: PageContext, *, archived: int = 
         "google_link": lambda s: google_event_link(series, s),
         "zone_label": zone_label,
         "volunteer": lambda s: volunteer_links(series, s),
+        "page_language": series.language,  # a talk in another language is marked with its own
     }
 
     def items(sessions: list[Session]) -> list[str]:

@@ -222,7 +222,7 @@ OUTPUTS: tuple[Output, ...] = (
         static=True, about="the poster's style",
     ),
     Output(
-        SCRIPT, "text/javascript", Scope.SITE, _static(script), sites=Sites.ONE, static=True,
+        SCRIPT, "text/javascript", Scope.SITE, _static(script), static=True,
         about="the Copy button's script (the page works without it)",
     ),
     Output(
@@ -320,19 +320,24 @@ def render_site(
     context: PageContext,
     *,
     pages: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, bytes]:
     """Relative path -> content of every file of the site.
 
     ``pages`` False leaves out the HTML pages, which the live server makes itself.
     Pieces (events, page items, JSON items) come from the table of the enclosing
-    reuse.reusing() block, if any.
+    reuse.reusing() block, if any. ``progress`` is told (files rendered, files in
+    all) after each file, for a command's progress bar.
     """
     files: dict[str, bytes] = {}
-    for path, output, target in published(Target(site, releases, context)):
-        if output.page and not pages:
-            continue
+    made = [
+        item for item in published(Target(site, releases, context)) if pages or not item[1].page
+    ]
+    for path, output, target in made:
         assert path not in files, f"two outputs write {path}"
         files[path] = output.render(target)
+        if progress is not None:
+            progress(len(files), len(made))
     return files
 
 

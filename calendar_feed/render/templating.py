@@ -6,11 +6,14 @@ Jinja2's own per-user bytecode cache, which saves compiling them on every
 `calendar-feed build` (a third of a small build's time).
 
 Templates write no wording of their own: every phrase comes from calendar_feed.texts
-as the global ``words`` (``{{ words.UPCOMING_HEADING }}``).
+as the global ``words`` (``{{ words.UPCOMING_HEADING }}``). A bilingual phrase
+("Upcoming / 即将进行") reaches the page with each half in its own language
+(``lang="en"``, ``lang="zh"``), so a screen reader reads each with the right voice.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -78,10 +81,22 @@ class Words:
         return result
 
 
+BILINGUAL = re.compile(
+    r"(?P<english>[^/]*[A-Za-z][^/]*?) / (?P<chinese>[\u3000-\u303f\u4e00-\u9fff\uff01-\uff60]+)"
+)
+"""'Organizers / 负责人: {names}': the English words, then after ' / ' the run of Chinese."""
+
+
 def _text(value: str) -> Markup:
-    """Our own phrase, escaped as HTML text: what the template would have written."""
-    return Markup(
+    """Our own phrase, escaped as HTML text: what the template would have written, with
+    the halves of a bilingual phrase marked with their languages."""
+    escaped = (
         value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+    )
+    return Markup(
+        BILINGUAL.sub(
+            r'<span lang="en">\g<english></span> / <span lang="zh">\g<chinese></span>', escaped, 1
+        )
     )
 
 

@@ -447,6 +447,9 @@ class Publisher:
             new_day = self.day != day and self.version.follows_day
             if texts or new_day:
                 self._publish(texts, new_day=new_day)
+                if self.version is not state.version:
+                    took = self._clock() - self._check_started
+                    log.info("%s: reloaded in %.2f s", self.path, took)
         except Exception:  # a bug must not take the published site away
             log.exception("%s: unexpected error while reloading; still serving", self.path)
             for watch in texts or self.watches:

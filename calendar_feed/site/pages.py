@@ -2,7 +2,8 @@
 
 Times are written in each series' zone, as on a single series' page; a small
 inline script, allowed by its CSP hash, adds the viewer's own time where their
-zone differs. Without JavaScript each page is complete.
+zone differs, and the site's copy.js shows the Copy button beside a feed URL, as on
+a single series' page. Without JavaScript each page is complete.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ UPCOMING_LIMIT = 200
 """Sessions listed on the department's and a series' page; the rest are in the feeds."""
 EMBED_LIMIT = 15
 PAGE_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src {script}; "
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self' {script}; "
     "base-uri 'none'; form-action 'none'"
 )
 
@@ -61,6 +62,7 @@ def _common(department: Site, root: str, problems: Sequence[Problem]) -> dict[st
         "site": department.config,
         "root": root,
         "language": first.language if first else "en",
+        "page_language": first.language if first else "en",  # session.html marks others
         "meta_csp": PAGE_POLICY.format(script=script_hash()),  # meta ignores frame-ancestors
         "viewer_script": Markup(viewer_script()),
         "problems": problems,
@@ -120,7 +122,7 @@ def series_page(
         environment()
         .get_template("series.html")
         .render(
-            **_common(department, "../", problems),
+            **_common(department, "../", problems) | _own_language(series),
             **_session_helpers(series, session_file),
             series=series,
             upcoming=upcoming[:UPCOMING_LIMIT],
@@ -138,7 +140,7 @@ def term_page(department: Site, group: SeriesGroup, term: Term) -> str:
         environment()
         .get_template("term.html")
         .render(
-            **_common(department, "../../", ()),
+            **_common(department, "../../", ()) | _own_language(series),
             **_session_helpers(series, lambda s: "../" + session_file(s)),
             series=series,
             term=term,
@@ -146,6 +148,11 @@ def term_page(department: Site, group: SeriesGroup, term: Term) -> str:
             next_session=None,
         )
     )
+
+
+def _own_language(series: Series) -> dict[str, str]:
+    """A series' own pages are in its language, whatever the department's first one is."""
+    return {"language": series.language, "page_language": series.language}
 
 
 def _session_helpers(series: Series, file_of: Callable[[Session], str]) -> dict[str, Any]:

@@ -81,7 +81,7 @@ def test_embed_may_be_framed_only_where_allowed(site_client: FlaskClient) -> Non
     embed = site_client.get("/embed")
     policy = embed.headers["Content-Security-Policy"]
     assert policy.endswith("frame-ancestors https://math.example.edu")
-    assert "script-src 'sha256-" in policy
+    assert "script-src 'self' 'sha256-" in policy  # copy.js, and the inline viewer-zone script
     page = site_client.get("/")
     assert page.headers["Content-Security-Policy"].endswith("frame-ancestors 'none'")
     feed = site_client.get("/calendar.ics")

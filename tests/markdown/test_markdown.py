@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -705,3 +706,15 @@ def test_cli_export_keeps_a_session_id_in_the_hidden_block(write_events) -> None
         "# Demo\n\n本学期日程如下：\n\n1. Sep 11, 2024\n\n<!-- calendar-feed:"
     )
     assert '"sessions": {\n  "2024-09-11": {\n   "id": "kickoff"\n  }\n }' in result.stdout
+
+
+def test_a_talks_own_language_survives_export_and_import(shipped: Schedule) -> None:
+    english = dataclasses.replace(shipped.sessions[2], language="en")
+    schedule = dataclasses.replace(
+        shipped, sessions=(*shipped.sessions[:2], english, *shipped.sessions[3:])
+    )
+    page = render_markdown(schedule)
+    assert '"language": "en"' in page.partition(BLOCK_START)[2]  # kept in the hidden block
+    imported = import_page(page.encode("utf-8"), "export.md", ImportOptions(SHIPPED_ID))
+    assert imported.loaded.schedule.sessions[2].language == "en"
+    assert imported.loaded.schedule == schedule

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from icalendar import Calendar
@@ -136,3 +138,54 @@ def test_refuses_to_replace_a_directory_it_did_not_make(tmp_path):
     ):
         write_site({"index.html": b"x"}, precious)
     assert (precious / "thesis.tex").read_text() == "years of work"
+
+
+PROGRESS_RUN = (
+    "import sys; from calendar_feed.commands import build; from calendar_feed.cli import main; "
+    "build.SHOW_PROGRESS_AFTER = 0; main(sys.argv[1:])"
+)
+"""`calendar-feed` with the progress bar shown from the first file, not after a second."""
+
+
+def _on_a_terminal(args: list[str], cwd: Path) -> str:
+    """What ``calendar-feed ARGS`` shows on a terminal (a pseudo-terminal on stdout, stderr)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-c", PROGRESS_RUN, *args]
+    process = subprocess.Popen(command, cwd=cwd, stdout=follower, stderr=follower)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the process closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert process.wait(timeout=120) == 0, shown
+    return shown.decode()
+
+
+def test_a_build_on_a_terminal_shows_files_rendered_and_time(shipped_copy, tmp_path):
+    site = str(tmp_path / "site")
+    args = ["build", str(shipped_copy), "--out", site, "--no-history", "--no-cache"]
+    shown = _on_a_terminal(args, tmp_path)
+    assert "Rendering" in shown
+    files = re.search(r"(\d+) files in all", shown)  # the summary line after the bar
+    assert files, shown
+    # Every file of the site rendered, out of all, and the seconds so far.
+    assert re.search(rf"{files[1]}/{files[1]} +\d+\.\d s", shown), shown
+    assert "Rendering" not in _on_a_terminal([*args, "--quiet"], tmp_path)
+
+
+def test_a_build_not_on_a_terminal_shows_no_progress(shipped_copy, tmp_path, runner):
+    out = tmp_path / "site"
+    result = runner.invoke(main, ["build", str(shipped_copy), "--out", str(out), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Built ")  # the summary only: no bar, no label

@@ -13,7 +13,9 @@ from icalendar import Calendar
 from calendar_feed.identity import Revision, session_uid
 from calendar_feed.render.ical import FeedOptions, render_calendar, render_session
 from calendar_feed.source.validation import load_schedule_bytes
-from tests.helpers import document, unescape_text
+from tests.helpers import HEAD, document, unescape_text
+
+HEAD_ZH = HEAD.replace("  timezone:", "  language: zh\n  timezone:")
 
 HOSTILE = 'Comma, semi; back\\slash "quoted" <b>bold</b> & 😀 e\u0301\nBEGIN:VEVENT\nUID:evil'
 
@@ -247,3 +249,30 @@ def test_revisions_set_sequence_last_modified_and_dtstamp(shipped):
     assert first["DTSTAMP"].dt == changed
     assert "SEQUENCE" not in second
     assert "LAST-MODIFIED" not in second
+
+
+BILINGUAL = document(
+    """\
+    - date: 2025-03-05
+      speaker: 陈畅
+      title: Centauri
+      abstract: We introduce Centauri.
+      language: en
+    - date: 2025-03-12
+      speaker: 王泽昊
+      title: 声音合成
+    - date: 2025-03-19
+      status: cancelled
+    """,
+    head=HEAD_ZH,
+)
+
+
+def test_a_talks_text_carries_its_language():
+    """RFC 5545 3.2.10: LANGUAGE on SUMMARY and DESCRIPTION, the talk's own or the series'."""
+    english, chinese, cancelled = events(render_calendar(load_schedule_bytes(BILINGUAL).schedule))
+    for event, language in ((english, "en"), (chinese, "zh")):
+        assert event["SUMMARY"].params["LANGUAGE"] == language
+        assert event["DESCRIPTION"].params["LANGUAGE"] == language
+    assert "LANGUAGE" not in cancelled["SUMMARY"].params  # our own words, in no one language
+    assert "LANGUAGE" not in cancelled["DESCRIPTION"].params

@@ -7,7 +7,7 @@ import json
 
 from calendar_feed.render.listing import PageContext, render_listing
 from calendar_feed.source.validation import load_schedule_bytes
-from tests.helpers import Outline, document
+from tests.helpers import HEAD, Outline, document
 
 TODAY = dt.date(2024, 9, 20)
 
@@ -43,7 +43,10 @@ def test_talk_details_cancelled_and_open(shipped):
         in chen
     )
     assert "<details>" in chen
-    assert "<summary>Abstract and speaker / 具体信息</summary>" in chen
+    assert (
+        '<summary><span lang="en">Abstract and speaker</span> / <span lang="zh">具体信息</span>'
+        "</summary>" in chen
+    )
     assert "heterogeneous training environments.<br>\nIn this talk" in chen
     assert "12:00–13:30, Beijing time (UTC+8)" in chen
     holiday = html[html.index('id="s-2024-10-02"') : html.index('id="s-2024-10-09"')]
@@ -129,3 +132,38 @@ def test_text_spelling_the_items_marker_stays_text():
     assert "&lt;!--calendar-feed:upcoming_items--&gt;" in html
     assert html.count('<li id="s-') == 2
     assert html.index('id="s-2024-09-25"') < html.index('id="s-2024-10-02"')
+
+
+def test_a_talk_in_another_language_is_marked_with_it():
+    head = HEAD.replace("  timezone:", "  language: zh\n  timezone:")
+    schedule = load_schedule_bytes(
+        document(
+            """\
+            - date: 2025-03-05
+              speaker: 陈畅
+              title: Centauri
+              abstract: We introduce Centauri.
+              language: en
+            - date: 2025-03-12
+              speaker: 王泽昊
+              title: 声音合成
+              abstract: 随着电子和数字技术的兴起。
+            """,
+            head=head,
+        )
+    ).schedule
+    html = render_listing(schedule, PageContext(today=dt.date(2025, 3, 1)))
+    assert html.startswith('<!doctype html>\n<html lang="zh">')
+    english, chinese = html.split('<li id="s-')[1:]
+    assert '<p class="title" dir="auto" lang="en">Centauri</p>' in english
+    assert '<div class="abstract" dir="auto" lang="en">' in english
+    assert '<p class="title" dir="auto">声音合成</p>' in chinese  # the page's own language
+    assert '<div class="abstract" dir="auto">' in chinese
+
+
+def test_bilingual_labels_carry_both_languages(shipped):
+    html = render_listing(shipped, PageContext(today=TODAY))
+    assert (
+        '<h2 id="upcoming-heading"><span lang="en">Upcoming</span> / '
+        '<span lang="zh">即将进行</span></h2>' in html
+    )

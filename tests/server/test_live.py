@@ -7,6 +7,7 @@ is decided by the test, not by how fast the machine happens to be.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -279,3 +280,19 @@ def test_a_reload_reuses_the_last_version_and_serves_the_bytes_of_a_fresh_start(
         == fresh.page("poster.html", "http://localhost/", day).body
     )
     assert reloaded.feed(alarm).body == fresh.feed(alarm).body
+
+
+def test_each_reload_logs_how_long_it_took(events, clocks, monkeypatch, caplog):
+    pub = publisher(events, clocks, settle=0)
+    before = sessions(pub)
+    publish_site = live.publish_site
+
+    def slow_build(*args, **kwargs):  # type: ignore[no-untyped-def]
+        clocks[0].now += 0.25  # the reload takes a quarter of a second by the fake clock
+        return publish_site(*args, **kwargs)
+
+    monkeypatch.setattr(live, "publish_site", slow_build)
+    caplog.set_level(logging.INFO, logger=live.__name__)
+    write(events, MORE, clocks[1])
+    assert sessions(pub) == before + 1
+    assert f"{events}: reloaded in 0.25 s" in caplog.messages

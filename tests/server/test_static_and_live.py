@@ -48,7 +48,7 @@ def test_every_built_file_is_served_with_the_same_bytes(kind: str, tmp_path: Pat
         for p in out.rglob("*")
         if p.is_file() and not p.name.startswith((".calendar-feed", STAMP_FILE))
     )
-    assert len(built) == (28 if kind == "events" else 49)  # every output of each kind
+    assert len(built) == (28 if kind == "events" else 50)  # every output of each kind
     compared = 0
     for path in built:
         response = client.get(f"/{path}" if path != "index.html" or kind == "site" else "/")

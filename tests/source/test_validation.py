@@ -159,9 +159,22 @@ def test_shipped_file_validates_without_warnings(shipped_path):
             [
                 'events.yaml:11:5: sessions[0].flavour: unknown field "flavour" (known fields: '
                 "id, date, status, start, end, duration, location, speaker, affiliation, title, "
-                "abstract, bio, reason, links, note, speaker_url, online, tags)"
+                "abstract, bio, reason, links, note, speaker_url, online, tags, language)"
             ],
             id="unknown-field",
+        ),
+        pytest.param(
+            """\
+            - date: 2024-09-11
+              speaker: Ada
+              title: One
+              language: English
+            """,
+            [
+                'events.yaml:13:15: sessions[0].language: expected a language tag like "zh" or '
+                '"en", got "English"'
+            ],
+            id="bad-session-language",
         ),
         pytest.param(
             """\

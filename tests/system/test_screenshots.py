@@ -2,7 +2,7 @@
 
 docs/img/listing.png is the top of the listing that ``calendar-feed build``
 writes for the shipped events.yaml on a fixed day, in Debian's Chromium at desktop
-width. The test rewrites it (only when its bytes change), so after a change to the
+width; docs/img/listing-dark.png the same in the dark colour scheme. The test rewrites each (only when its bytes change), so after a change to the
 page's look, run it and commit the new picture. Skipped without Chromium or Playwright
 on a workstation, failing on CI, like the other browser tests.
 """
@@ -13,13 +13,17 @@ import shutil
 import struct
 from pathlib import Path
 
+import pytest
 from werkzeug.exceptions import NotFound
 from werkzeug.middleware.shared_data import SharedDataMiddleware
 
 from calendar_feed.cli import main
 from tests.helpers import ROOT, SHIPPED, TODAY, open_page, served
 
-PICTURE = ROOT / "docs" / "img" / "listing.png"
+PICTURES = {
+    "light": ROOT / "docs" / "img" / "listing.png",
+    "dark": ROOT / "docs" / "img" / "listing-dark.png",
+}
 WIDTH, HEIGHT = 1200, 1540  # a desktop window tall enough for the next talk and a cancelled date
 BASE_URL = "https://example.edu/lunch/"  # the manual's example address: subscribe buttons show
 
@@ -31,7 +35,9 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_listing_picture_for_the_docs(browser, runner, tmp_path: Path):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_listing_picture_for_the_docs(browser, runner, tmp_path: Path, scheme: str):
+    picture = PICTURES[scheme]
     events = tmp_path / "events.yaml"
     shutil.copyfile(SHIPPED, events)
     site = tmp_path / "site"
@@ -58,6 +64,7 @@ def test_listing_picture_for_the_docs(browser, runner, tmp_path: Path):
             base + "index.html",
             allowed=(base,),
             viewport={"width": WIDTH, "height": HEIGHT},
+            color_scheme=scheme,
         )
         try:
             heading = page.locator("h1")
@@ -71,6 +78,8 @@ def test_listing_picture_for_the_docs(browser, runner, tmp_path: Path):
                 assert box["y"] + box["height"] <= HEIGHT, f"{session} is cut off"
             assert "陈畅" in page.locator("#s-2024-09-25").inner_text()
             assert "Cancelled (假期)" in page.locator("#s-2024-10-02").inner_text()
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            assert background == ("rgb(251, 251, 253)" if scheme == "light" else "rgb(21, 23, 28)")
             page.evaluate("window.scrollTo(0, 0)")
             shot = page.screenshot(full_page=False)
             assert errors == []
@@ -80,7 +89,7 @@ def test_listing_picture_for_the_docs(browser, runner, tmp_path: Path):
             context.close()
 
     assert png_size(shot) == (WIDTH, HEIGHT)
-    if not PICTURE.is_file() or PICTURE.read_bytes() != shot:
-        PICTURE.parent.mkdir(parents=True, exist_ok=True)
-        PICTURE.write_bytes(shot)
-    assert png_size(PICTURE.read_bytes()) == (WIDTH, HEIGHT)
+    if not picture.is_file() or picture.read_bytes() != shot:
+        picture.parent.mkdir(parents=True, exist_ok=True)
+        picture.write_bytes(shot)
+    assert png_size(picture.read_bytes()) == (WIDTH, HEIGHT)
