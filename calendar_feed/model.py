@@ -31,11 +31,12 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 class Kind(StrEnum):
     """How a value is written in events.yaml and checked.
 
-    Each kind has one parser (FieldParser.by_kind in source/parsers.py and
+    Each kind has one parser (FieldParser.by_rule in source/parsers.py and
     source/vocabulary.py); a session detail may be TEXT, URL, LINKS or TAGS.
     """
 
     TEXT = "text"
+    """Text on one line (its line breaks fold into spaces), or paragraphs if ``prose``."""
     URL = "url"
     LINKS = "links"
     """A mapping of known link names (slides, video, speaker_page) to web addresses."""

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from ..errors import Position, Problem
 from ..fields import LINK_LABELS, settings_of
-from ..model import Kind, Link
+from ..model import FieldRule, Kind, Link, SettingRule
 from ..urls import normalize_base_url
 from .loading import Mapping, Node, Scalar, Sequence, describe
 
@@ -30,6 +30,8 @@ NOT_CHARACTERS = re.compile("[\ud800-\udfff\ufffe\uffff]")
 """Surrogates, U+FFFE and U+FFFF: not characters, illegal in XML (the Atom feed) and refused
 everywhere, so every output carries the same text; with FORBIDDEN_CONTROL this covers every
 code point XML 1.0 forbids."""
+LINE_BREAK = re.compile(r"\s*\n\s*")
+"""A line break with any white space around it: one space in text shown on one line."""
 _REFUSED = re.compile(f"{FORBIDDEN_CONTROL.pattern}|{NOT_CHARACTERS.pattern}")
 """Either kind, so clean text (nearly all of it) costs one search."""
 MIN_YEAR, MAX_YEAR = 1900, 2200
@@ -334,9 +336,18 @@ class FieldParser:
             Kind.ORIGINS: self.origins,
         }
 
-    def by_kind(self, kind: Kind) -> Callable[[Node, str], Any]:
-        """The parser for a key declared with this kind (model.py)."""
-        return self.kind_parsers()[kind]
+    def by_rule(self, rule: FieldRule | SettingRule) -> Callable[[Node, str], Any]:
+        """The parser for a key declared with ``rule`` (model.py): its kind's, and for
+        text that is not prose (a title, a name, a place), :meth:`line`."""
+        if rule.kind is Kind.TEXT and not rule.prose:
+            return self.line
+        return self.kind_parsers()[rule.kind]
+
+    def line(self, node: Node, path: str) -> str | None:
+        """Text shown as one line: its line breaks fold into spaces, as YAML folds a plain
+        scalar, so a feed's SUMMARY, a page and a mail's Subject show the same line."""
+        value = self.text(node, path)
+        return value if value is None or "\n" not in value else LINE_BREAK.sub(" ", value)
 
     def section(self, node: Node, path: str, declared: type) -> dict[str, Any] | None:
         """The keys ``declared`` (a dataclass of settings) of a mapping, each by its kind."""
@@ -352,7 +363,7 @@ class FieldParser:
                     inner = self.section(fields[key], f"{path}.{key}", rule.section)
                     values[key] = None if inner is None else rule.section(**inner)
                 continue
-            parse = self.by_kind(rule.kind)
+            parse = self.by_rule(rule)
             if rule.required:
                 values[key] = self.require(fields, key, path, node, parse, rule.missing_hint)
                 continue
