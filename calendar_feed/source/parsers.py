@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from ..errors import Position, Problem
 from ..fields import LINK_LABELS, settings_of
+from ..limits import MAX_YEAR, MIN_YEAR, outside_years
 from ..model import FieldRule, Kind, Link, SettingRule
 from ..urls import normalize_base_url
 from .loading import Mapping, Node, Scalar, Sequence, describe
@@ -34,9 +35,6 @@ LINE_BREAK = re.compile(r"\s*\n\s*")
 """A line break with any white space around it: one space in text shown on one line."""
 _REFUSED = re.compile(f"{FORBIDDEN_CONTROL.pattern}|{NOT_CHARACTERS.pattern}")
 """Either kind, so clean text (nearly all of it) costs one search."""
-MIN_YEAR, MAX_YEAR = 1900, 2200
-"""Dates outside these years are typing mistakes, and near year 1 or 9999 date arithmetic
-(timezones, durations) overflows."""
 MAX_REFRESH_HOURS = 4 * 7 * 24
 """refresh_hours above four weeks would leave subscribers without edits for too long."""
 
@@ -216,9 +214,7 @@ class FieldParser:
             self.error(node.position, path, f"{quote(text)} is not a real date")
             return None
         if not MIN_YEAR <= day.year <= MAX_YEAR:
-            self.error(
-                node.position, path, f"{quote(text)} is outside the years {MIN_YEAR}–{MAX_YEAR}"
-            )
+            self.error(node.position, path, outside_years(text))
             return None
         return day
 
