@@ -31,7 +31,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 class Kind(StrEnum):
     """How a value is written in events.yaml and checked.
 
-    Each kind has one parser (FieldParser.by_rule in source/parsers.py and
+    Each kind has one parser (FieldParser.by_kind in source/parsers.py and
     source/vocabulary.py); a session detail may be TEXT, URL, LINKS or TAGS.
     """
 

@@ -332,12 +332,16 @@ class FieldParser:
             Kind.ORIGINS: self.origins,
         }
 
+    def by_kind(self, kind: Kind) -> Callable[[Node, str], Any]:
+        """The parser for a value of this kind (model.py)."""
+        return self.kind_parsers()[kind]
+
     def by_rule(self, rule: FieldRule | SettingRule) -> Callable[[Node, str], Any]:
         """The parser for a key declared with ``rule`` (model.py): its kind's, and for
         text that is not prose (a title, a name, a place), :meth:`line`."""
         if rule.kind is Kind.TEXT and not rule.prose:
             return self.line
-        return self.kind_parsers()[rule.kind]
+        return self.by_kind(rule.kind)
 
     def line(self, node: Node, path: str) -> str | None:
         """Text shown as one line: its line breaks fold into spaces, as YAML folds a plain
