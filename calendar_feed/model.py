@@ -37,6 +37,7 @@ class Kind(StrEnum):
     """
 
     TEXT = "text"
+    """Text on one line (its line breaks fold into spaces), or paragraphs if ``prose``."""
     URL = "url"
     LINKS = "links"
     """A mapping of known link names (slides, video, speaker_page) to web addresses."""

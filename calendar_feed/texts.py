@@ -325,6 +325,7 @@ ERROR_MESSAGES = {
     404: "There is nothing at this address.",
     405: "This address can only be read (GET or HEAD).",
 }
+BAD_HOST = "The Host header of this request is not a host name."
 NO_SUCH_SESSION = "There is no session with that id. The listing links to each one."
 BACK_TO_SCHEDULE = "Back to the schedule"
 

@@ -76,9 +76,19 @@ def site_outputs(root: Path) -> str:
     return "\n".join(parts)
 
 
+def reserved_ids(root: Path) -> str:
+    """The series ids a site file refuses, from the output registry (render/outputs.py)."""
+    names = ", ".join(f"`{name}`" for name in sorted(_package(root, "render.outputs").RESERVED_IDS))
+    return (
+        "A series id may not be a name the site uses at its top, where each series' folder "
+        f"sits: {names} (`validate` says so at the site file's line).\n\n"
+    )
+
+
 GENERATORS: dict[str, Callable[[Path], str]] = {
     "layout": module_layout,
     "outputs": site_outputs,
+    "reserved-ids": reserved_ids,
     "events-yaml": lambda root: _package(root, "reference").reference_markdown(),
     "site-yaml": lambda root: _package(root, "reference").site_reference_markdown(),
 }

@@ -18,9 +18,22 @@ from ..organize.announce import (
     render_text,
 )
 from ..site.merge import today_in
+from ..source.parsers import quote
+from ..source.vocabulary import ONE_ADDRESS, is_email_address
 from .common import FILE_ARGUMENT, base_url_option, load_series_or_exit, write_or_echo
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _one_address(
+    _context: click.Context, _param: click.Parameter, value: str | tuple[str, ...] | None
+) -> str | tuple[str, ...] | None:
+    """Each value exactly one mail address, checked as calendar.contact is (else exit 2):
+    no second address, no line break, nothing after it that a header would carry."""
+    for address in (value,) if isinstance(value, str) else value or ():
+        if not is_email_address(address):
+            raise click.BadParameter(ONE_ADDRESS.format(value=quote(address)))
+    return value
 
 
 @click.command()
@@ -40,9 +53,18 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of printing.",
 )
-@click.option("--from", "sender", help="From address (default: calendar.contact).")
 @click.option(
-    "--to", "recipients", multiple=True, help="To address (default: calendar.announce_to)."
+    "--from",
+    "sender",
+    callback=_one_address,
+    help="From address, exactly one (default: calendar.contact).",
+)
+@click.option(
+    "--to",
+    "recipients",
+    multiple=True,
+    callback=_one_address,
+    help="To address, exactly one each time it is given (default: calendar.announce_to).",
 )
 @base_url_option("Public URL of the site, overriding calendar.base_url.")
 @click.option("--today", type=DATE, help="Today's date for --next (default: today).")

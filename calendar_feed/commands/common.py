@@ -14,7 +14,14 @@ import click
 
 from ..errors import Problem, ValidationError
 from ..files import write_text_atomically
-from ..limits import DEFAULT_KEEP_REMOVED_DAYS, DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS
+from ..limits import (
+    DEFAULT_KEEP_REMOVED_DAYS,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_SESSIONS,
+    MAX_YEAR,
+    MIN_YEAR,
+    outside_years,
+)
 from ..model import Kind
 from ..publish.site_dir import BuildError  # standard library only
 from ..urls import history_path_for, normalize_base_url
@@ -38,16 +45,21 @@ OUT_OPTION = click.option(
 
 class IsoDate(click.DateTime):
     """``click.DateTime(formats=["%Y-%m-%d"])``, reading YYYY-MM-DD without strptime,
-    whose first call (compiling its patterns) costs more than a small build's rendering."""
+    whose first call (compiling its patterns) costs more than a small build's rendering;
+    years outside MIN_YEAR–MAX_YEAR are refused, as in an events file."""
 
     def __init__(self) -> None:
         super().__init__(formats=["%Y-%m-%d"])
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        converted = None
         if isinstance(value, str) and _is_iso_date(value):
             with contextlib.suppress(ValueError):  # e.g. month 13: click's own message
-                return dt.datetime.fromisoformat(value)
-        return super().convert(value, param, ctx)
+                converted = dt.datetime.fromisoformat(value)
+        converted = converted or super().convert(value, param, ctx)
+        if not MIN_YEAR <= converted.year <= MAX_YEAR:  # as in events files: a typing mistake
+            self.fail(outside_years(f"{converted:%Y-%m-%d}"), param, ctx)
+        return converted
 
 
 def _is_iso_date(value: str) -> bool:

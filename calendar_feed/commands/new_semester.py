@@ -19,9 +19,15 @@ from ..organize.new_semester import (
 )
 from ..site.merge import today_in
 from ..source.validation import Loaded
-from .common import FILE_ARGUMENT, load_series_or_exit, schedule_summary, write_or_echo
+from .common import (
+    FILE_ARGUMENT,
+    IsoDate,
+    load_series_or_exit,
+    schedule_summary,
+    write_or_echo,
+)
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
+DATE = IsoDate()
 
 
 def _weekday(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
@@ -75,6 +81,13 @@ def new_semester(
     today: dt.datetime | None,
 ) -> None:
     """Write the next term's events file: same series, every weekly slot open, holidays off."""
+    if out is not None and _same_file(out, history_path_for(file)):
+        raise click.BadParameter(
+            f"{out} is the revision history of {file}; give the new term another name",
+            param_hint="'--out'",
+        )
+    if out is not None and _same_file(out, file):
+        out = None  # FILE becomes the new term: the old one is archived first, as by default
     current = load_series_or_exit(file)
     try:
         term = new_term(
@@ -102,6 +115,14 @@ def new_semester(
     click.echo(f"Wrote {target}: {term.semester}, {schedule_summary(term.loaded.schedule)}")
     for skip in term.cancelled:
         click.echo(f"  {skip.date:%Y-%m-%d %a}: cancelled ({skip.reason or 'no reason given'})")
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    """The same file, however named (./events.yaml, a link, a hard link)."""
+    try:
+        return one.resolve() == other.resolve() or one.samefile(other)
+    except OSError:  # one of them does not exist (yet)
+        return False
 
 
 def _archive(file: Path, current: Loaded) -> None:

@@ -159,6 +159,8 @@ def new_term(
     except ValidationError as error:  # a bug here, not the organizer's: say so plainly
         raise TermError(f"the new term does not validate: {error}") from None
     warnings = _warnings(current.schedule, slots, start, end, today)
+    on = set(slots)
+    warnings += [_not_a_slot(skip.date, day, start, end) for skip in skips if skip.date not in on]
     return NewTerm(text, loaded, label, cancelled, tuple(warnings))
 
 
@@ -173,6 +175,14 @@ def _warnings(
         if day in held:
             warnings.append(f"{day} is already in the current file; the new term has it as well")
     return warnings
+
+
+def _not_a_slot(date: dt.date, weekday: int, start: dt.date, end: dt.date) -> str:
+    """A --skip date the term has no session on: said, so a wrong date is not lost quietly."""
+    return (
+        f"--skip {date} ({date:%A}) is not a session of the new term (every "
+        f"{WEEKDAYS[weekday].title()} from {start} to {end}); nothing cancelled that day"
+    )
 
 
 def _calendar_data(series: Series, semester: str) -> dict[str, Any]:

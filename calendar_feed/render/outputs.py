@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ..history import Release
@@ -20,7 +21,6 @@ from ..identity import session_uid
 from ..model import Schedule, Session
 from ..reuse import piece, series_digest, session_digest
 from ..site.feeds import TAGS_DIR, TALKS_FILE, FeedQuery, render_query
-from ..site.merge import SeriesGroup, Site, Term
 from ..site.pages import EMBED_FILE, department_page, embed_page, series_page, term_page
 from ..urls import ARCHIVE_FEED_FILE, ARCHIVE_JSON_FILE
 from .atom import ATOM_FILE, render_atom
@@ -28,6 +28,9 @@ from .ical import FeedOptions, render_session
 from .json_export import render_json, site_json
 from .listing import SCRIPT, STYLESHEET, PageContext, render_listing, script, stylesheet
 from .poster import POSTER_FILE, POSTER_STYLESHEET, poster_stylesheet, render_poster
+
+if TYPE_CHECKING:  # site.merge takes the reserved series ids from here
+    from ..site.merge import SeriesGroup, Site, Term
 
 
 class Scope(StrEnum):
@@ -278,6 +281,23 @@ OUTPUTS: tuple[Output, ...] = (
 )  # fmt: skip
 
 
+LIVE_ROUTES = frozenset({"healthz", "embed"})
+"""The live server's own top-level paths besides the files (``/healthz``, ``/embed``)."""
+
+
+def _top_level_names() -> frozenset[str]:
+    """What a site of several series has at its top: each file's or folder's name."""
+    return frozenset(
+        output.path.split("/")[0]
+        for output in OUTPUTS
+        if output.sites is not Sites.ONE and not output.path.startswith("{series}")
+    )
+
+
+RESERVED_IDS = _top_level_names() | LIVE_ROUTES
+"""Series ids a site of several series refuses: each series' folder sits beside these."""
+
+
 def outputs_of(site: Site) -> tuple[Output, ...]:
     """The outputs a site has, in build order."""
     kind = Sites.ONE if site.one_series else Sites.SEVERAL
@@ -360,5 +380,5 @@ def described(kind: Sites) -> list[tuple[str, str, str]]:
 
 
 __all__ = [
-    "OUTPUTS", "Output", "Scope", "Sites", "Target", "render_site", "site_index",
+    "OUTPUTS", "RESERVED_IDS", "Output", "Scope", "Sites", "Target", "render_site", "site_index",
 ]  # fmt: skip

@@ -1,7 +1,8 @@
 """``calendar-feed serve`` under gunicorn, through its embedding API.
 
-The README's one-line start is a production server: pre-forked workers, graceful
-shutdown on SIGTERM, no development-server warning. The app is created once in
+The README's one-line start is a production server: pre-forked workers with a pool
+of threads each (so slow clients hold threads, not whole workers), graceful shutdown
+on SIGTERM, no development-server warning. The app is created once in
 the master before the workers fork (``preload_app``), so an invalid events file
 stops the command with its list of errors, the first publish (and history
 write) happens once, and workers start serving at once; after that each worker
@@ -16,6 +17,21 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+
+THREADS = 100
+"""Threads per worker. Each connection in the middle of a request holds one: a client
+that never finishes its headers or never reads the answer holds it until it gives up.
+The pool starts threads only when they are needed, so a quiet server runs a handful."""
+WORKER_CONNECTIONS = 1000
+"""Open connections per worker (gunicorn's default); kept-alive ones wait in the
+worker's poller and hold no thread, and so does a new one that sends nothing for 5 s."""
+KEEPALIVE = 5
+"""Seconds an idle kept-alive connection stays open (calendar apps poll rarely)."""
+LIMIT_REQUEST_LINE = 4094
+LIMIT_REQUEST_FIELDS = 50
+LIMIT_REQUEST_FIELD_SIZE = 8190
+"""A request's head is small (a GET with a few options): longer lines, more headers or
+longer ones are answered 400 at once."""
 
 
 def default_workers() -> int:
@@ -47,7 +63,15 @@ def run(app: Flask, *, host: str, port: int, workers: int) -> None:
     options = {
         "bind": [bind],
         "workers": workers,
-        "worker_class": "sync",
+        # Threads, not sync workers: a sync worker serves one connection at a time, so a
+        # few clients that never finish their headers or never read stall every worker.
+        "worker_class": "gthread",
+        "threads": THREADS,
+        "worker_connections": WORKER_CONNECTIONS,
+        "keepalive": KEEPALIVE,
+        "limit_request_line": LIMIT_REQUEST_LINE,
+        "limit_request_fields": LIMIT_REQUEST_FIELDS,
+        "limit_request_field_size": LIMIT_REQUEST_FIELD_SIZE,
         "preload_app": True,
         "timeout": 30,
         "graceful_timeout": 10,

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import host_is_trusted
 
 from .. import texts
 from ..history import DEFAULT_KEEP_REMOVED_DAYS
@@ -96,11 +97,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # /healthz reads top-down
     # Only GET and HEAD, as documented: no automatic OPTIONS answer (Flask >= 3.1).
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
+    app.before_request(_host_name_only)
     app.register_blueprint(bp)
     for code in (400, 404, 405):
         app.register_error_handler(code, _error_page)
     app.after_request(_security_headers)
     return app
+
+
+def _host_name_only() -> None:
+    """A Host header that is not a host name (``a"><script>``) is refused with 400, as
+    Werkzeug's own check (``host_is_trusted``) reads it: pages build their links from it.
+    Set ``TRUSTED_HOSTS`` (``CALENDAR_FEED_TRUSTED_HOSTS='["example.edu"]'``) to name the
+    hosts themselves; Flask then refuses every other one."""
+    host = request.headers.get("Host")
+    if host is not None and not host_is_trusted(host):
+        raise BadRequest(texts.BAD_HOST)
 
 
 def _date(value: Any) -> dt.date | None:

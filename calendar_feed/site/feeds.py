@@ -12,12 +12,15 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..history import Release
 from ..identity import Revision
 from ..model import Series, Session
 from ..render.ical import FeedOptions, render_mixed
-from .merge import SeriesGroup, Site
+
+if TYPE_CHECKING:  # the site's outputs are upstream of its loading (reserved names)
+    from .merge import SeriesGroup, Site
 
 TAGS_DIR = "tags"
 TALKS_FILE = "talks.ics"

@@ -19,14 +19,15 @@ from typing import Any
 
 import pytz
 
-from ..errors import Position, Problem, ValidationError
+from ..errors import Problem, ValidationError
 from ..history import history_path_for
 from ..limits import DEFAULT_FEED_WINDOW_DAYS
 from ..model import Schedule, Series, Session
+from ..render.outputs import RESERVED_IDS
 from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded, load_schedule, load_schedule_bytes
 from ..urls import normalize_base_url
-from .site_file import RESERVED_IDS, EventsBytes, SeriesFile, SiteConfig, read_site_config
+from .site_file import EventsBytes, SeriesFile, SiteConfig, read_site_config
 
 _SLUG_RE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -237,11 +238,13 @@ def _all(by_id: Mapping[str, list[tuple[SeriesFile, Loaded]]]) -> list[tuple[Ser
 
 
 def _reserved(entry: SeriesFile, one: Loaded) -> Problem:
+    """At the site file's line that lists the file: the id is wrong only on this site."""
     names = ", ".join(sorted(RESERVED_IDS))
     return Problem(
-        Position(str(entry.path)),
+        entry.position,
         "calendar.id",
-        f'"{one.schedule.series.id}" is a name the site uses itself ({names}); choose another id',
+        f'"{one.schedule.series.id}" (in {entry.path}) is a name the site uses itself at its '
+        f"top ({names}); each series' files are in a folder named after its id: choose another",
     )
 
 

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -25,7 +25,9 @@ from ..render.listing import zone_label
 from ..render.templating import environment
 from ..texts import speaker_line
 from ..urls import session_anchor, session_file
-from .merge import SeriesGroup, Site, Term
+
+if TYPE_CHECKING:  # the site's outputs are upstream of its loading (reserved names)
+    from .merge import SeriesGroup, Site, Term
 
 EMBED_FILE = "embed.html"
 UPCOMING_LIMIT = 200

@@ -21,8 +21,6 @@ from ..source.parsers import describe
 from ..source.vocabulary import VocabularyParser
 
 TOP_KEYS = ("site", "series")
-RESERVED_IDS = frozenset({"tags", "events", "embed", "talks", "healthz", "style.css"})
-"""Names the department uses at the top of the site; a series id may not take them."""
 
 
 @dataclass(frozen=True)
@@ -171,12 +169,23 @@ class _SiteReader(VocabularyParser):
             got = "nothing" if node is None else describe(node)
             self.error(where, "series", f"expected a list of events files, got {got}")
             return ()
-        result = []
+        result: dict[Path, SeriesFile] = {}
         for index, item in enumerate(node.items):
             entry = self.entry(item, f"series[{index}]")
-            if entry is not None:
-                result.append(entry)
-        return tuple(result)
+            if entry is None:
+                continue
+            same = entry.path.resolve()  # ./x.yaml, x.yaml and a link to it are one file
+            if same in result:
+                first = result[same].position
+                self.error(
+                    item.position,
+                    f"series[{index}]",
+                    f"{entry.path} is listed twice (first at line {first.line}); a file is "
+                    "listed once: remove this entry",
+                )
+                continue
+            result[same] = entry
+        return tuple(result.values())
 
     def entry(self, item: Node, path: str) -> SeriesFile | None:
         """``- lunch/2024-autumn.yaml`` or ``- {file: analysis.yaml, feed_window: 365}``."""

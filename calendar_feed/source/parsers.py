@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 from ..errors import Position, Problem
 from ..fields import LINK_LABELS, settings_of
-from ..model import Kind, Link
+from ..limits import MAX_YEAR, MIN_YEAR, outside_years
+from ..model import FieldRule, Kind, Link, SettingRule
 from ..urls import normalize_base_url
 from .loading import Mapping, Node, Scalar, Sequence, describe
 
@@ -30,11 +31,10 @@ NOT_CHARACTERS = re.compile("[\ud800-\udfff\ufffe\uffff]")
 """Surrogates, U+FFFE and U+FFFF: not characters, illegal in XML (the Atom feed) and refused
 everywhere, so every output carries the same text; with FORBIDDEN_CONTROL this covers every
 code point XML 1.0 forbids."""
+LINE_BREAK = re.compile(r"\s*\n\s*")
+"""A line break with any white space around it: one space in text shown on one line."""
 _REFUSED = re.compile(f"{FORBIDDEN_CONTROL.pattern}|{NOT_CHARACTERS.pattern}")
 """Either kind, so clean text (nearly all of it) costs one search."""
-MIN_YEAR, MAX_YEAR = 1900, 2200
-"""Dates outside these years are typing mistakes, and near year 1 or 9999 date arithmetic
-(timezones, durations) overflows."""
 MAX_REFRESH_HOURS = 4 * 7 * 24
 """refresh_hours above four weeks would leave subscribers without edits for too long."""
 
@@ -214,9 +214,7 @@ class FieldParser:
             self.error(node.position, path, f"{quote(text)} is not a real date")
             return None
         if not MIN_YEAR <= day.year <= MAX_YEAR:
-            self.error(
-                node.position, path, f"{quote(text)} is outside the years {MIN_YEAR}–{MAX_YEAR}"
-            )
+            self.error(node.position, path, outside_years(text))
             return None
         return day
 
@@ -335,8 +333,21 @@ class FieldParser:
         }
 
     def by_kind(self, kind: Kind) -> Callable[[Node, str], Any]:
-        """The parser for a key declared with this kind (model.py)."""
+        """The parser for a value of this kind (model.py)."""
         return self.kind_parsers()[kind]
+
+    def by_rule(self, rule: FieldRule | SettingRule) -> Callable[[Node, str], Any]:
+        """The parser for a key declared with ``rule`` (model.py): its kind's, and for
+        text that is not prose (a title, a name, a place), :meth:`line`."""
+        if rule.kind is Kind.TEXT and not rule.prose:
+            return self.line
+        return self.by_kind(rule.kind)
+
+    def line(self, node: Node, path: str) -> str | None:
+        """Text shown as one line: its line breaks fold into spaces, as YAML folds a plain
+        scalar, so a feed's SUMMARY, a page and a mail's Subject show the same line."""
+        value = self.text(node, path)
+        return value if value is None or "\n" not in value else LINE_BREAK.sub(" ", value)
 
     def section(self, node: Node, path: str, declared: type) -> dict[str, Any] | None:
         """The keys ``declared`` (a dataclass of settings) of a mapping, each by its kind."""
@@ -352,7 +363,7 @@ class FieldParser:
                     inner = self.section(fields[key], f"{path}.{key}", rule.section)
                     values[key] = None if inner is None else rule.section(**inner)
                 continue
-            parse = self.by_kind(rule.kind)
+            parse = self.by_rule(rule)
             if rule.required:
                 values[key] = self.require(fields, key, path, node, parse, rule.missing_hint)
                 continue

@@ -26,8 +26,8 @@ class SessionRules(VocabularyParser):
 
     def __init__(self) -> None:
         super().__init__()
-        self.detail_parsers = [(name, self.by_kind(rule.kind)) for name, rule in DETAILS]
-        self.timing_parsers = [(name, self.by_kind(rule.kind)) for name, rule in TIMING]
+        self.detail_parsers = [(name, self.by_rule(rule)) for name, rule in DETAILS]
+        self.timing_parsers = [(name, self.by_rule(rule)) for name, rule in TIMING]
         self.localized: dict[tuple[str, dt.datetime], dt.datetime] = {}
         """pytz's localize for each (zone, wall time) seen: sessions share a few slots."""
 

@@ -27,15 +27,28 @@ TIMEZONE_ALIASES = {
 """Names people often write for China's zone; IANA names it after Shanghai."""
 
 _ADDRESS_RE = re.compile(r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[A-Za-z]{2,}")
+ONE_ADDRESS = (
+    "{value} is not exactly one e-mail address; write one address, as name@example.edu "
+    "or as Name <name@example.edu>"
+)
+"""The complaint about a mail address, in events files and on the command line."""
 _LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
 def is_email_address(value: str) -> bool:
-    """``name@host.tld`` or ``Display Name <name@host.tld>``, as a mail header carries it."""
-    from email.utils import parseaddr  # the email package only when there is an address
+    """Exactly one address, ``name@host.tld`` or ``Display Name <name@host.tld>``, as a
+    From or To header carries it: the email package's own header parser finds one address
+    and no defect (a second address, a line break, ``?bcc=`` after it, a bare name)."""
+    from email.headerregistry import HeaderRegistry  # the email package only when needed
 
-    _, address = parseaddr(value)
-    return bool(address) and _ADDRESS_RE.fullmatch(address) is not None
+    header = HeaderRegistry()("To", value)
+    addresses = header.addresses
+    return (
+        not header.defects
+        and len(addresses) == 1
+        and header.groups[0].display_name is None
+        and _ADDRESS_RE.fullmatch(addresses[0].addr_spec) is not None
+    )
 
 
 def _is_zone_name(value: str) -> bool:
@@ -126,8 +139,7 @@ class VocabularyParser(FieldParser):
             node,
             path,
             lambda v: v if is_email_address(v) else None,
-            "{value} is not an e-mail address; write it as name@example.edu "
-            "or as Name <name@example.edu>",
+            ONE_ADDRESS,
         )
 
     def email_list(self, node: Node, path: str) -> tuple[str, ...] | None:

@@ -15,6 +15,7 @@ from icalendar import Calendar
 from calendar_feed.cli import main
 from calendar_feed.errors import ValidationError
 from calendar_feed.publish.build import build_site
+from calendar_feed.render.outputs import RESERVED_IDS
 from tests.helpers import uids, vevents
 
 TODAY = dt.date(2025, 3, 1)
@@ -158,6 +159,51 @@ def test_clashing_terms_and_errors_in_several_files_reported_at_once(department:
     assert clash.startswith(f"{spring}:")
     assert "sessions[2].date" in clash
     assert f"{department.parent / 'lunch' / '2024-autumn.yaml'}:" in clash
+
+
+@pytest.mark.parametrize(
+    "name", ["calendar.ics", "index.html", "talks.ics", "events.json", "embed.html", "tags"]
+)
+def test_a_series_id_the_site_uses_itself_is_refused_by_validate(
+    department: Path, name: str
+) -> None:
+    analysis = department.parent / "analysis" / "events.yaml"
+    analysis.write_text(analysis.read_text().replace("id: analysis", f"id: {name}", 1))
+    result = CliRunner().invoke(main, ["validate", str(department)])
+    assert result.exit_code == 1
+    reserved = ", ".join(sorted(RESERVED_IDS))
+    assert result.output.splitlines() == [
+        f'{department}:13:5: calendar.id: "{name}" (in {analysis}) is a name the site uses '
+        f"itself at its top ({reserved}); each series' files are in a folder named after its "
+        "id: choose another",
+        f"{department}: 1 error; nothing published",
+    ]
+
+
+def test_every_name_at_the_top_of_a_built_site_or_the_server_is_reserved(
+    department: Path,
+) -> None:
+    from calendar_feed.server.web import create_app
+
+    series = {"lunch", "analysis", "colloquium"}
+    top = {path.split("/")[0] for path in build(department)} - series
+    routes = {
+        rule.rule.split("/")[1]
+        for rule in create_app({"EVENTS_FILE": department}).url_map.iter_rules()
+    }
+    assert top | (routes - {"", "<path:name>"}) <= RESERVED_IDS
+
+
+def test_a_file_listed_twice_is_one_error_at_its_line(department: Path) -> None:
+    department.write_text(department.read_text() + "  - ./colloquium/events.yaml\n")
+    result = CliRunner().invoke(main, ["validate", str(department)])
+    assert result.exit_code == 1
+    twice = department.parent / "colloquium" / "events.yaml"
+    assert result.output.splitlines() == [
+        f"{department}:15:5: series[4]: {twice} is listed twice (first at line 14); a file "
+        "is listed once: remove this entry",
+        f"{department}: 1 error; nothing published",
+    ]
 
 
 def test_site_file_problems(tmp_path: Path) -> None:

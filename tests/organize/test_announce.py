@@ -12,7 +12,7 @@ import pytest
 from ical.calendar_stream import IcsCalendarStream
 
 from calendar_feed.cli import main
-from tests.helpers import SHIPPED
+from tests.helpers import SHIPPED, vevents
 
 SERIES_EXTRA = (
     "  weekday: wednesday\n"
@@ -192,17 +192,81 @@ def test_series_addresses_are_validated(runner, tmp_path):
     result = runner.invoke(main, ["validate", str(path)])
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert (
-        f'{path}:23:12: calendar.contact: "lunch at example" is not an e-mail address; '
-        "write it as name@example.edu or as Name <name@example.edu>"
-    ) in lines
-    assert any(
-        ':24:33: calendar.announce_to[1]: "nope" is not an e-mail address' in line for line in lines
-    )
+    assert (f'{path}:23:12: calendar.contact: "lunch at example" {ONE_ADDRESS}') in lines
+    assert f'{path}:24:33: calendar.announce_to[1]: "nope" {ONE_ADDRESS}' in lines
     assert any(
         ':25:15: calendar.repository: "github.com/x/y" is not a web address' in line
         for line in lines
     )
+
+
+ONE_ADDRESS = (
+    "is not exactly one e-mail address; write one address, as name@example.edu or as "
+    "Name <name@example.edu>"
+)
+NOT_ONE_ADDRESS = [
+    "a@b.example\r\nBcc: evil@x.example",
+    "not an address",
+    "A <a@b.example>, evil@x.example",
+    "Org <org@example.edu>?bcc=evil@x.example",
+]
+
+
+@pytest.mark.parametrize("option", ["--from", "--to"])
+@pytest.mark.parametrize("value", NOT_ONE_ADDRESS)
+def test_from_and_to_take_exactly_one_address(runner, full, option, value):
+    result = runner.invoke(
+        main,
+        ["announce", str(full), "--date", "2024-09-25", "--format", "eml", option, value],
+    )
+    assert result.exit_code == 2
+    assert result.stdout_bytes == b""
+    shown = value.replace("\r", "\\r").replace("\n", "\\n")
+    assert f"Error: Invalid value for '{option}': \"{shown}\" {ONE_ADDRESS}" in result.stderr
+
+
+@pytest.mark.parametrize("value", [v for v in NOT_ONE_ADDRESS if v != "not an address"])
+def test_contact_and_announce_to_take_exactly_one_address_each(runner, tmp_path, value):
+    path = tmp_path / "events.yaml"
+    written = value.replace("\r\n", "\\n")  # a YAML escape: the line break reaches the check
+    text = SHIPPED.read_text(encoding="utf-8").replace(
+        "  weekday: wednesday\n",
+        f'  weekday: wednesday\n  contact: "{written}"\n  announce_to: [ok@example.edu, "{written}"]\n',
+    )
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    shown = value.replace("\r\n", "\\n")
+    assert result.stderr.splitlines() == [
+        f'{path}:23:12: calendar.contact: "{shown}" {ONE_ADDRESS}',
+        f'{path}:24:33: calendar.announce_to[1]: "{shown}" {ONE_ADDRESS}',
+        f"{path}: 2 errors; nothing published",
+    ]
+
+
+def test_a_multi_line_title_and_speaker_are_one_line_in_every_output(runner, full, tmp_path):
+    """Line breaks in text shown on one line fold into spaces when the file is read."""
+    text = full.read_text(encoding="utf-8")
+    title = text[text.index("    title: >-\n      Centauri") :]
+    title = title[: title.index("\n    abstract:") + 1]
+    text = text.replace(title, "    title: |\n      Line one\n      Line two\n")
+    full.write_text(
+        text.replace("    speaker: 陈畅\n", '    speaker: "陈\\n畅"\n'), encoding="utf-8"
+    )
+    assert runner.invoke(main, ["validate", str(full)]).exit_code == 0
+    result = runner.invoke(main, ["announce", str(full), "--date", "2024-09-25", "--format", "eml"])
+    assert result.exit_code == 0, result.output
+    message = email.message_from_bytes(result.stdout_bytes, policy=policy.default)
+    assert message["Subject"] == (
+        "[应用数学青年讨论班（午餐会）] 2024-09-25 陈 畅 (北京大学): Line one Line two"
+    )
+    out = tmp_path / "site"
+    assert runner.invoke(main, ["build", str(full), "--out", str(out)]).exit_code == 0
+    (event,) = vevents((out / "events" / "2024-09-25.ics").read_bytes())
+    assert str(event["SUMMARY"]) == "陈 畅: Line one Line two"
+    page = _Text()
+    page.feed((out / "index.html").read_text(encoding="utf-8"))
+    assert "Line one Line two" in "".join(page.text)
 
 
 def test_an_english_series_gets_english_only(runner, write_events):

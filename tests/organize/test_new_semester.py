@@ -122,6 +122,64 @@ def test_bad_options_are_refused(runner, events: Path):
     assert events.read_bytes() == SHIPPED.read_bytes()
 
 
+def test_a_skip_on_a_day_without_a_session_is_named_in_a_warning(runner, events: Path):
+    result = runner.invoke(
+        main,
+        ["new-semester", str(events), *AUTUMN, "--skip", "2025-10-16:运动会", "--skip",
+         "2025-10-15:运动会", "--out", "-", "--today", "2025-09-01"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "warning: --skip 2025-10-16 (Thursday) is not a session of the new term (every "
+        "Wednesday from 2025-09-10 to 2026-01-07); nothing cancelled that day"
+    ]
+    assert "  - date: 2025-10-15\n    status: cancelled\n    reason: 运动会\n" in result.stdout
+
+
+def test_dates_past_2200_are_refused_at_once(runner, events: Path):
+    result = runner.invoke(
+        main, ["new-semester", str(events), "--start", "2025-09-10", "--end", "9999-12-31"]
+    )
+    assert result.exit_code == 2
+    assert "Error: Invalid value for '--end': \"9999-12-31\" is outside the years 1900–2200" in (
+        result.stderr
+    )
+    assert events.read_bytes() == SHIPPED.read_bytes()
+
+
+def test_out_naming_file_itself_archives_the_old_term(runner, events: Path, monkeypatch):
+    assert (
+        runner.invoke(main, ["build", str(events), "--out", str(events.parent / "site")]).exit_code
+        == 0
+    )
+    monkeypatch.chdir(events.parent)
+    result = runner.invoke(
+        main,
+        ["new-semester", "events.yaml", *AUTUMN, "--out", "./events.yaml", "--today", "2025-09-01"],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "Archived the old term as events-2024-autumn.yaml (history: "
+        "events-2024-autumn.history.json)"
+    )
+    assert events.with_name("events-2024-autumn.yaml").read_bytes() == SHIPPED.read_bytes()
+    assert events.with_name("events-2024-autumn.history.json").is_file()
+    assert not events.with_name("events.history.json").exists()
+    assert load_schedule(events).schedule.series.semester == "2025秋"
+
+
+def test_out_naming_the_history_is_refused(runner, events: Path):
+    history = events.with_name("events.history.json")
+    result = runner.invoke(main, ["new-semester", str(events), *AUTUMN, "--out", str(history)])
+    assert result.exit_code == 2
+    assert (
+        f"Error: Invalid value for '--out': {history} is the revision history of {events}; give "
+        "the new term another name"
+    ) in result.stderr
+    assert not history.exists()
+    assert events.read_bytes() == SHIPPED.read_bytes()
+
+
 def test_other_countries_and_labels():
     us = weekly_slots(dt.date(2025, 7, 1), dt.date(2025, 7, 10), 4)
     assert us == [dt.date(2025, 7, 4)]

@@ -18,6 +18,8 @@ from tests.helpers import HEAD, document, unescape_text
 HEAD_ZH = HEAD.replace("  timezone:", "  language: zh\n  timezone:")
 
 HOSTILE = 'Comma, semi; back\\slash "quoted" <b>bold</b> & 😀 e\u0301\nBEGIN:VEVENT\nUID:evil'
+ONE_LINE = 'Comma, semi; back\\slash "quoted" <b>bold</b> & 😀 e\u0301 BEGIN:VEVENT UID:evil'
+"""HOSTILE in a field shown on one line (title, speaker, place): its line breaks folded."""
 
 
 def parse(data: bytes) -> Calendar:
@@ -158,15 +160,15 @@ def test_hostile_text_round_trips_and_cannot_inject_lines():
     assert len(parsed) == 1
     event = parsed[0]
     assert str(event["UID"]) == "demo-2024-09-11@calendar-feed"
-    assert str(event["LOCATION"]) == HOSTILE
-    assert str(event["SUMMARY"]) == f"{HOSTILE}: {HOSTILE}"
+    assert str(event["LOCATION"]) == ONE_LINE
+    assert str(event["SUMMARY"]) == f"{ONE_LINE}: {ONE_LINE}"
     assert f"Abstract:\n{HOSTILE}\n" in str(event["DESCRIPTION"])
     unfolded = re.sub(rb"\r\n[ \t]", b"", data)
     assert unfolded.count(b"\r\nBEGIN:VEVENT\r\n") == 1
     assert b"\r\nUID:evil" not in unfolded
     strict = IcsCalendarStream.calendar_from_ics(data.decode())
-    assert strict.events[0].summary == f"{HOSTILE}: {HOSTILE}"
-    assert strict.events[0].location == HOSTILE
+    assert strict.events[0].summary == f"{ONE_LINE}: {ONE_LINE}"
+    assert strict.events[0].location == ONE_LINE
 
 
 def test_independent_strict_parser_agrees(shipped):

@@ -230,6 +230,30 @@ def test_untrusted_hosts_are_refused_when_configured(make_app):
     assert client.get("/", headers={"Host": "seminar.example.edu"}).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "host", ['a"><script>', "javascript:alert(1)", "exa mple.edu", "example.edu:99999"]
+)
+@pytest.mark.parametrize("url", ["/", "/calendar.ics", "/healthz"])
+def test_a_host_that_is_not_a_host_name_is_a_400(shared_client, host, url):
+    response = shared_client.get(url, headers={"Host": host})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "<p>The Host header of this request is not a host name.</p>" in page
+    assert "http:///" not in page
+
+
+@pytest.mark.parametrize("host", ["seminar.example.edu:8443", "127.0.0.1:8000", "[::1]:8000"])
+def test_host_names_and_addresses_with_ports_are_served(shared_client, host):
+    page = shared_client.get("/", headers={"Host": host}).get_data(as_text=True)
+    assert f'value="http://{host}/calendar.ics"' in page
+
+
+def test_a_forwarded_host_that_is_not_a_host_name_is_a_400(make_app):
+    client = make_app(PROXY_FIX=1).test_client()
+    response = client.get("/", headers={"X-Forwarded-Host": "javascript:alert(1)"})
+    assert response.status_code == 400
+
+
 def test_events_json_matches_the_schedule(shared_client):
     data = shared_client.get("/events.json").get_json()
     assert data["calendar"]["id"] == "pku-am-lunch"
