@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.exceptions import NotFound
 from werkzeug.middleware.shared_data import SharedDataMiddleware
 
@@ -274,9 +275,8 @@ def test_the_listing_is_used_by_keyboard_alone(browser, sites):
         assert page.locator("#s-2024-09-25 details").evaluate("d => d.open") is True
         page.locator("#copy-feed-url").focus()
         page.keyboard.press("Enter")
-        page.wait_for_function(
-            "document.getElementById('copy-feed-url').innerText === 'Copied / 已复制'"
-        )
+        # Playwright's own wait: a string predicate would be eval'd, which the page's CSP refuses.
+        expect(page.locator("#copy-feed-url")).to_have_text("Copied / 已复制")
         assert page.evaluate("navigator.clipboard.readText()") == f"{base}calendar.ics"
         assert errors == []
     finally:
