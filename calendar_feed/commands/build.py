@@ -110,6 +110,7 @@ def _build(request: BuildRequest, inputs: str) -> None:
     from ..publish import stamp
     from ..publish.build import publish_site
     from ..site.merge import history_file
+    from ..zones import zone_file_path
 
     file, out_dir, history = request.file, request.out_dir, request.history
     progress = RenderProgress(not request.quiet)
@@ -141,6 +142,9 @@ def _build(request: BuildRequest, inputs: str) -> None:
         valid = stamp.valid_until(zone, request.today is not None)
         read = [entry.path for entry in site.config.files if not site.one_series]
         read += [path for g in site.groups if (path := history_file(g, histories)) is not None]
+        # The zone files the times came from: a tzdata update may move a clock change.
+        zone_files = {zone_file_path(g.series.timezone) for g in site.groups}
+        read += [Path(path) for path in sorted(zone_files - {None})]
         warnings = [str(w) for w in (*site.warnings, *result.release_warnings)]
         stamp.write_stamp(out_dir, inputs, valid, warnings, read)
     _report_changes(result, history)

@@ -17,9 +17,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-import pytz
-
-from .. import texts
+from .. import texts, zones
 from ..errors import Position, Problem
 from ..fields import CANCELLED_ONLY, DETAIL_NAMES
 from ..identity import Revision, session_uid
@@ -257,7 +255,7 @@ def removed_sessions(
     """Sessions taken out of events.yaml, kept as CANCELLED so calendars do not just drop them."""
     if history is None or keep_days <= 0:
         return []
-    zone = pytz.timezone(series.timezone)
+    zone = zones.zone(series.timezone)
     keep = dt.timedelta(days=keep_days)
     sessions = [
         session_from_snapshot(record.snapshot, zone, texts.REMOVED_REASON)

@@ -42,7 +42,7 @@ STAMP_FILE = ".calendar-feed-stamp.json"
 """In the output folder; a web server may show it, and it holds only digests, sizes,
 inode numbers and times."""
 _PACKAGE = Path(__file__).resolve().parent.parent
-_LIBRARIES = ("icalendar", "yaml", "pytz", "jinja2", "markupsafe", "segno")
+_LIBRARIES = ("icalendar", "yaml", "pytz", "tzdata", "jinja2", "markupsafe", "segno")
 """Libraries whose version may change a byte of the site (their folder's dist-info names)."""
 
 
@@ -259,12 +259,11 @@ def valid_until(timezone: str, fixed_today: bool) -> float:
         return float("inf")
     import datetime as dt
 
-    import pytz  # already imported by the build that calls this
+    from .. import zones  # already imported by the build that calls this
 
     now = dt.datetime.now(dt.UTC)
     ends = []
-    for zone in (pytz.timezone(timezone), pytz.utc):
-        local = now.astimezone(zone)
-        midnight = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time())
-        ends.append(zone.localize(midnight).timestamp())
+    for zone in (timezone, "UTC"):
+        tomorrow = now.astimezone(zones.zone(zone)).date() + dt.timedelta(days=1)
+        ends.append(zones.midnight(tomorrow, zone).timestamp())
     return min(ends)

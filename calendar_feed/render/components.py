@@ -8,6 +8,7 @@ already made never imports icalendar at all.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -22,9 +23,8 @@ from icalendar import (
     vDuration,
 )
 from icalendar import vText as _LibraryText
-from icalendar.timezone import tzp
 
-from .. import texts
+from .. import texts, zones
 from ..identity import FIXED_STAMP, Revision, session_uid
 from ..limits import DEFAULT_MAX_SESSIONS
 from ..model import Series, Session, Status
@@ -120,73 +120,49 @@ def event_ical(
     return SerializedEvent(serialized(event), tuple(sorted(used - {None, "UTC"})))
 
 
-HOURLY_SPAN = dt.timedelta(days=7)
-DAILY_SPAN = dt.timedelta(days=3653)
-"""Ranges are probed for a clock change hourly up to a week, daily up to ten years (~1 us each)."""
-
-
 @lru_cache(maxsize=4096)
 def vtimezone_ical(tzid: str, first: dt.date, last: dt.date) -> bytes:
-    """What ``Calendar.add_missing_timezones`` adds, byte for byte, at a fraction of the cost.
-
-    icalendar looks for the next clock change step by step from ``first``; in a zone
-    that no longer changes its clocks (Asia/Shanghai) that walk goes on to the year
-    9999, about 20 ms per calendar, which made every per-session .ics cost 20 ms.
-    Empty for a zone icalendar does not know, which it leaves out too.
-    """
+    """The VTIMEZONE's bytes, made once per zone and range; empty for a zone zoneinfo
+    does not know (no event can use it: the validator refuses its name)."""
     timezone = vtimezone(tzid, first, last)
     return b"" if timezone is None else serialized(timezone)
 
 
 def vtimezone(tzid: str, first: dt.date, last: dt.date) -> Timezone | None:
-    """VTIMEZONE for ``tzid`` from ``first`` to ``last``, as ``Timezone.from_tzid`` makes it.
+    """VTIMEZONE for ``tzid`` from midnight of ``first`` to midnight of ``last``: the
+    offset in force at the start, then every clock change in the range, exactly.
 
-    A range without a clock change (every per-session file, nearly always, and a
-    whole feed in a zone without DST) is one STANDARD or DAYLIGHT rule, built here
-    directly; anything else goes to icalendar. Clock changes hold for weeks, so
-    probing hourly or daily cannot step over one (icalendar's own search steps 64
-    days at a time). None for a zone icalendar does not know, as
-    add_missing_timezones.
+    Each observance (STANDARD or DAYLIGHT) gathers the changes with the same offsets
+    and name. Its DTSTART is the wall time of the first change as the clocks showed it
+    just before (RFC 5545 reads it in TZOFFSETFROM: 02:00 for New York's spring change,
+    not 03:00), and an observance with several changes lists each as an RDATE of its
+    own, DTSTART among them: ical.js reads only the first value of an RDATE and
+    ignores DTSTART once there is one (docs/reference/clients.md).
     """
-    zone = tzp.timezone(tzid)
-    if zone is None:
+    try:
+        start, stop = zones.midnight(first, tzid), zones.midnight(last, tzid)
+    except zoneinfo.ZoneInfoNotFoundError:
         return None
-    span = last - first
-    if span <= DAILY_SPAN:
-        step = dt.timedelta(hours=1) if span <= HOURLY_SPAN else dt.timedelta(days=1)
-        steady = _steady_vtimezone(zone, tzid, first, last, step)
-        if steady is not None:
-            return steady
-    return Timezone.from_tzinfo(zone, tzid, first_date=first, last_date=last)
-
-
-def _steady_vtimezone(
-    zone: dt.tzinfo, tzid: str, first: dt.date, last: dt.date, step: dt.timedelta
-) -> Timezone | None:
-    """The single-rule VTIMEZONE, or None if offset, DST or name change within the range."""
-    start = dt.datetime(first.year, first.month, first.day, tzinfo=zone)
-    end = dt.datetime(last.year, last.month, last.day, tzinfo=zone)
-    facts = (start.utcoffset(), start.dst(), start.tzname())
-    probe = start.astimezone(UTC)
-    stop = end.astimezone(UTC)
-    while probe < stop:  # in UTC, so wall-clock gaps cannot hide a change
-        probe = min(probe + step, stop)
-        local = probe.astimezone(zone)
-        if (local.utcoffset(), local.dst(), local.tzname()) != facts:
-            return None
-    offset, dst, name = facts
-    if offset is None:
-        return None
-    # The same calls, in the same order, as Timezone.from_tzinfo for one interval.
+    opening = zones.offset_at(tzid, start)
+    observances: dict[tuple[dt.timedelta, zones.Offset], list[dt.datetime]] = {
+        (opening.utcoffset, opening): [start.replace(tzinfo=None)]
+    }
+    for change in zones.transitions(tzid, start, stop):
+        key = (change.before.utcoffset, change.after)
+        observances.setdefault(key, []).append(change.wall_before)
     timezone = Timezone()
     timezone.add("TZID", tzid)
     timezone.add("COMMENT", f"This timezone only works from {first} to {last}.")
-    rule = TimezoneStandard() if dst == dt.timedelta() else TimezoneDaylight()
-    rule.TZOFFSETFROM = offset
-    rule.TZOFFSETTO = offset
-    rule.add("TZNAME", name if name is not None else str(offset))
-    rule.DTSTART = start.replace(tzinfo=None)
-    timezone.add_component(rule)
+    for (offset_from, offset), walls in observances.items():
+        rule = TimezoneDaylight() if offset.is_dst else TimezoneStandard()
+        rule.TZOFFSETFROM = offset_from
+        rule.TZOFFSETTO = offset.utcoffset
+        rule.add("TZNAME", offset.name)
+        rule.DTSTART = walls[0]
+        if len(walls) > 1:
+            for wall in walls:
+                rule.add("RDATE", wall)
+        timezone.add_component(rule)
     return timezone
 
 

@@ -19,6 +19,7 @@ from types import ModuleType
 from ..identity import Revision, session_uid
 from ..model import Schedule, Series, Session
 from ..reuse import piece, series_digest, session_digest
+from ..zones import data_digest
 from .folding import CALENDAR_END
 
 
@@ -120,7 +121,7 @@ def _calendar(
             parts.append(
                 piece(
                     "vtimezone",
-                    (tzid, first, last),
+                    (tzid, first, last, data_digest(tzid)),
                     lambda tzid=tzid: _components().vtimezone_ical(tzid, first, last),  # type: ignore[misc]
                 )
             )

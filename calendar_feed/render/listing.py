@@ -22,6 +22,7 @@ from ..urls import (
     session_anchor,
     session_file,
 )
+from ..zones import offset_label
 from .links import google_event_link, subscribe_links, volunteer_links
 from .templating import render_with_items, rendered_items
 
@@ -46,12 +47,8 @@ class PageContext:
 
 def zone_label(session: Session) -> str:
     """'Beijing time (UTC+8)': what a reader needs to know the time is not theirs."""
-    zone = session.start.tzinfo.zone  # type: ignore[union-attr]
-    offset = session.start.utcoffset() or dt.timedelta()
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    hours, rest = divmod(abs(minutes), 60)
-    utc = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    zone = session.start.tzinfo.key  # type: ignore[union-attr]
+    utc = offset_label(session.start)
     city = zone.rsplit("/", 1)[-1].replace("_", " ")
     name = texts.ZONE_NAMES.get(zone) or texts.ZONE_TIME.format(city=city)
     return f"{name} ({utc})"

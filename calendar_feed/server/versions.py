@@ -18,8 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, MutableMapping
 from typing import Any, Generic, TypeVar
 
-import pytz
-
+from .. import zones
 from ..errors import Problem
 from ..model import Schedule
 from ..publish.build import BuildResult
@@ -163,8 +162,7 @@ class Version:
         return f"{self.schedule.series.id}.ics" if self.site.one_series else path.replace("/", "-")
 
     def midnight(self, day: dt.date) -> dt.datetime:
-        zone = pytz.timezone(self.site.groups[0].series.timezone)
-        return zone.localize(dt.datetime.combine(day, dt.time())).astimezone(dt.UTC)
+        return zones.midnight(day, self.site.groups[0].series.timezone).astimezone(dt.UTC)
 
     def feed(
         self,

@@ -17,8 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import pytz
-
+from .. import zones
 from ..errors import Problem, ValidationError
 from ..history import history_path_for
 from ..limits import DEFAULT_FEED_WINDOW_DAYS
@@ -92,7 +91,7 @@ class SeriesGroup:
 
 def today_in(timezone: str) -> dt.date:
     """'Today' where a seminar happens, which decides what is upcoming and what is past."""
-    return dt.datetime.now(pytz.timezone(timezone)).date()
+    return dt.datetime.now(zones.zone(timezone)).date()
 
 
 HistoryFiles = Path | bool | None

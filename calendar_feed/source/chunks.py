@@ -24,9 +24,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import pytz
 import yaml
 
+from .. import zones
 from ..errors import ValidationError
 from ..limits import DEFAULT_MAX_SESSIONS
 from ..model import Series, Session, session_from_values, session_values
@@ -227,7 +227,7 @@ class _Load:
     ):
         self.layout, self.name, self.checker = layout, name, checker
         self.series, self.defaults, self.cache = series, defaults, cache
-        self.zone = pytz.timezone(series.timezone)
+        self.zone = series.timezone
         self.placed: list[Placed] = []
         self.nodes = self.chars = 0
         data, self.bounds, self.lines = layout.data, layout.bounds, layout.lines
@@ -263,7 +263,8 @@ class _Load:
             values, *rest = stored
             if [type(value) for value in rest] != _RECORD_TYPES:
                 return None
-            return (session_from_values(values, self.zone), *rest)  # type: ignore[return-value]
+            zone = zones.zone(self.zone)
+            return (session_from_values(values, zone), *rest)  # type: ignore[return-value]
         except (ValueError, TypeError):
             return None
 
@@ -325,7 +326,8 @@ def _context(timezone: str, defaults: dict[str, Any]) -> bytes:
     """Everything besides an item's own text that shapes its record. The code is not in
     it: a table made by other code is never read (publish/cache.py's fingerprint)."""
     digest = hashlib.blake2b(FORMAT, digest_size=32)
-    digest.update(f"{pytz.__version__}\0{timezone}\0{sorted(defaults.items())!r}".encode())
+    digest.update(zones.data_digest(timezone))
+    digest.update(f"{timezone}\0{sorted(defaults.items())!r}".encode())
     return digest.digest()
 
 

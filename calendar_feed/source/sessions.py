@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytz
-
 from ..fields import CANCELLED_ONLY, DETAILS, MAKES_TALK, SESSION_KEYS, TALK_NEEDS, TIMING
 from ..model import Series, Session, Status
+from ..zones import WallTimeError, localize
 from .loading import Node, Scalar
 from .parsers import MISSING, Missing, join
 from .vocabulary import VocabularyParser
@@ -29,7 +28,7 @@ class SessionRules(VocabularyParser):
         self.detail_parsers = [(name, self.by_rule(rule)) for name, rule in DETAILS]
         self.timing_parsers = [(name, self.by_rule(rule)) for name, rule in TIMING]
         self.localized: dict[tuple[str, dt.datetime], dt.datetime] = {}
-        """pytz's localize for each (zone, wall time) seen: sessions share a few slots."""
+        """zones.localize for each (zone, wall time) seen: sessions share a few slots."""
 
     def timing(self, fields: dict[str, Node], path: str, where: Node) -> dict[str, Any]:
         """Read start / end / duration / location; only the keys given come back."""
@@ -51,7 +50,7 @@ class SessionRules(VocabularyParser):
         node: Node,
         path: str,
         defaults: dict[str, Any],
-        zone: Any,
+        zone: str | None,
         series: Series | None,
     ) -> Session | None:
         fields = self.mapping(node, path, SESSION_KEYS)
@@ -71,7 +70,7 @@ class SessionRules(VocabularyParser):
             return None
         if any(v is None for v in timing.values()) or status is None:
             return None  # already reported where the bad value was written
-        if not isinstance(day, dt.date) or series is None:
+        if not isinstance(day, dt.date) or series is None or zone is None:
             return None
         moments = self.session_moments(fields, path, node, zone, day, timing)
         if moments is None:
@@ -159,7 +158,7 @@ class SessionRules(VocabularyParser):
         fields: dict[str, Node],
         path: str,
         node: Node,
-        zone: Any,
+        zone: str,
         day: dt.date,
         timing: dict[str, Any],
     ) -> tuple[dt.datetime, dt.datetime] | None:
@@ -190,30 +189,25 @@ class SessionRules(VocabularyParser):
 
     def localize(
         self,
-        zone: Any,
+        zone: str,
         naive: dt.datetime,
         fields: dict[str, Node],
         node: Node,
         path: str,
         key: str,
     ) -> dt.datetime | None:
-        # pytz needs localize(); tzinfo=zone would silently use local mean time (+08:06).
-        known = self.localized.get((zone.zone, naive))
+        known = self.localized.get((zone, naive))
         if known is not None:
             return known
         try:
-            aware = zone.localize(naive, is_dst=None)
-        except pytz.NonExistentTimeError:
-            problem = "does not exist (the clocks skip it)"
-        except pytz.AmbiguousTimeError:
-            problem = "happens twice (the clocks go back)"
-        else:
-            self.localized[zone.zone, naive] = aware
-            return aware
-        where = fields.get(key) or fields.get("date") or node
-        self.error(
-            where.position,
-            join(path, key),
-            f"{naive:%Y-%m-%d %H:%M} {problem} in {zone.zone}; choose another time",
-        )
-        return None
+            aware = localize(naive, zone)
+        except WallTimeError as problem:
+            where = fields.get(key) or fields.get("date") or node
+            self.error(
+                where.position,
+                join(path, key),
+                f"{naive:%Y-%m-%d %H:%M} {problem} in {zone}; {problem.advice}",
+            )
+            return None
+        self.localized[zone, naive] = aware
+        return aware

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytz
-
 from ..errors import Position, Problem, ValidationError
 from ..fields import TIMING_KEYS
 from ..limits import DEFAULT_MAX_SESSIONS
@@ -155,7 +153,7 @@ class Checker(SessionRules):
                 f"{self.max_sessions:,} (raise it with --max-sessions if this is intended)",
             )
             return None
-        zone = pytz.timezone(series.timezone) if series else None
+        zone = series.timezone if series else None
         sessions: list[Placed] = []
         for index, node in enumerate(sessions_node.items):
             session = self.session(node, f"sessions[{index}]", defaults, zone, series)

@@ -14,6 +14,7 @@ from typing import Any
 import pytz
 
 from ..model import WEEKDAYS, Kind, Status
+from ..zones import known
 from .loading import Node
 from .parsers import FieldParser, quote
 
@@ -55,9 +56,10 @@ def _is_zone_name(value: str) -> bool:
     """``value in pytz.all_timezones_set``, without building that set: it checks every
     one of some 600 zone files exists, which cost more than the rest of a small build."""
     try:
-        return pytz.timezone(value).zone == value  # pytz also finds 'asia/shanghai'
+        named = pytz.timezone(value).zone == value  # pytz also finds 'asia/shanghai'
     except (pytz.UnknownTimeZoneError, ValueError):
         return False
+    return named and known(value)  # zoneinfo makes the times: it must have the zone too
 
 
 def machine_timezone() -> tuple[str, bool]:

@@ -60,7 +60,7 @@ def test_default_lunch_slot_in_beijing_time(shipped):
     session = shipped.session("2024-10-09")
     assert session.start.isoformat() == "2024-10-09T12:00:00+08:00"
     assert session.end.isoformat() == "2024-10-09T13:30:00+08:00"
-    # pytz localize, not tzinfo=: the UTC time must be exactly 04:00, not 03:54 (LMT).
+    # zoneinfo, never local mean time: the UTC time is exactly 04:00, not 03:54 (+08:06).
     assert session.start.astimezone(dt.UTC).strftime("%H:%M") == "04:00"
 
 
