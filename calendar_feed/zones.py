@@ -87,10 +87,11 @@ def localize(naive: dt.datetime, name: str) -> dt.datetime:
 
 
 def _whole_minutes_from(name: str, moment: dt.datetime) -> dt.date:
-    """The first day after ``moment`` whose clocks keep an offset of whole minutes."""
+    """The first whole day after ``moment`` whose clocks keep an offset of whole minutes."""
     later = transitions(name, moment, moment + dt.timedelta(days=366 * 100))
     change = next(c for c in later if not c.after.utcoffset % dt.timedelta(minutes=1))
-    return (change.instant + change.after.utcoffset).date()
+    wall = (change.instant + change.after.utcoffset).replace(tzinfo=None)
+    return wall.date() + dt.timedelta(days=wall.time() != dt.time())
 
 
 def offset_label(moment: dt.datetime) -> str:

@@ -4,6 +4,7 @@ one RDATE per instant, so that libical, ical.js and icalendar read the same time
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -191,8 +192,10 @@ def read_through_vtimezone(body: bytes) -> list[dt.datetime]:
     """Each event's start as icalendar reads it from the feed's own VTIMEZONE alone: the
     TZID renamed to one no library knows, so no built-in zone data can stand in."""
     tzid = re.search(rb"\r\nTZID:([^\r]+)\r\n", body)[1]  # type: ignore[index]
-    renamed = body.replace(b"TZID:" + tzid, b"TZID:X-Feed-Only").replace(
-        b"TZID=" + tzid, b"TZID=X-Feed-Only"
+    # icalendar keeps the zones it has read by TZID: a name of this file's own.
+    unique = b"X-" + hashlib.sha256(body).hexdigest().encode()
+    renamed = body.replace(b"TZID:" + tzid, b"TZID:" + unique).replace(
+        b"TZID=" + tzid, b"TZID=" + unique
     )
     events = Calendar.from_ical(renamed).walk("VEVENT")
     return [event["DTSTART"].dt.astimezone(UTC) for event in events]

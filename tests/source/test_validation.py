@@ -474,6 +474,44 @@ def test_dst_gaps_and_overlaps_are_errors():
     ]
 
 
+def test_dst_gaps_and_overlaps_are_errors_past_2037_too():
+    """zoneinfo follows the zone's rule after 2037, where pytz knew no DST."""
+    head = HEAD.replace("Asia/Shanghai", "America/New_York")
+    assert problems(
+        """\
+        - date: 2199-03-10
+          start: "02:30"
+        - date: 2199-11-03
+          id: fall
+          start: "01:30"
+        """,
+        head,
+    ) == [
+        "events.yaml:11:12: sessions[0].start: 2199-03-10 02:30 does not exist (the clocks "
+        "skip it) in America/New_York; choose another time",
+        "events.yaml:14:12: sessions[1].start: 2199-11-03 01:30 happens twice (the clocks go "
+        "back) in America/New_York; choose another time",
+    ]
+
+
+def test_local_mean_time_is_refused_with_the_first_day_that_works():
+    """Shanghai kept local mean time (UTC+8:05:43) until 1901: no calendar, ISO 8601 time or
+    HTML <time> can write that offset, so 1900 is refused there with the reason."""
+    assert problems(
+        """\
+        - date: 1900-06-05
+        - date: 1901-06-05
+        """
+    ) == [
+        "events.yaml:10:11: sessions[0].start: 1900-06-05 12:00 is in local mean time "
+        "(UTC+8:05:43) in Asia/Shanghai; calendars cannot write an offset with seconds; "
+        "choose a date from 1901-01-01 on",
+        "events.yaml:10:11: sessions[0].end: 1900-06-05 13:30 is in local mean time "
+        "(UTC+8:05:43) in Asia/Shanghai; calendars cannot write an offset with seconds; "
+        "choose a date from 1901-01-01 on",
+    ]
+
+
 def test_status_is_inferred_and_overrides_apply():
     loaded = load_schedule_bytes(
         document(
