@@ -137,7 +137,7 @@ def vtimezone(tzid: str, first: dt.date, last: dt.date) -> Timezone | None:
     just before (RFC 5545 reads it in TZOFFSETFROM: 02:00 for New York's spring change,
     not 03:00), and an observance with several changes lists each as an RDATE of its
     own, DTSTART among them: ical.js reads only the first value of an RDATE and
-    ignores DTSTART once there is one (docs/reference/clients.md).
+    ignores DTSTART once there is one (docs/user-guide/subscribing.md).
     """
     try:
         start, stop = zones.midnight(first, tzid), zones.midnight(last, tzid)

@@ -77,7 +77,7 @@ def rdates(observance: Component) -> list[list[dt.datetime]]:
 def onsets(timezone: Component, reader: str = "rfc") -> list[Onset]:
     """The changes a reader sees: RFC 5545 and libical take DTSTART and every RDATE value;
     ical.js takes only the first value of each RDATE and, with any RDATE, not DTSTART
-    (docs/reference/clients.md)."""
+    (docs/user-guide/subscribing.md)."""
     found = []
     for observance in timezone.subcomponents:
         walls = [observance["DTSTART"].dt]
