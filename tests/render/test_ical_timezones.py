@@ -206,26 +206,25 @@ def starts(body: bytes) -> list[dt.datetime]:
 
 
 def test_casablanca_ramadan_sessions_are_at_utc_plus_0():
-    """Six sessions from 2024-03-10 to 2024-04-09 at 18:00 are at 18:00Z, not 17:00Z."""
-    loaded = load_schedule_bytes(
-        document("Africa/Casablanca", weekly(D(2024, 1, 2), D(2025, 12, 30)))
-    )
-    schedule = loaded.schedule
+    """Sessions at 18:00 during Ramadan 2024 (and on the days the clocks change) are at
+    18:00Z, read from the feed's or their own file's VTIMEZONE alone, not at 17:00Z."""
+    changes = [D(2024, 3, 10), D(2025, 2, 23)]  # Sundays: the Ramadan hour starts at 02:00Z
+    days = sorted({*weekly(D(2024, 1, 2), D(2025, 12, 30)), *changes})
+    schedule = load_schedule_bytes(document("Africa/Casablanca", days)).schedule
     feed = render_calendar(schedule)
     expected = [s.start.astimezone(UTC) for s in schedule.sessions]
-    ramadan = [
-        s
-        for s in expected
-        if dt.datetime(2024, 3, 10, tzinfo=UTC) <= s < dt.datetime(2024, 4, 14, tzinfo=UTC)
-    ]
-    assert [s.hour for s in ramadan] == [18] * 5
     assert read_through_vtimezone(feed) == expected == starts(feed)
-    for session in schedule.sessions:
-        if D(2024, 3, 10) <= session.date <= D(2024, 4, 9) or session.date == D(2025, 2, 23):
-            own = render_session(schedule, session)
-            assert b"TZOFFSETTO:+0000" in own
-            assert read_through_vtimezone(own) == [session.start.astimezone(UTC)]
-            assert session.start.astimezone(UTC).hour == 18
+    ramadan = [s for s in schedule.sessions if D(2024, 3, 10) <= s.date <= D(2024, 4, 9)]
+    ramadan += [s for s in schedule.sessions if D(2025, 2, 23) <= s.date <= D(2025, 3, 30)]
+    assert len(ramadan) == 12
+    for session in ramadan:
+        assert session.start.astimezone(UTC).hour == 18
+        own = render_session(schedule, session)
+        assert b"TZOFFSETTO:+0000" in own
+        assert read_through_vtimezone(own) == [session.start.astimezone(UTC)]
+    for day in changes:  # the day's own file has the change itself, at 02:00Z
+        own = render_session(schedule, next(s for s in schedule.sessions if s.date == day))
+        assert b"TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0000" in own
 
 
 @pytest.mark.parametrize(
