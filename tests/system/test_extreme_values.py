@@ -82,11 +82,18 @@ def test_dates_outside_1900_to_2200_are_refused(tmp_path, runner, command, sessi
     )
 
 
-def test_the_first_and_last_allowed_days_publish(tmp_path, runner):
+@pytest.mark.parametrize(
+    ("zone", "first"),
+    [
+        ("Europe/London", "1900-01-01"),
+        # Shanghai kept local mean time (UTC+8:05:43) until 1901: the first day it publishes.
+        ("Asia/Shanghai", "1901-01-01"),
+    ],
+)
+def test_the_first_and_last_allowed_days_publish(tmp_path, runner, zone, first):
     events = tmp_path / "events.yaml"
-    events.write_bytes(
-        document('- date: 1900-01-01\n- date: 2200-12-31\n  start: "23:00"\n  duration: 120\n')
-    )
+    sessions = f'- date: {first}\n- date: 2200-12-31\n  start: "23:00"\n  duration: 120\n'
+    events.write_bytes(document(sessions, HEAD.replace("Asia/Shanghai", zone)))
     result = runner.invoke(main, ["build", str(events), "--out", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
 
