@@ -8,11 +8,9 @@ importing them. Events files and site files take the same path.
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,6 +21,7 @@ if TYPE_CHECKING:
 from .common import (
     HistoryChoice,
     Limits,
+    Progress,
     build_errors_reported,
     load_or_exit,
     plural,
@@ -46,44 +45,6 @@ class BuildRequest:
     """None: the default folder for this site (when caching)."""
     quiet: bool = False
     """No progress bar, even on a terminal."""
-
-
-SHOW_PROGRESS_AFTER = 1.0
-"""Seconds a build runs before its progress bar appears: short builds stay one line."""
-
-
-class RenderProgress:
-    """Files rendered out of the total and the time so far, on a terminal (click's bar).
-
-    Drawn only on a terminal, without ``--quiet``, and once the build has run for
-    SHOW_PROGRESS_AFTER seconds; otherwise it prints nothing at all.
-    """
-
-    def __init__(self, wanted: bool) -> None:
-        self.wanted = wanted and sys.stderr.isatty()
-        self.started = time.monotonic()
-        self.bar: Any = None  # click's ProgressBar, once shown
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.wanted:
-            return
-        if self.bar is None:
-            if time.monotonic() - self.started < SHOW_PROGRESS_AFTER:
-                return
-            self.bar = click.progressbar(
-                length=total,
-                label="Rendering",
-                file=sys.stderr,
-                show_pos=True,
-                show_percent=False,
-                show_eta=False,
-                item_show_func=lambda _: f"{time.monotonic() - self.started:.1f} s",
-            )
-        self.bar.update(done - self.bar.pos)
-
-    def finish(self) -> None:
-        if self.bar is not None:
-            self.bar.render_finish()
 
 
 def run_build(request: BuildRequest) -> None:
@@ -113,7 +74,7 @@ def _build(request: BuildRequest, inputs: str) -> None:
     from ..zones import zone_file_path
 
     file, out_dir, history = request.file, request.out_dir, request.history
-    progress = RenderProgress(not request.quiet)
+    progress = Progress("Rendering", wanted=not request.quiet)
     cache = _cache(request)
     sessions = cache.table("sessions") if cache is not None else None
     site = load_or_exit(file, request.limits, request.base_url, sessions)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -339,3 +341,43 @@ def write_or_echo(text: str, out: Path | None) -> None:
         write_text_atomically(out, text)
     except OSError as exc:
         raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+SHOW_PROGRESS_AFTER = 1.0
+"""Seconds a command runs before its progress bar appears: short runs stay one line."""
+
+
+class Progress:
+    """Steps done out of the total (files rendered, stages of an import) and the time so
+    far, on a terminal (click's bar).
+
+    Drawn only on a terminal, without ``--quiet``, and once the command has run for
+    SHOW_PROGRESS_AFTER seconds; otherwise it prints nothing at all.
+    """
+
+    def __init__(self, label: str, *, wanted: bool) -> None:
+        self.label = label
+        self.wanted = wanted and sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.bar: Any = None  # click's ProgressBar, once shown
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.wanted:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.started < SHOW_PROGRESS_AFTER:
+                return
+            self.bar = click.progressbar(
+                length=total,
+                label=self.label,
+                file=sys.stderr,
+                show_pos=True,
+                show_percent=False,
+                show_eta=False,
+                item_show_func=lambda _: f"{time.monotonic() - self.started:.1f} s",
+            )
+        self.bar.update(done - self.bar.pos)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()

@@ -9,7 +9,14 @@ import click
 from ..errors import ValidationError
 from ..files import read_regular_file
 from ..model import Kind
-from .common import OUT_OPTION, PageNotImported, checked_as, show_warnings, write_or_echo
+from .common import (
+    OUT_OPTION,
+    PageNotImported,
+    Progress,
+    checked_as,
+    show_warnings,
+    write_or_echo,
+)
 
 FIELDS = ("date", "time", "speaker", "affiliation", "title", "abstract", "bio", "room", "note",
           "slides", "video")  # fmt: skip
@@ -81,6 +88,12 @@ def _columns(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
     help="Read the column headed HEADING as FIELD, e.g. speaker=Presenter (repeatable).",
 )
 @click.option("--strict", is_flag=True, help="Fail when any row is skipped.")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress bar (shown on a terminal when an import takes more than a second).",
+)
 def import_command(
     source: Path,
     out: Path | None,
@@ -94,6 +107,7 @@ def import_command(
     language: str | None,
     columns: tuple[tuple[str, str], ...],
     strict: bool,
+    quiet: bool,
 ) -> None:
     """Turn the schedule in SOURCE into an events file.
 
@@ -108,12 +122,15 @@ def import_command(
         series_id or "", timezone or "", year, start or "", end or "", location or "",
         language or "", date_order or "", strict, columns,
     )  # fmt: skip
+    progress = Progress("Importing", wanted=not quiet)
     try:
-        imported = import_source(read_regular_file(source), str(source), options)
+        imported = import_source(read_regular_file(source), str(source), options, progress)
     except ValidationError as error:
         raise PageNotImported(error, source) from None
     except OSError as exc:
         raise click.ClickException(f"cannot read {source}: {exc.strerror or exc}") from None
+    finally:
+        progress.finish()
     show_warnings(imported.warnings)
     write_or_echo(imported.text, out)
     if out is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -41,18 +42,34 @@ class ImportedPage:
     """``PAGE: 18 sessions found: 2 talks, …, 0 skipped``."""
 
 
-def import_source(data: bytes, name: str, options: ImportOptions | None = None) -> ImportedPage:
-    """Turn the file's bytes into events.yaml text; raise ValidationError if impossible."""
+IMPORT_STAGES = 4
+"""Read the file, place its rows, write events.yaml, validate it: what progress counts."""
+
+
+def import_source(
+    data: bytes,
+    name: str,
+    options: ImportOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportedPage:
+    """Turn the file's bytes into events.yaml text; raise ValidationError if impossible.
+
+    ``progress`` is told (stages done, IMPORT_STAGES) after each stage.
+    """
     options = options or ImportOptions()
+    told = progress or (lambda done, total: None)
     if len(data) > DEFAULT_MAX_BYTES:
         raise ValidationError([page_problem(name, 0, f"larger than {DEFAULT_MAX_BYTES:,} bytes")])
     source = _read(data, name, options)
+    told(1, IMPORT_STAGES)
     result = normalize(source, name, options)
+    told(2, IMPORT_STAGES)
     problems = _strict(result.problems) if options.strict else result.problems
     if any(p.severity == "error" for p in problems):
         raise ValidationError(_ordered(problems))
     origin = f"Imported from {PurePath(name).name} by `calendar-feed import`."
     text = dump_events(result.data, origin=origin)
+    told(3, IMPORT_STAGES)
     try:
         loaded = load_schedule_bytes(text.encode("utf-8"), "events.yaml")
     except ValidationError as error:
@@ -60,6 +77,7 @@ def import_source(data: bytes, name: str, options: ImportOptions | None = None) 
         raise ValidationError([*_ordered(problems), *on_page]) from None
     warnings = _ordered([*problems, *(_on_page(w, result.lines, name) for w in loaded.warnings)])
     skipped = sum(1 for p in problems if p.message.startswith(texts.import_skipped("")))
+    told(IMPORT_STAGES, IMPORT_STAGES)
     return ImportedPage(text, loaded, tuple(warnings), _summary(name, loaded, skipped))
 
 

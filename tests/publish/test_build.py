@@ -141,8 +141,8 @@ def test_refuses_to_replace_a_directory_it_did_not_make(tmp_path):
 
 
 PROGRESS_RUN = (
-    "import sys; from calendar_feed.commands import build; from calendar_feed.cli import main; "
-    "build.SHOW_PROGRESS_AFTER = 0; main(sys.argv[1:])"
+    "import sys; from calendar_feed.commands import common; from calendar_feed.cli import main; "
+    "common.SHOW_PROGRESS_AFTER = 0; main(sys.argv[1:])"
 )
 """`calendar-feed` with the progress bar shown from the first file, not after a second."""
 
@@ -182,6 +182,21 @@ def test_a_build_on_a_terminal_shows_files_rendered_and_time(shipped_copy, tmp_p
     # Every file of the site rendered, out of all, and the seconds so far.
     assert re.search(rf"{files[1]}/{files[1]} +\d+\.\d s", shown), shown
     assert "Rendering" not in _on_a_terminal([*args, "--quiet"], tmp_path)
+
+
+def test_an_import_on_a_terminal_shows_its_stages_and_time(tmp_path):
+    sheet = tmp_path / "talks.csv"
+    sheet.write_text(
+        "Date,Speaker,Title\n"
+        + "".join(f"2025-01-{day:02d},Speaker {day},Talk {day}\n" for day in range(1, 29)),
+        encoding="utf-8",
+    )
+    args = ["import", str(sheet), "--timezone", "Europe/Berlin", "--start", "16:00"]
+    args += ["--end", "17:00", "--out", str(tmp_path / "events.yaml")]
+    shown = _on_a_terminal(args, tmp_path)
+    assert re.search(r"Importing .*4/4 +\d+\.\d s", shown), shown
+    assert "28 sessions found" in shown
+    assert "Importing" not in _on_a_terminal([*args, "--quiet"], tmp_path)
 
 
 def test_a_build_not_on_a_terminal_shows_no_progress(shipped_copy, tmp_path, runner):
