@@ -22,6 +22,7 @@ from .commands.common import (
     limits,
     load_or_exit,
     plural,
+    quiet_option,
     show_warnings,
     summary,
 )
@@ -95,12 +96,7 @@ def validate(file: Path, limits: Limits) -> None:
     "$XDG_CACHE_HOME/calendar-feed); deleting it changes nothing but speed.",
 )
 @click.option("--no-cache", is_flag=True, help="Render everything; neither read nor write a cache.")
-@click.option(
-    "-q",
-    "--quiet",
-    is_flag=True,
-    help="No progress bar (shown on a terminal when a build takes more than a second).",
-)
+@quiet_option("a build")
 def build(
     file: Path,
     out_dir: Path,

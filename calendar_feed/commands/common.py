@@ -347,6 +347,16 @@ SHOW_PROGRESS_AFTER = 1.0
 """Seconds a command runs before its progress bar appears: short runs stay one line."""
 
 
+def quiet_option(work: str) -> Callable[[F], F]:
+    """-q/--quiet for a command whose ``work`` ("a build", "an import") may show Progress."""
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        help=f"No progress bar (shown on a terminal when {work} takes more than a second).",
+    )
+
+
 class Progress:
     """Steps done out of the total (files rendered, stages of an import) and the time so
     far, on a terminal (click's bar).

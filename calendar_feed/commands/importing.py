@@ -14,6 +14,7 @@ from .common import (
     PageNotImported,
     Progress,
     checked_as,
+    quiet_option,
     show_warnings,
     write_or_echo,
 )
@@ -88,12 +89,7 @@ def _columns(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
     help="Read the column headed HEADING as FIELD, e.g. speaker=Presenter (repeatable).",
 )
 @click.option("--strict", is_flag=True, help="Fail when any row is skipped.")
-@click.option(
-    "-q",
-    "--quiet",
-    is_flag=True,
-    help="No progress bar (shown on a terminal when an import takes more than a second).",
-)
+@quiet_option("an import")
 def import_command(
     source: Path,
     out: Path | None,
