@@ -98,20 +98,22 @@ def write_inside(directory: Path, name: str, data: bytes) -> None:
             inner = os.open(folder, flags | os.O_NOFOLLOW, dir_fd=descriptor)
             os.close(descriptor)
             descriptor = inner
-        temporary = f".{leaf}.{os.getpid()}.tmp"
-        created = os.open(
-            temporary,
-            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-            0o644,
-            dir_fd=descriptor,
-        )
-        try:
-            with os.fdopen(created, "wb") as stream:
-                stream.write(data)
-            os.replace(temporary, leaf, src_dir_fd=descriptor, dst_dir_fd=descriptor)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary, dir_fd=descriptor)
-            raise
+        replace_in(descriptor, leaf, data, 0o644)
     finally:
         os.close(descriptor)
+
+
+def replace_in(folder: int, name: str, data: bytes, mode: int) -> None:
+    """Write ``data`` to a new file in the open ``folder``, then rename it over ``name``:
+    the name itself is replaced, whatever it was (a link too), never a link's target."""
+    temporary = f".{name}.{os.urandom(8).hex()}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    descriptor = os.open(temporary, flags, mode, dir_fd=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary, dir_fd=folder)
+        raise

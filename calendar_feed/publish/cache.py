@@ -35,6 +35,7 @@ from typing import Any
 
 import msgpack
 
+from ..files import replace_in
 from ..version import __version__
 
 CACHE_FORMAT = 2
@@ -286,7 +287,7 @@ def _write_table(folder: int, name: str, count: int, shards: dict[int, dict[byte
     temporary files are removed."""
     for number in sorted(shards, reverse=True):
         data = msgpack.packb((fingerprint(), count, number, shards[number]), use_bin_type=True)
-        _replace(folder, f"{name}.{number}", data)
+        replace_in(folder, f"{name}.{number}", data, 0o600)
     prefix, temporary = f"{name}.", f".{name}."
     for entry in os.listdir(folder):
         number = entry.removeprefix(prefix)
@@ -298,21 +299,6 @@ def _write_table(folder: int, name: str, count: int, shards: dict[int, dict[byte
         if stale:
             with contextlib.suppress(OSError):
                 os.unlink(entry, dir_fd=folder)
-
-
-def _replace(folder: int, name: str, data: bytes) -> None:
-    """Write ``data`` to a new file in ``folder``, then rename it over ``name``."""
-    temporary = f".{name}.{os.urandom(8).hex()}"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    descriptor = os.open(temporary, flags, 0o600, dir_fd=folder)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary, dir_fd=folder)
-        raise
 
 
 @cache
