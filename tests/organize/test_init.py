@@ -56,7 +56,9 @@ def test_the_workflow_passes_githubs_schema_and_deploys_to_pages(runner, tmp_pat
     workflow = tmp_path / WORKFLOW_FILE
     check = subprocess.run(
         [
-            str(BIN / "check-jsonschema"),
+            sys.executable,
+            "-m",
+            "check_jsonschema",
             "--builtin-schema",
             "vendor.github-workflows",
             str(workflow),
@@ -294,7 +296,7 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _try_repo(repo: Path, hook: str, home: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PATH": f"{BIN}:{os.environ['PATH']}"}
     return subprocess.run(
-        [str(BIN / "pre-commit"), "try-repo", str(ROOT), hook, "--all-files"],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--all-files"],
         cwd=repo,
         env=env,
         capture_output=True,
