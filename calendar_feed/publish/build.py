@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import OptionError, Position, Problem
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, Release, started_history
@@ -26,9 +27,11 @@ from ..site.site_file import EventsBytes
 from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded
 from ..urls import feed_url
-from .cache import BuildCache
 from .release import releasing
 from .site_dir import write_site
+
+if TYPE_CHECKING:  # the cache's module (and msgpack) only for a build that has one
+    from .cache import BuildCache
 
 SIZE_WARNING_BYTES = 900 * 1024
 """Google Calendar stops importing a subscribed feed at about 1 MB; a phone slows down

@@ -93,6 +93,8 @@ def _text(value: str) -> Markup:
     escaped = (
         value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
     )
+    if " / " not in escaped:  # the pattern backtracks through a long phrase: skip it
+        return Markup(escaped)
     return Markup(
         BILINGUAL.sub(
             r'<span lang="en">\g<english></span> / <span lang="zh">\g<chinese></span>', escaped, 1
