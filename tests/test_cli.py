@@ -157,3 +157,66 @@ def test_console_script_reports_errors_without_traceback(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(f"{bad}:2:1: YAML syntax error: while parsing a flow sequence")
+
+
+_MODULES_AFTER = (
+    "import sys, runpy; sys.argv = ['calendar-feed', *sys.argv[1:]]\n"
+    "try:\n    runpy.run_module('calendar_feed', run_name='__main__')\n"
+    "except SystemExit:\n    pass\n"
+    "print('--- modules', *sorted(sys.modules), sep='\\n')\n"
+)
+"""Runs the command as ``python -m calendar_feed`` does, then lists every module imported."""
+
+_NOT_FOR_BUILD = {
+    # the live server and its framework
+    "calendar_feed.server", "flask", "werkzeug", "gunicorn",
+    # the other commands and their libraries
+    "calendar_feed.commands.importing", "calendar_feed.commands.markdown",
+    "calendar_feed.commands.new_semester", "calendar_feed.commands.announce",
+    "calendar_feed.commands.init", "calendar_feed.importing", "calendar_feed.markdown",
+    "calendar_feed.organize", "markdown_it", "openpyxl", "holidays", "tzlocal", "email",
+    # zone names come from tzdata's list: pytz's opens some 600 zone files first
+    "pytz",
+}  # fmt: skip
+
+
+def _imported_by(*args: str) -> tuple[str, set[str]]:
+    result = subprocess.run(
+        [sys.executable, "-c", _MODULES_AFTER, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    output, modules = result.stdout.split("--- modules\n")
+    return output, set(modules.split())
+
+
+def _unwanted(modules: set[str], unwanted: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(m == u or m.startswith(f"{u}.") for u in unwanted))
+
+
+def test_a_build_imports_nothing_it_does_not_use(shipped_copy, tmp_path):
+    """Start-up is most of a small build: no server, other command, or their libraries,
+    nor segno while there is no URL to draw a QR code of."""
+    out = tmp_path / "site"
+    output, modules = _imported_by("build", str(shipped_copy), "--out", str(out), "--no-history")
+    assert output.startswith(f"Built {out}/: 18 sessions")
+    assert _unwanted(modules, _NOT_FOR_BUILD | {"segno"}) == []
+    assert {"icalendar", "jinja2", "yaml"} <= modules  # the probe sees what a build uses
+
+
+def test_a_department_build_imports_nothing_it_does_not_use(department, tmp_path):
+    out = tmp_path / "site"
+    output, modules = _imported_by("build", str(department), "--out", str(out), "--no-history")
+    assert output.startswith(f"Built {out}/: 3 series")
+    assert _unwanted(modules, _NOT_FOR_BUILD) == []
+    assert {"icalendar", "jinja2", "yaml"} <= modules
+
+
+def test_validate_imports_no_renderer(shipped_copy):
+    """Checking a file renders nothing: no templates, no iCalendar, no server."""
+    output, modules = _imported_by("validate", str(shipped_copy))
+    assert output == f"{shipped_copy}: OK, 18 sessions (2 talks, 2 cancelled, 14 open slots)\n"
+    unwanted = _NOT_FOR_BUILD | {"calendar_feed.render", "jinja2", "icalendar", "segno"}
+    assert _unwanted(modules, unwanted) == []
+    assert "yaml" in modules

@@ -22,7 +22,6 @@ from ..errors import Problem, ValidationError
 from ..history import history_path_for
 from ..limits import DEFAULT_FEED_WINDOW_DAYS
 from ..model import Schedule, Series, Session
-from ..render.outputs import RESERVED_IDS
 from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded, load_schedule, load_schedule_bytes
 from ..urls import normalize_base_url
@@ -142,6 +141,8 @@ def assemble(config: SiteConfig, loaded: Mapping[Path, Loaded]) -> tuple[Site, l
     if config.one_series:
         (one,) = loaded.values()
         return series_site(config, one), []
+    from ..render.outputs import RESERVED_IDS  # the renderers, not for validating one series
+
     problems: list[Problem] = []
     by_id: dict[str, list[tuple[SeriesFile, Loaded]]] = {}
     for entry in config.files:
@@ -238,6 +239,8 @@ def _all(by_id: Mapping[str, list[tuple[SeriesFile, Loaded]]]) -> list[tuple[Ser
 
 def _reserved(entry: SeriesFile, one: Loaded) -> Problem:
     """At the site file's line that lists the file: the id is wrong only on this site."""
+    from ..render.outputs import RESERVED_IDS
+
     names = ", ".join(sorted(RESERVED_IDS))
     return Problem(
         entry.position,

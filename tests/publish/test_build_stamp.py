@@ -50,24 +50,6 @@ def test_the_check_imports_none_of_the_rendering_libraries(tmp_path, events):
     assert result.stdout == NOTHING.format(out=out) + "[]\n"
 
 
-def test_a_plain_build_imports_no_server_mail_or_holiday_library(tmp_path, events):
-    probe = (
-        "import sys, runpy; sys.argv = ['calendar-feed', *sys.argv[1:]]\n"
-        "try:\n    runpy.run_module('calendar_feed', run_name='__main__')\n"
-        "except SystemExit:\n    pass\n"
-        "print(sorted({'flask', 'holidays', 'segno', 'email'} & {m.split('.')[0] for m in sys.modules}))\n"
-    )
-    out = tmp_path / "site"
-    result = subprocess.run(
-        [sys.executable, "-c", probe, "build", str(events), "--out", str(out), "--no-history"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    assert result.stdout.endswith("\n[]\n")
-    assert result.stdout.startswith(f"Built {out}/:")
-
-
 def test_an_edit_of_the_events_file_rebuilds(tmp_path, events, runner):
     out = tmp_path / "site"
     build(runner, str(events), "--out", str(out))
