@@ -140,8 +140,8 @@ def _report_changes(result: BuildResult, history: HistoryChoice) -> None:
 
 
 def _cache(request: BuildRequest) -> BuildCache | None:
-    from ..publish.cache import BuildCache, default_cache_dir
-
     if not request.caching:
         return None
+    from ..publish.cache import BuildCache, default_cache_dir
+
     return BuildCache(request.cache_dir or default_cache_dir(request.out_dir))
