@@ -545,3 +545,40 @@ def test_status_is_inferred_and_overrides_apply():
     assert (second.status, second.reason, second.location) == (Status.CANCELLED, "假期", "Room 101")
     assert (third.key, third.explicit_id, third.status) == ("keynote", True, Status.OPEN)
     assert third.start.strftime("%H:%M") == "18:00"
+
+
+def _timezone_problems(zone: str) -> list[str]:
+    data = (
+        f"calendar:\n  id: x\n  name: X\n  timezone: {zone}\n"
+        "sessions:\n  - date: 2024-09-11\n    start: '12:00'\n    duration: 60\n"
+    ).encode()
+    try:
+        load_schedule_bytes(data, "events.yaml")
+    except ValidationError as error:
+        return [str(problem) for problem in error.problems]
+    return []
+
+
+@pytest.mark.parametrize(
+    ("zone", "hint"),
+    [
+        ("posixrules", ""),
+        ("localtime", ""),
+        ("Factory", ""),
+        ("posix/Asia/Shanghai", '; did you mean "Asia/Shanghai"?'),
+        ("right/Asia/Shanghai", '; did you mean "Asia/Shanghai"?'),
+        ("asia/shanghai", '; did you mean "Asia/Shanghai"?'),
+    ],
+)
+def test_only_iana_zone_names_are_timezones(zone, hint):
+    """The system's zone folder also holds files that are no zone name (``right/`` counts
+    leap seconds, ``posixrules`` is a default): zoneinfo would load them, IANA lists none."""
+    assert _timezone_problems(zone) == [
+        f'events.yaml:4:13: calendar.timezone: unknown timezone "{zone}"{hint} '
+        "(use an IANA name like Asia/Shanghai)"
+    ]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "US/Eastern", "Etc/GMT-8", "UTC"])
+def test_iana_names_and_their_old_links_are_timezones(zone):
+    assert _timezone_problems(zone) == []
