@@ -494,3 +494,23 @@ IMPORT_SUMMARY = "{name}: {found} found: {talks}, {cancelled}, {open}, {skipped}
 def import_skipped(what: str) -> str:
     """``skipped: …``, the prefix --strict turns into an error."""
     return IMPORT_SKIPPED.format(what=what)
+
+
+# build and validate, about a file people open or subscribe to and the byte budget
+# (site/budget.py): what the file is, why its size matters, and what it keeps.
+SIZE_WHAT = {"feed": "feed", "page": "page", "file": "file"}
+SIZE_WHY = {
+    "feed": "Google Calendar stops importing subscribed feeds",
+    "page": "phones and scripts slow down",
+    "file": "phones and scripts slow down",
+}
+SIZE_CUT = (
+    "{what} keeps {kept:,} sessions, from {first} to {last}, to stay within {budget:,} KB "
+    "(at about 1 MB {why}); {past:,} earlier and {upcoming:,} later ones it would hold "
+    "(`feed_window`: {window}) are only in the archive files"
+)
+SIZE_PAST = (
+    "{what} is {size:,.0f} KB, past the about 1 MB where {why}; it holds {past:,} past "
+    "sessions (`feed_window`: {window}) and {upcoming:,} upcoming ones"
+)
+SIZE_NO_SESSION = "none"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .. import texts
 from ..errors import Problem
 from ..model import Schedule, Session
+from ..site.budget import SIZE_BUDGET_BYTES
 from ..texts import speaker_line
 from ..urls import (
     ARCHIVE_FEED_FILE,
@@ -43,6 +44,8 @@ class PageContext:
     """Errors in the current events.yaml while an older version is served."""
     live: bool = False
     """True on the live server, which offers per-subscriber feed options."""
+    budget: int = SIZE_BUDGET_BYTES
+    """Bytes each feed, page and events.json people open keeps within (see site.budget)."""
 
 
 def zone_label(session: Session) -> str:

@@ -11,7 +11,8 @@ and one entry in ``OUTPUTS``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -20,6 +21,7 @@ from ..history import Release
 from ..identity import session_uid
 from ..model import Schedule, Session
 from ..reuse import piece, series_digest, session_digest
+from ..site.budget import Cut, fit, noting
 from ..site.feeds import TAGS_DIR, TALKS_FILE, FeedQuery, render_query
 from ..site.pages import EMBED_FILE, department_page, embed_page, series_page, term_page
 from ..urls import ARCHIVE_FEED_FILE, ARCHIVE_JSON_FILE
@@ -128,27 +130,38 @@ def _feed(target: Target) -> bytes:
     """The sessions of ``target.query``."""
     query = target.query
     assert query is not None, "a feed's target has its query"
-    return render_query(target.site, target.releases, query, target.context.today)
+    context = target.context
+    return render_query(target.site, target.releases, query, context.today, context.budget)
 
 
-def _on_page(target: Target) -> tuple[Schedule, int]:
-    """The one series' schedule as its listing and poster show it, and how many it leaves out."""
+def _on_page(target: Target, render: Callable[[Schedule, int], str]) -> bytes:
+    """A page of the one series (its listing, its poster): the sessions ``on_page`` and
+    within the budget; ``render`` is told the schedule shown and how many it leaves out."""
     group = target.site.groups[0]
-    shown = group.on_page(target.context.today)
-    left_out = len(group.schedule.sessions) - len(shown)
-    return dataclasses.replace(group.schedule, sessions=shown), left_out
+    everything = len(group.schedule.sessions)
+    today = target.context.today
+
+    def page(shown: Sequence[Session]) -> bytes:
+        schedule = dataclasses.replace(group.schedule, sessions=tuple(shown))
+        return render(schedule, everything - len(shown)).encode("utf-8")
+
+    return fit(group.on_page(today), _day, today, page, target.context.budget)
 
 
-def _listing(target: Target) -> str:
-    schedule, left_out = _on_page(target)
-    return render_listing(schedule, target.context, archived=left_out)
+def _day(session: Session) -> dt.date:
+    return session.date
 
 
 def _kept_json(target: Target) -> bytes:
-    """events.json: the sessions of the subscription feed's window."""
+    """events.json: the sessions of the subscription feed's window, within the budget."""
     group = target.series_group
-    kept = group.kept(group.schedule.sessions, target.context.today)
-    return render_json(dataclasses.replace(group.schedule, sessions=kept))
+    today = target.context.today
+
+    def data(kept: Sequence[Session]) -> bytes:
+        return render_json(dataclasses.replace(group.schedule, sessions=tuple(kept)))
+
+    kept = group.kept(group.schedule.sessions, today)
+    return fit(kept, _day, today, data, target.context.budget)
 
 
 def _session_file(target: Target) -> bytes:
@@ -185,12 +198,14 @@ HTML, CALENDAR, JSON = "text/html", "text/calendar", "application/json"
 OUTPUTS: tuple[Output, ...] = (
     Output(
         "index.html", HTML, Scope.SITE, sites=Sites.ONE, page=True,
-        render=_text(_listing),
+        render=lambda t: _on_page(
+            t, lambda schedule, left_out: render_listing(schedule, t.context, archived=left_out)
+        ),
         about="the listing: upcoming and past sessions, subscribe buttons",
     ),
     Output(
         POSTER_FILE, HTML, Scope.SITE, sites=Sites.ONE, page=True,
-        render=_text(lambda t: render_poster(_on_page(t)[0], t.context)),
+        render=lambda t: _on_page(t, lambda schedule, _: render_poster(schedule, t.context)),
         about="the term on one printed A4 page, with a QR code of the feed",
     ),
     Output(
@@ -341,24 +356,38 @@ def render_site(
     *,
     pages: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    cuts: dict[str, Cut] | None = None,
+    only: Callable[[Output], bool] | None = None,
 ) -> dict[str, bytes]:
     """Relative path -> content of every file of the site.
 
-    ``pages`` False leaves out the HTML pages, which the live server makes itself.
-    Pieces (events, page items, JSON items) come from the table of the enclosing
-    reuse.reusing() block, if any. ``progress`` is told (files rendered, files in
-    all) after each file, for a command's progress bar.
+    ``pages`` False leaves out the HTML pages, which the live server makes itself;
+    ``only`` keeps the outputs it accepts. Pieces (events, page items, JSON items)
+    come from the table of the enclosing reuse.reusing() block, if any. ``progress``
+    is told (files rendered, files in all) after each file, for a command's progress
+    bar. ``cuts`` is given each file the budget narrowed (see site.budget).
     """
     files: dict[str, bytes] = {}
     made = [
-        item for item in published(Target(site, releases, context)) if pages or not item[1].page
+        item
+        for item in published(Target(site, releases, context))
+        if (pages or not item[1].page) and (only is None or only(item[1]))
     ]
     for path, output, target in made:
         assert path not in files, f"two outputs write {path}"
-        files[path] = output.render(target)
+        with noting() as noted:
+            files[path] = output.render(target)
+        if noted and cuts is not None:
+            cuts[path] = noted[-1]
         if progress is not None:
             progress(len(files), len(made))
     return files
+
+
+def bounded(output: Output) -> bool:
+    """A file people open or subscribe to, which keeps within the budget: not an archive,
+    a style or script, nor one session's file."""
+    return not (output.archive or output.static or output.scope is Scope.SESSION)
 
 
 def site_index(

@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 
 from calendar_feed.cli import main
-from calendar_feed.publish.build import SIZE_WARNING_BYTES, build_site
+from calendar_feed.publish.build import build_site
+from calendar_feed.site.budget import SIZE_BUDGET_BYTES
 from tests.helpers import SHIPPED, uids, vevents
 
 FIRST = dt.date(2015, 1, 7)  # a Wednesday
@@ -125,7 +126,7 @@ def test_files_people_open_past_about_1_mb_are_warned_about_with_what_they_hold(
     )
     assert result.exit_code == 0, result.output
     size = {name: (out / name).stat().st_size for name in ("calendar.ics", "index.html")}
-    assert min(size.values()) > SIZE_WARNING_BYTES
+    assert min(size.values()) > SIZE_BUDGET_BYTES
     # 2024-06-05 to 2025-05-28: 52 past sessions; 2025-06-04 to 2029-09-26: 226 upcoming.
     assert (
         f"{out}/calendar.ics: warning: feed is {size['calendar.ics'] / 1024:,.0f} KB, past the "
