@@ -208,9 +208,10 @@ def size_warnings(
     importing a subscribed feed at about 1 MB, and phones slow down."""
     warnings = []
     today = context.today
-    for path, output, target in sorted(published(Target(site, releases, context))):
+    base = Target(site, releases, context)
+    for path, output, target in sorted(published(base, lambda output: not output.archive)):
         size = len(files.get(path, b""))
-        if output.archive or (path not in cuts and size <= context.budget):
+        if path not in cuts and size <= context.budget:
             continue
         groups = [target.group] if target.group else site.groups
         window = ", ".join(sorted({f"{g.feed_window} days" for g in groups}))

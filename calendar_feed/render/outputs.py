@@ -23,7 +23,7 @@ from ..model import Schedule, Session
 from ..reuse import piece, series_digest, session_digest
 from ..site.budget import Cut, fit, noting
 from ..site.feeds import TAGS_DIR, TALKS_FILE, FeedQuery, render_query
-from ..site.pages import EMBED_FILE, department_page, embed_page, series_page, term_page
+from ..site.pages import EMBED_FILE, Archives, department_page, embed_page, series_page
 from ..urls import ARCHIVE_FEED_FILE, ARCHIVE_JSON_FILE
 from .atom import ATOM_FILE, render_atom
 from .ical import FeedOptions, render_session
@@ -66,6 +66,13 @@ class Target:
     tag: str = ""
     query: FeedQuery | None = None
     """A feed's sessions (feeds only): the live server narrows it by a subscriber's options."""
+    archives: Archives | None = None
+    """The series' archive pages, worked out once for all the files made from this site."""
+
+    @property
+    def archive_pages(self) -> Archives:
+        assert self.archives is not None, "published() gives every target the site's archives"
+        return self.archives
 
     @property
     def series_group(self) -> SeriesGroup:
@@ -164,6 +171,15 @@ def _kept_json(target: Target) -> bytes:
     return fit(kept, _day, today, data, target.context.budget)
 
 
+def _site_json(target: Target) -> bytes:
+    """The department's events.json: each series' window, within the budget."""
+    site, today = target.site, target.context.today
+    kept = [(g, s) for g in site.groups for s in g.kept(g.schedule.sessions, today)]
+    return fit(
+        kept, lambda pair: pair[1].date, today, lambda c: site_json(site, c), target.context.budget
+    )
+
+
 def _session_file(target: Target) -> bytes:
     group, session = target.series_group, target.session
     assert session is not None
@@ -175,9 +191,9 @@ def _session_file(target: Target) -> bytes:
     )
 
 
-def _term_page(target: Target) -> str:
+def _term_page(target: Target) -> bytes:
     assert target.term is not None
-    return term_page(target.site, target.series_group, target.term)
+    return target.archive_pages.page(target.series_group, target.term)
 
 
 def _series_query(target: Target) -> FeedQuery:
@@ -198,9 +214,10 @@ HTML, CALENDAR, JSON = "text/html", "text/calendar", "application/json"
 OUTPUTS: tuple[Output, ...] = (
     Output(
         "index.html", HTML, Scope.SITE, sites=Sites.ONE, page=True,
-        render=lambda t: _on_page(
-            t, lambda schedule, left_out: render_listing(schedule, t.context, archived=left_out)
-        ),
+        render=lambda t: _on_page(t, lambda schedule, left_out: render_listing(
+            schedule, t.context, archived=left_out,
+            terms=t.archive_pages.terms(t.site.groups[0])[::-1],
+        )),
         about="the listing: upcoming and past sessions, subscribe buttons",
     ),
     Output(
@@ -228,8 +245,9 @@ OUTPUTS: tuple[Output, ...] = (
         about="a series' page",
     ),
     Output(
-        "{series}{term}/index.html", HTML, Scope.TERM, sites=Sites.SEVERAL, page=True,
-        render=_text(_term_page), about="a term's archive page", archive=True,
+        "{series}{term}/index.html", HTML, Scope.TERM, page=True, render=_term_page,
+        about="a term's archive page (on a site of one series: a year's, once it is longer "
+        "than its `feed_window`)", archive=True,
     ),
     Output(
         STYLESHEET, "text/css", Scope.SITE, _static(stylesheet), static=True,
@@ -259,7 +277,7 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     Output(
         "events.json", JSON, Scope.SITE, sites=Sites.SEVERAL,
-        render=lambda t: site_json(t.site, t.context.today),
+        render=_site_json,
         about="every series and the sessions of their feeds' windows, as data",
     ),
     Output(
@@ -272,8 +290,8 @@ OUTPUTS: tuple[Output, ...] = (
         archive=True,
     ),
     Output(
-        "{series}{term}/calendar.ics", CALENDAR, Scope.TERM, _feed, sites=Sites.SEVERAL,
-        feed=_term_query, about="a term's complete feed", archive=True,
+        "{series}{term}/calendar.ics", CALENDAR, Scope.TERM, _feed, feed=_term_query,
+        about="a term's (or a year's) complete feed", archive=True,
     ),
     Output(
         "{series}events.json", JSON, Scope.SERIES, _kept_json,
@@ -333,16 +351,22 @@ def targets(output: Output, base: Target) -> Iterator[Target]:
             if output.scope is Scope.SERIES:
                 yield one
             elif output.scope is Scope.TERM:
-                for term in group.terms:
+                for term in base.archive_pages.terms(group):
                     yield dataclasses.replace(one, term=term)
             else:
                 for session in group.schedule.sessions:
                     yield dataclasses.replace(one, session=session)
 
 
-def published(base: Target) -> Iterator[tuple[str, Output, Target]]:
-    """Every file of ``base.site``: its path, its output and the target it is made from."""
+def published(
+    base: Target, only: Callable[[Output], bool] | None = None
+) -> Iterator[tuple[str, Output, Target]]:
+    """Every file of ``base.site`` (of the outputs ``only`` accepts): its path, its output
+    and the target it is made from."""
+    base = dataclasses.replace(base, archives=Archives(base.site, base.context.budget))
     for output in outputs_of(base.site):
+        if only is not None and not only(output):
+            continue
         for target in targets(output, base):
             if output.feed:
                 target = dataclasses.replace(target, query=output.feed(target))
@@ -368,11 +392,12 @@ def render_site(
     bar. ``cuts`` is given each file the budget narrowed (see site.budget).
     """
     files: dict[str, bytes] = {}
-    made = [
-        item
-        for item in published(Target(site, releases, context))
-        if (pages or not item[1].page) and (only is None or only(item[1]))
-    ]
+    made = list(
+        published(
+            Target(site, releases, context),
+            lambda output: (pages or not output.page) and (only is None or only(output)),
+        )
+    )
     for path, output, target in made:
         assert path not in files, f"two outputs write {path}"
         with noting() as noted:

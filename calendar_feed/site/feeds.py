@@ -76,8 +76,7 @@ def _sessions(
     group: SeriesGroup, release: Release | None, query: FeedQuery, today: dt.date
 ) -> tuple[Session, ...]:
     if query.term is not None:
-        term = next(t for t in group.terms if t.slug == query.term)
-        return term.schedule.sessions
+        return group.term(query.term).schedule.sessions
     sessions = (*group.schedule.sessions, *(release.removed if release else ()))
     return group.kept(sessions, today) if query.windowed else sessions
 
@@ -115,7 +114,7 @@ def feed_head(department: Site, query: FeedQuery) -> Series:
     if only is not None and not query.tags:
         if query.term is None:  # an archive feed is not the one subscribed: no SOURCE
             return only.series if query.windowed else dataclasses.replace(only.series, base_url="")
-        term = next(t for t in only.terms if t.slug == query.term)
+        term = only.term(query.term)
         return dataclasses.replace(
             term.schedule.series, name=f"{only.series.name} ({term.label})", base_url=""
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
@@ -136,13 +136,52 @@ def series_page(
     )
 
 
+class Archives:
+    """The archive pages of a site's series: one per term, except that a year of a long
+    single series whose page would pass the byte budget gets one page per month instead.
+
+    Worked out when first asked, once per build (or live version); the pages measured
+    on the way are kept for the build to write rather than rendered again.
+    """
+
+    def __init__(self, department: Site, budget: int) -> None:
+        self.department = department
+        self.budget = budget
+        self._terms: dict[str, tuple[Term, ...]] = {}
+        self._pages: dict[tuple[str, str], bytes] = {}
+
+    def terms(self, group: SeriesGroup) -> tuple[Term, ...]:
+        """``group``'s archive pages, oldest first."""
+        if group.id not in self._terms:
+            self._terms[group.id] = tuple(self._split(group))
+        return self._terms[group.id]
+
+    def page(self, group: SeriesGroup, term: Term) -> bytes:
+        """The archive page of ``term``."""
+        made = self._pages.pop((group.id, term.slug), None)
+        return made or term_page(self.department, group, term).encode("utf-8")
+
+    def _split(self, group: SeriesGroup) -> Iterator[Term]:
+        for term in group.terms:
+            if not self.department.one_series:  # a department's terms are its files
+                yield term
+                continue
+            page = term_page(self.department, group, term).encode("utf-8")
+            if len(page) <= self.budget:
+                self._pages[group.id, term.slug] = page
+                yield term
+            else:
+                yield from term.months()
+
+
 def term_page(department: Site, group: SeriesGroup, term: Term) -> str:
     series = group.series
     return (
         environment()
         .get_template("term.html")
         .render(
-            **_common(department, "../../", ()) | _own_language(series),
+            **_common(department, "../" if department.one_series else "../../", ())
+            | _own_language(series),
             **_session_helpers(series, lambda s: "../" + session_file(s)),
             series=series,
             term=term,
