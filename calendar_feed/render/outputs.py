@@ -246,8 +246,8 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     Output(
         "{series}{term}/index.html", HTML, Scope.TERM, page=True, render=_term_page,
-        about="a term's archive page (on a site of one series: a year's, once it is longer "
-        "than its `feed_window`)", archive=True,
+        about="a term's archive page; an events file longer than its `feed_window` has one "
+        "per year (per month where a year's page would pass the byte budget)", archive=True,
     ),
     Output(
         STYLESHEET, "text/css", Scope.SITE, _static(stylesheet), static=True,
@@ -291,7 +291,7 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     Output(
         "{series}{term}/calendar.ics", CALENDAR, Scope.TERM, _feed, feed=_term_query,
-        about="a term's (or a year's) complete feed", archive=True,
+        about="a term's (a year's, a month's) complete feed", archive=True,
     ),
     Output(
         "{series}events.json", JSON, Scope.SERIES, _kept_json,
