@@ -10,9 +10,13 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from calendar_feed.cli import main
 from calendar_feed.publish.build import build_site
+from calendar_feed.server.live import Publisher
 from calendar_feed.site.budget import SIZE_BUDGET_BYTES, Cut, fit, noting
+from calendar_feed.site.merge import Site
 from tests.helpers import DEPARTMENT, SHIPPED, uids, vevents
 
 FIRST = dt.date(2015, 1, 7)  # a Wednesday
@@ -247,3 +251,24 @@ def test_a_file_that_passes_the_budget_anyway_is_warned_about(tmp_path: Path):
     )
     assert len(result.files["calendar.ics"]) <= 4_000
     assert warnings["calendar.ics"].startswith("feed keeps ")
+
+
+def test_the_live_server_starts_a_new_version_each_day_while_the_budget_cuts_a_feed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Within a year (the window never drops a session), the sessions nearest today that
+    fit the budget still change with the day."""
+    events = tmp_path / "events.yaml"
+    _series(events, 50, first=dt.date(2090, 1, 4), text="Long words. " * 2000)
+    day = [dt.date(2090, 2, 1)]
+    monkeypatch.setattr(Site, "today", lambda self: day[0])
+    publisher = Publisher(events, check_interval=0, settle=0, history_file=None)
+    before = publisher.state().version
+    first = uids(before.files["calendar.ics"].body)
+    assert 0 < len(first) < 50
+    assert publisher.state().version is before
+    day[0] = dt.date(2090, 9, 1)
+    after = publisher.state().version
+    assert after is not before
+    later = uids(after.files["calendar.ics"].body)
+    assert later[-1] > first[-1]
