@@ -59,9 +59,6 @@ def fit(
 ) -> bytes:
     """``render(items)``, or, when that passes ``budget`` bytes, the render of the most
     items nearest to ``today`` whose bytes fit (in their own order)."""
-    whole = render(items)
-    if len(whole) <= budget:
-        return whole
     # Nearest first; at the same distance upcoming before past; then the items' order.
     ranked = sorted(
         range(len(items)),
@@ -71,9 +68,9 @@ def fit(
     def chosen(count: int) -> list[T]:
         return [items[i] for i in sorted(ranked[:count])]
 
-    count, content = _largest_fitting(len(items), len(whole), lambda k: render(chosen(k)), budget)
+    count, content = _largest_fitting(len(items), lambda k: render(chosen(k)), budget)
     notes = _NOTES.get()
-    if notes is not None:
+    if notes is not None and count < len(items):
         kept = chosen(count)
         dropped = [items[i] for i in ranked[count:]]
         past = sum(day(item) < today for item in dropped)
@@ -89,18 +86,31 @@ def fit(
     return content
 
 
-def _largest_fitting(
-    total: int, total_size: int, render: Callable[[int], bytes], budget: int
-) -> tuple[int, bytes]:
-    """The largest count whose render fits ``budget`` (``total`` does not), and its bytes.
+FIRST_TRY = 200
+"""Items rendered first when there are more: their size tells whether all of them could
+fit before a window of thousands is rendered whole."""
 
-    A render's size grows about linearly with its count, so the next count tried is
-    where the line between the nearest fitting and failing counts crosses the budget;
-    every third try halves the interval instead, which bounds the tries whatever the
-    sizes. Zero items are kept if even one passes.
+
+def _largest_fitting(total: int, render: Callable[[int], bytes], budget: int) -> tuple[int, bytes]:
+    """The largest count (``total`` if all fit) whose render fits ``budget``, and its bytes.
+
+    A render's size grows about linearly with its count. Counts grow from FIRST_TRY by
+    that line, a little past it, until one does not fit or all do; then the next count
+    tried is where the line between the nearest fitting and failing counts crosses the
+    budget, and every third try halves the interval instead, which bounds the tries
+    whatever the sizes. Zero items are kept if even one passes.
     """
     low, low_size, low_bytes = 0, 0, b""
-    high, high_size = total, total_size
+    count = min(total, FIRST_TRY)
+    while True:
+        content = render(count)
+        if len(content) > budget:
+            high, high_size = count, len(content)
+            break
+        low, low_size, low_bytes = count, len(content), content
+        if count == total:
+            return count, content
+        count = min(total, max(count + 1, int(count * budget / max(low_size, 1) * 1.05)))
     tries = 0
     while high - low > 1:
         tries += 1
