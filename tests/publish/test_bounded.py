@@ -15,6 +15,7 @@ import pytest
 from calendar_feed.cli import main
 from calendar_feed.publish.build import build_site
 from calendar_feed.server.live import Publisher
+from calendar_feed.server.web import create_app
 from calendar_feed.site.budget import SIZE_BUDGET_BYTES, Cut, fit, noting
 from calendar_feed.site.merge import Site
 from tests.helpers import DEPARTMENT, SHIPPED, uids, vevents
@@ -272,3 +273,19 @@ def test_the_live_server_starts_a_new_version_each_day_while_the_budget_cuts_a_f
     assert after is not before
     later = uids(after.files["calendar.ics"].body)
     assert later[-1] > first[-1]
+
+
+def test_the_live_server_serves_the_archive_pages_a_build_writes(tmp_path: Path):
+    events = tmp_path / "events.yaml"
+    _series(events, 150, text="Long words. " * 40)
+    today = dt.date(2017, 6, 7)
+    built = _build(events, today=today)
+    app = create_app(
+        {"EVENTS_FILE": str(events), "CHECK_INTERVAL": 0, "SETTLE_SECONDS": 0, "TODAY": str(today)}
+    )
+    client = app.test_client()
+    page = client.get("/2016/index.html")
+    assert (page.status_code, page.data) == (200, built["2016/index.html"])
+    feed = client.get("/2016/calendar.ics")  # its own revision history: other DTSTAMPs
+    assert (feed.status_code, uids(feed.data)) == (200, uids(built["2016/calendar.ics"]))
+    assert b'href="2015/index.html"' in client.get("/").data
