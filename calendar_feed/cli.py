@@ -60,6 +60,7 @@ def main() -> None:
 def validate(file: Path, limits: Limits) -> None:
     """Check FILE (default ./events.yaml, or a site file) and report every problem with its line."""
     from .history import uid_warnings
+    from .publish.build import size_check
     from .publish.release import read_history_or_none
 
     site = load_or_exit(file, limits)
@@ -67,6 +68,7 @@ def validate(file: Path, limits: Limits) -> None:
         history, _ = read_history_or_none(group.history_file)
         if history is not None:
             show_warnings(uid_warnings(history, group.schedule, group.loaded.locations))
+    show_warnings(size_check(site))  # the feeds and pages a build would cut or pass 1 MB
     click.echo(f"{file}: OK, {summary(site)}")
 
 

@@ -284,11 +284,13 @@ MORE_IN_THE_FEED = "{count} more later (in the feed)."
 NO_UPCOMING = "No upcoming sessions."
 NO_MORE_THIS_TERM = "No more sessions this term."
 TERMS_HEADING = "Terms / 往期"
+ARCHIVE_HEADING = "Archive / 往期"
 TERM_SESSIONS = "{count} sessions"
 DEPARTMENT_ALSO_AS = "Also as {json} and a compact {embed} in other pages. Made with calendar-feed."
 LIST_TO_EMBED = "list to embed"
 SERIES_ALSO_AS = "Also as {json} and an {atom}."
 WHOLE_TERM = "The whole term in one feed: {file}"
+WHOLE_PERIOD = "All of {label} in one feed: {file}"
 SESSIONS_LABEL = "Sessions"
 EMBED_TITLE = "{site}: upcoming"
 
@@ -494,3 +496,23 @@ IMPORT_SUMMARY = "{name}: {found} found: {talks}, {cancelled}, {open}, {skipped}
 def import_skipped(what: str) -> str:
     """``skipped: …``, the prefix --strict turns into an error."""
     return IMPORT_SKIPPED.format(what=what)
+
+
+# build and validate, about a file people open or subscribe to and the byte budget
+# (site/budget.py): what the file is, why its size matters, and what it keeps.
+SIZE_WHAT = {"feed": "feed", "page": "page", "file": "file"}
+SIZE_WHY = {
+    "feed": "Google Calendar stops importing subscribed feeds",
+    "page": "phones and scripts slow down",
+    "file": "phones and scripts slow down",
+}
+SIZE_CUT = (
+    "{what} keeps {kept:,} sessions, from {first} to {last}, to stay within {budget:,} KB "
+    "(at about 1 MB {why}); {past:,} earlier and {upcoming:,} later ones it would hold "
+    "(`feed_window`: {window}) are only in the archive files"
+)
+SIZE_PAST = (
+    "{what} is {size:,.0f} KB, past the about 1 MB where {why}; it holds {past:,} past "
+    "sessions (`feed_window`: {window}) and {upcoming:,} upcoming ones"
+)
+SIZE_NO_SESSION = "none"

@@ -16,12 +16,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import texts
 from ..errors import OptionError, Position, Problem
 from ..history import DEFAULT_KEEP_REMOVED_DAYS, Release, started_history
 from ..model import Schedule
 from ..render.listing import PageContext
-from ..render.outputs import Target, published, render_site
+from ..render.outputs import Target, bounded, published, render_site
 from ..reuse import piece, reusing
+from ..site.budget import SIZE_BUDGET_BYTES, Cut
 from ..site.merge import HistoryFiles, SeriesGroup, Site, history_file, load_site
 from ..site.site_file import EventsBytes
 from ..source.loading import DEFAULT_MAX_BYTES
@@ -32,10 +34,6 @@ from .site_dir import write_site
 
 if TYPE_CHECKING:  # the cache's module (and msgpack) only for a build that has one
     from .cache import BuildCache
-
-SIZE_WARNING_BYTES = 900 * 1024
-"""Google Calendar stops importing a subscribed feed at about 1 MB; a phone slows down
-on a page of that size."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,6 +48,9 @@ class BuildResult:
     """The day the files were made for: what is upcoming, past, and in a feed's window."""
     history_error: str = ""
     """Why a revision history could not be saved after the site was published."""
+    cuts: Mapping[str, Cut] = dataclasses.field(default_factory=dict)
+    """The files the byte budget narrowed, by path, and what each kept."""
+    budget: int = SIZE_BUDGET_BYTES
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -61,7 +62,8 @@ class BuildResult:
         """The publish's warnings: histories, late changes, feed sizes."""
         found = [w for release in self.releases.values() for w in release.warnings]
         out = f"{self.out_dir}/" if self.out_dir else ""
-        found.extend(size_warnings(self.site, self.releases, self.files, self.today, out))
+        context = PageContext(today=self.today, budget=self.budget)
+        found.extend(size_warnings(self.site, self.releases, self.files, self.cuts, context, out))
         return tuple(found)
 
     # A site of one series, as most callers know it:
@@ -96,6 +98,7 @@ def build_site(
     max_sessions: int = DEFAULT_MAX_SESSIONS,
     reset_history: bool = False,
     cache: BuildCache | None = None,
+    budget: int = SIZE_BUDGET_BYTES,
 ) -> BuildResult:
     """Load ``source`` (an events or a site file), publish it and write it to ``out_dir``.
 
@@ -108,7 +111,7 @@ def build_site(
     )
     return publish_site(
         site, out_dir, history=history, keep_removed=keep_removed, today=today, page=page,
-        now=now, reset_history=reset_history, cache=cache,
+        now=now, reset_history=reset_history, cache=cache, budget=budget,
     )  # fmt: skip
 
 
@@ -124,6 +127,7 @@ def publish_site(
     reset_history: bool = False,
     cache: BuildCache | None = None,
     progress: Callable[[int, int], None] | None = None,
+    budget: int = SIZE_BUDGET_BYTES,
 ) -> BuildResult:
     """Release every series against its history, render the site and write it.
 
@@ -136,16 +140,18 @@ def publish_site(
     starting a new one. ``cache`` lends pieces of earlier builds and keeps this
     one's for the next; it never changes a byte of the result. ``progress`` is told
     (files rendered, files in all) as rendering goes (see render.outputs.render_site).
+    The feeds, pages and events.json people open keep within ``budget`` bytes.
     """
     if isinstance(history, Path) and not site.one_series:
         raise OptionError(
             "one history file was named, and a site file keeps one beside each series' events files"
         )
     published: list[tuple[dict[str, Release], Mapping[str, bytes]]] = []
+    cuts: dict[str, Cut] = {}
     try:
         with contextlib.ExitStack() as stack:
             stack.enter_context(reusing(cache.table("pieces") if cache is not None else None))
-            context = _page_context(site, today, page)
+            context = _page_context(site, today, page, budget)
             releases = {
                 group.id: stack.enter_context(
                     releasing(
@@ -158,7 +164,7 @@ def publish_site(
                 )
                 for group in site.groups
             }
-            files = render_site(site, releases, context, pages=page, progress=progress)
+            files = render_site(site, releases, context, pages=page, progress=progress, cuts=cuts)
             if out_dir is not None:
                 write_site(files, out_dir, link=cache is not None)
             published.append((releases, files))
@@ -168,21 +174,22 @@ def publish_site(
         releases, files = published[0]
         message = exc.strerror or str(exc)
         return BuildResult(
-            site, releases, files, _path(out_dir), context.today, history_error=message
+            site, releases, files, _path(out_dir), context.today, message, cuts, budget
         )
     releases, files = published[0]
     if cache is not None:
         cache.save()
-    return BuildResult(site, releases, files, _path(out_dir), context.today)
+    return BuildResult(site, releases, files, _path(out_dir), context.today, "", cuts, budget)
 
 
-def _page_context(site: Site, today: dt.date | None, page: bool) -> PageContext:
+def _page_context(site: Site, today: dt.date | None, page: bool, budget: int) -> PageContext:
     day = today or site.today()
     series = site.groups[0].series
     if not (page and site.one_series and series.base_url):
-        return PageContext(today=day)
+        return PageContext(today=day, budget=budget)
     url = feed_url(series)  # the QR code is kept: importing segno alone takes 70 ms
-    return PageContext(today=day, qr_svg=piece("qr.svg", (url,), lambda: _qr_svg(url)))
+    qr_svg = piece("qr.svg", (url,), lambda: _qr_svg(url))
+    return PageContext(today=day, qr_svg=qr_svg, budget=budget)
 
 
 def _qr_svg(url: str) -> str:
@@ -195,41 +202,56 @@ def size_warnings(
     site: Site,
     releases: Mapping[str, Release],
     files: Mapping[str, bytes],
-    today: dt.date,
+    cuts: Mapping[str, Cut],
+    context: PageContext,
     out: str = "",
 ) -> list[Problem]:
-    """A warning for each file people open or subscribe to past about 900 KB: Google
-    Calendar stops importing a subscribed feed at about 1 MB, and phones slow down."""
+    """A warning for each file people open or subscribe to that the budget narrowed,
+    and for each that passes it anyway, with what it keeps: Google Calendar stops
+    importing a subscribed feed at about 1 MB, and phones slow down."""
     warnings = []
-    context = PageContext(today=today)
-    for path, output, target in sorted(published(Target(site, releases, context))):
+    today = context.today
+    base = Target(site, releases, context)
+    for path, output, target in sorted(published(base, lambda output: not output.archive)):
         size = len(files.get(path, b""))
-        if output.archive or size <= SIZE_WARNING_BYTES:
+        if path not in cuts and size <= context.budget:
             continue
         groups = [target.group] if target.group else site.groups
-        kept = [
-            s
-            for g in groups
-            for s in (g.on_page(today) if output.page else g.kept(g.schedule.sessions, today))
-        ]
-        upcoming = sum(s.date >= today for s in kept)
         window = ", ".join(sorted({f"{g.feed_window} days" for g in groups}))
-        what, why = (
-            ("feed", "Google Calendar stops importing subscribed feeds")
-            if output.feed
-            else ("page" if output.page else "file", "phones and scripts slow down")
-        )
-        warnings.append(
-            Problem(
-                Position(f"{out}{path}"),
-                "",
-                f"{what} is {size / 1024:,.0f} KB, past the about 1 MB where {why}; it holds "
-                f"{len(kept) - upcoming:,} past sessions (`feed_window`: {window}) and "
-                f"{upcoming:,} upcoming ones",
-                "warning",
-            )
-        )
+        kind = "feed" if output.feed else "page" if output.page else "file"
+        what, why = texts.SIZE_WHAT[kind], texts.SIZE_WHY[kind]
+        cut = cuts.get(path)
+        if cut is not None:
+            message = texts.SIZE_CUT.format(
+                what=what, kept=cut.kept, first=cut.first or texts.SIZE_NO_SESSION,
+                last=cut.last or texts.SIZE_NO_SESSION, budget=context.budget // 1024, why=why,
+                past=cut.dropped_past, upcoming=cut.dropped_upcoming, window=window,
+            )  # fmt: skip
+        else:
+            kept = [
+                s
+                for g in groups
+                for s in (g.on_page(today) if output.page else g.kept(g.schedule.sessions, today))
+            ]
+            upcoming = sum(s.date >= today for s in kept)
+            message = texts.SIZE_PAST.format(
+                what=what, size=size / 1024, why=why, past=len(kept) - upcoming,
+                window=window, upcoming=upcoming,
+            )  # fmt: skip
+        warnings.append(Problem(Position(f"{out}{path}"), "", message, "warning"))
     return warnings
+
+
+def size_check(
+    site: Site, today: dt.date | None = None, budget: int = SIZE_BUDGET_BYTES
+) -> list[Problem]:
+    """The size warnings ``build`` would give (no history), rendering in memory only the
+    files that keep within the budget, for ``validate``."""
+    context = PageContext(today=today or site.today(), budget=budget)
+    releases = {group.id: Release(group.schedule) for group in site.groups}
+    cuts: dict[str, Cut] = {}
+    files = render_site(site, releases, context, cuts=cuts, only=bounded)
+    return size_warnings(site, releases, files, cuts, context)
 
 
 def _path(out_dir: str | Path | None) -> Path | None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..fields import detail_data
@@ -14,7 +14,7 @@ from ..reuse import piece, series_digest, session_digest
 from ..urls import ARCHIVE_JSON_FILE, FEED_FILE, session_file, session_url
 
 if TYPE_CHECKING:
-    from ..site.merge import Site
+    from ..site.merge import SeriesGroup, Site
 
 
 def schedule_data(schedule: Schedule, *, with_sessions: bool = True) -> dict[str, Any]:
@@ -90,14 +90,14 @@ def _dumps(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def site_json(site: Site, today: dt.date) -> bytes:
-    """A site of several series: every series and the sessions of its feed's window, each
-    naming its series (a series' archive.json has all of them)."""
+def site_json(site: Site, chosen: Sequence[tuple[SeriesGroup, Session]]) -> bytes:
+    """A site of several series: every series and the ``chosen`` sessions (those of the
+    feeds' windows, in the budget), each naming its series (a series' archive.json has
+    all of them)."""
     series, sessions = [], []
     for group in site.groups:
-        kept = dataclasses.replace(
-            group.schedule, sessions=group.kept(group.schedule.sessions, today)
-        )
+        mine = tuple(session for owner, session in chosen if owner is group)
+        kept = dataclasses.replace(group.schedule, sessions=mine)
         data = schedule_data(kept)
         data["calendar"]["terms"] = [
             {"slug": t.slug, "label": t.label, "feed": f"{group.id}/{t.slug}/{FEED_FILE}"}

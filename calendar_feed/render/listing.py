@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .. import texts
 from ..errors import Problem
 from ..model import Schedule, Session
+from ..site.budget import SIZE_BUDGET_BYTES
 from ..texts import speaker_line
 from ..urls import (
     ARCHIVE_FEED_FILE,
@@ -25,6 +27,9 @@ from ..urls import (
 from ..zones import offset_label
 from .links import google_event_link, subscribe_links, volunteer_links
 from .templating import render_with_items, rendered_items
+
+if TYPE_CHECKING:  # a series' terms are made when the site is loaded, downstream of this
+    from ..site.merge import Term
 
 STYLESHEET = "style.css"
 SCRIPT = "copy.js"
@@ -43,6 +48,8 @@ class PageContext:
     """Errors in the current events.yaml while an older version is served."""
     live: bool = False
     """True on the live server, which offers per-subscriber feed options."""
+    budget: int = SIZE_BUDGET_BYTES
+    """Bytes each feed, page and events.json people open keeps within (see site.budget)."""
 
 
 def zone_label(session: Session) -> str:
@@ -54,8 +61,11 @@ def zone_label(session: Session) -> str:
     return f"{name} ({utc})"
 
 
-def render_listing(schedule: Schedule, context: PageContext, *, archived: int = 0) -> str:
-    """The page of ``schedule``'s sessions; ``archived`` more are only in the archive files."""
+def render_listing(
+    schedule: Schedule, context: PageContext, *, archived: int = 0, terms: Sequence[Term] = ()
+) -> str:
+    """The page of ``schedule``'s sessions; ``archived`` more are only in the archive files,
+    and ``terms`` (the years of a long series, newest first) have archive pages."""
     series = schedule.series
     site_url = series.base_url or context.site_url
     upcoming = [s for s in schedule.sessions if s.date >= context.today]
@@ -94,6 +104,7 @@ def render_listing(schedule: Schedule, context: PageContext, *, archived: int = 
         feed_file=FEED_FILE,
         json_file=JSON_FILE,
         archived=archived,
+        terms=terms,
         archive_feed=ARCHIVE_FEED_FILE,
         archive_json=ARCHIVE_JSON_FILE,
         stylesheet=STYLESHEET,

@@ -11,7 +11,8 @@ and one entry in ``OUTPUTS``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -20,8 +21,9 @@ from ..history import Release
 from ..identity import session_uid
 from ..model import Schedule, Session
 from ..reuse import piece, series_digest, session_digest
+from ..site.budget import Cut, fit, noting
 from ..site.feeds import TAGS_DIR, TALKS_FILE, FeedQuery, render_query
-from ..site.pages import EMBED_FILE, department_page, embed_page, series_page, term_page
+from ..site.pages import EMBED_FILE, Archives, department_page, embed_page, series_page
 from ..urls import ARCHIVE_FEED_FILE, ARCHIVE_JSON_FILE
 from .atom import ATOM_FILE, render_atom
 from .ical import FeedOptions, render_session
@@ -64,6 +66,13 @@ class Target:
     tag: str = ""
     query: FeedQuery | None = None
     """A feed's sessions (feeds only): the live server narrows it by a subscriber's options."""
+    archives: Archives | None = None
+    """The series' archive pages, worked out once for all the files made from this site."""
+
+    @property
+    def archive_pages(self) -> Archives:
+        assert self.archives is not None, "published() gives every target the site's archives"
+        return self.archives
 
     @property
     def series_group(self) -> SeriesGroup:
@@ -128,27 +137,47 @@ def _feed(target: Target) -> bytes:
     """The sessions of ``target.query``."""
     query = target.query
     assert query is not None, "a feed's target has its query"
-    return render_query(target.site, target.releases, query, target.context.today)
+    context = target.context
+    return render_query(target.site, target.releases, query, context.today, context.budget)
 
 
-def _on_page(target: Target) -> tuple[Schedule, int]:
-    """The one series' schedule as its listing and poster show it, and how many it leaves out."""
+def _on_page(target: Target, render: Callable[[Schedule, int], str]) -> bytes:
+    """A page of the one series (its listing, its poster): the sessions ``on_page`` and
+    within the budget; ``render`` is told the schedule shown and how many it leaves out."""
     group = target.site.groups[0]
-    shown = group.on_page(target.context.today)
-    left_out = len(group.schedule.sessions) - len(shown)
-    return dataclasses.replace(group.schedule, sessions=shown), left_out
+    everything = len(group.schedule.sessions)
+    today = target.context.today
+
+    def page(shown: Sequence[Session]) -> bytes:
+        schedule = dataclasses.replace(group.schedule, sessions=tuple(shown))
+        return render(schedule, everything - len(shown)).encode("utf-8")
+
+    return fit(group.on_page(today), _day, today, page, target.context.budget)
 
 
-def _listing(target: Target) -> str:
-    schedule, left_out = _on_page(target)
-    return render_listing(schedule, target.context, archived=left_out)
+def _day(session: Session) -> dt.date:
+    return session.date
 
 
 def _kept_json(target: Target) -> bytes:
-    """events.json: the sessions of the subscription feed's window."""
+    """events.json: the sessions of the subscription feed's window, within the budget."""
     group = target.series_group
-    kept = group.kept(group.schedule.sessions, target.context.today)
-    return render_json(dataclasses.replace(group.schedule, sessions=kept))
+    today = target.context.today
+
+    def data(kept: Sequence[Session]) -> bytes:
+        return render_json(dataclasses.replace(group.schedule, sessions=tuple(kept)))
+
+    kept = group.kept(group.schedule.sessions, today)
+    return fit(kept, _day, today, data, target.context.budget)
+
+
+def _site_json(target: Target) -> bytes:
+    """The department's events.json: each series' window, within the budget."""
+    site, today = target.site, target.context.today
+    kept = [(g, s) for g in site.groups for s in g.kept(g.schedule.sessions, today)]
+    return fit(
+        kept, lambda pair: pair[1].date, today, lambda c: site_json(site, c), target.context.budget
+    )
 
 
 def _session_file(target: Target) -> bytes:
@@ -162,9 +191,9 @@ def _session_file(target: Target) -> bytes:
     )
 
 
-def _term_page(target: Target) -> str:
+def _term_page(target: Target) -> bytes:
     assert target.term is not None
-    return term_page(target.site, target.series_group, target.term)
+    return target.archive_pages.page(target.series_group, target.term)
 
 
 def _series_query(target: Target) -> FeedQuery:
@@ -185,12 +214,15 @@ HTML, CALENDAR, JSON = "text/html", "text/calendar", "application/json"
 OUTPUTS: tuple[Output, ...] = (
     Output(
         "index.html", HTML, Scope.SITE, sites=Sites.ONE, page=True,
-        render=_text(_listing),
+        render=lambda t: _on_page(t, lambda schedule, left_out: render_listing(
+            schedule, t.context, archived=left_out,
+            terms=t.archive_pages.terms(t.site.groups[0])[::-1],
+        )),
         about="the listing: upcoming and past sessions, subscribe buttons",
     ),
     Output(
         POSTER_FILE, HTML, Scope.SITE, sites=Sites.ONE, page=True,
-        render=_text(lambda t: render_poster(_on_page(t)[0], t.context)),
+        render=lambda t: _on_page(t, lambda schedule, _: render_poster(schedule, t.context)),
         about="the term on one printed A4 page, with a QR code of the feed",
     ),
     Output(
@@ -213,8 +245,9 @@ OUTPUTS: tuple[Output, ...] = (
         about="a series' page",
     ),
     Output(
-        "{series}{term}/index.html", HTML, Scope.TERM, sites=Sites.SEVERAL, page=True,
-        render=_text(_term_page), about="a term's archive page", archive=True,
+        "{series}{term}/index.html", HTML, Scope.TERM, page=True, render=_term_page,
+        about="a term's archive page; an events file longer than its `feed_window` has one "
+        "per year (per month where a year's page would pass the byte budget)", archive=True,
     ),
     Output(
         STYLESHEET, "text/css", Scope.SITE, _static(stylesheet), static=True,
@@ -244,7 +277,7 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     Output(
         "events.json", JSON, Scope.SITE, sites=Sites.SEVERAL,
-        render=lambda t: site_json(t.site, t.context.today),
+        render=_site_json,
         about="every series and the sessions of their feeds' windows, as data",
     ),
     Output(
@@ -257,8 +290,8 @@ OUTPUTS: tuple[Output, ...] = (
         archive=True,
     ),
     Output(
-        "{series}{term}/calendar.ics", CALENDAR, Scope.TERM, _feed, sites=Sites.SEVERAL,
-        feed=_term_query, about="a term's complete feed", archive=True,
+        "{series}{term}/calendar.ics", CALENDAR, Scope.TERM, _feed, feed=_term_query,
+        about="a term's (a year's, a month's) complete feed", archive=True,
     ),
     Output(
         "{series}events.json", JSON, Scope.SERIES, _kept_json,
@@ -318,16 +351,22 @@ def targets(output: Output, base: Target) -> Iterator[Target]:
             if output.scope is Scope.SERIES:
                 yield one
             elif output.scope is Scope.TERM:
-                for term in group.terms:
+                for term in base.archive_pages.terms(group):
                     yield dataclasses.replace(one, term=term)
             else:
                 for session in group.schedule.sessions:
                     yield dataclasses.replace(one, session=session)
 
 
-def published(base: Target) -> Iterator[tuple[str, Output, Target]]:
-    """Every file of ``base.site``: its path, its output and the target it is made from."""
+def published(
+    base: Target, only: Callable[[Output], bool] | None = None
+) -> Iterator[tuple[str, Output, Target]]:
+    """Every file of ``base.site`` (of the outputs ``only`` accepts): its path, its output
+    and the target it is made from."""
+    base = dataclasses.replace(base, archives=Archives(base.site, base.context.budget))
     for output in outputs_of(base.site):
+        if only is not None and not only(output):
+            continue
         for target in targets(output, base):
             if output.feed:
                 target = dataclasses.replace(target, query=output.feed(target))
@@ -341,24 +380,39 @@ def render_site(
     *,
     pages: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    cuts: dict[str, Cut] | None = None,
+    only: Callable[[Output], bool] | None = None,
 ) -> dict[str, bytes]:
     """Relative path -> content of every file of the site.
 
-    ``pages`` False leaves out the HTML pages, which the live server makes itself.
-    Pieces (events, page items, JSON items) come from the table of the enclosing
-    reuse.reusing() block, if any. ``progress`` is told (files rendered, files in
-    all) after each file, for a command's progress bar.
+    ``pages`` False leaves out the HTML pages, which the live server makes itself;
+    ``only`` keeps the outputs it accepts. Pieces (events, page items, JSON items)
+    come from the table of the enclosing reuse.reusing() block, if any. ``progress``
+    is told (files rendered, files in all) after each file, for a command's progress
+    bar. ``cuts`` is given each file the budget narrowed (see site.budget).
     """
     files: dict[str, bytes] = {}
-    made = [
-        item for item in published(Target(site, releases, context)) if pages or not item[1].page
-    ]
+    made = list(
+        published(
+            Target(site, releases, context),
+            lambda output: (pages or not output.page) and (only is None or only(output)),
+        )
+    )
     for path, output, target in made:
         assert path not in files, f"two outputs write {path}"
-        files[path] = output.render(target)
+        with noting() as noted:
+            files[path] = output.render(target)
+        if noted and cuts is not None:
+            cuts[path] = noted[-1]
         if progress is not None:
             progress(len(files), len(made))
     return files
+
+
+def bounded(output: Output) -> bool:
+    """A file people open or subscribe to, which keeps within the budget: not an archive,
+    a style or script, nor one session's file."""
+    return not (output.archive or output.static or output.scope is Scope.SESSION)
 
 
 def site_index(

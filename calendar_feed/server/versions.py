@@ -122,8 +122,11 @@ class Version:
         """The events file's digest; for several files, a digest of theirs."""
         self.today = today
         """The day the files were made for (feeds keep a feed_window of past days)."""
-        self.follows_day = any(group.window_moves(today) for group in self.site.groups)
-        """The files change with the day: a new day needs a new version."""
+        self.follows_day = bool(result.cuts) or any(
+            group.window_moves(today) for group in self.site.groups
+        )
+        """The files change with the day (a feed's window, or the sessions nearest today
+        that the byte budget keeps): a new day needs a new version."""
         self.modified = max(modified, self.midnight(today)) if self.follows_day else modified
         """When the files last changed: Last-Modified for everything from this version."""
         self.loaded_at = loaded_at

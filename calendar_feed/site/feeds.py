@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from ..history import Release
 from ..identity import Revision
 from ..model import Series, Session
 from ..render.ical import FeedOptions, render_mixed
+from .budget import fit
 
 if TYPE_CHECKING:  # the site's outputs are upstream of its loading (reserved names)
     from .merge import SeriesGroup, Site
@@ -75,8 +76,7 @@ def _sessions(
     group: SeriesGroup, release: Release | None, query: FeedQuery, today: dt.date
 ) -> tuple[Session, ...]:
     if query.term is not None:
-        term = next(t for t in group.terms if t.slug == query.term)
-        return term.schedule.sessions
+        return group.term(query.term).schedule.sessions
     sessions = (*group.schedule.sessions, *(release.removed if release else ()))
     return group.kept(sessions, today) if query.windowed else sessions
 
@@ -86,12 +86,22 @@ def render_query(
     releases: Mapping[str, Release],
     query: FeedQuery,
     today: dt.date,
+    budget: int,
 ) -> bytes:
-    items = select(department, releases, query, today)
+    """The feed's bytes; a windowed feed keeps within ``budget`` (see site.budget)."""
+    chosen = select(department, releases, query, today)
+    items = [pair for pair in chosen if query.options.wants(pair[1])]
     revisions: dict[str, Revision] = {}
     for release in releases.values():
         revisions.update(release.revisions)
-    return render_mixed(feed_head(department, query), items, query.options, revisions)
+    head = feed_head(department, query)
+
+    def render(chosen: Sequence[tuple[Series, Session]]) -> bytes:
+        return render_mixed(head, chosen, query.options, revisions)
+
+    if not query.windowed:  # an archive keeps every session, whatever its size
+        return render(items)
+    return fit(items, lambda pair: pair[1].date, today, render, budget)
 
 
 def feed_head(department: Site, query: FeedQuery) -> Series:
@@ -104,7 +114,7 @@ def feed_head(department: Site, query: FeedQuery) -> Series:
     if only is not None and not query.tags:
         if query.term is None:  # an archive feed is not the one subscribed: no SOURCE
             return only.series if query.windowed else dataclasses.replace(only.series, base_url="")
-        term = next(t for t in only.terms if t.slug == query.term)
+        term = only.term(query.term)
         return dataclasses.replace(
             term.schedule.series, name=f"{only.series.name} ({term.label})", base_url=""
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -43,6 +43,11 @@ class Term:
     def label(self) -> str:
         return self.schedule.series.semester or self.slug
 
+    def months(self) -> tuple[Term, ...]:
+        """This term's sessions month by month ("2025-03"): the archive pages of a long
+        single series' year whose page would pass the byte budget."""
+        return _periods(self.schedule, self.file, lambda day: f"{day:%Y-%m}")
+
 
 @dataclass(frozen=True)
 class SeriesGroup:
@@ -63,6 +68,14 @@ class SeriesGroup:
     @property
     def id(self) -> str:
         return self.schedule.series.id
+
+    def term(self, slug: str) -> Term:
+        """The term named ``slug``, or the month ("2025-03") of a long single series' year
+        that has an archive page of its own (see site.pages.Archives)."""
+        terms = {term.slug: term for term in self.terms}
+        if slug in terms:
+            return terms[slug]
+        return next(month for month in terms[slug[:4]].months() if month.slug == slug)
 
     def kept_since(self, today: dt.date) -> dt.date:
         """The first day whose sessions the feed, page and events.json keep: the window
@@ -223,14 +236,35 @@ def series_site(config: SiteConfig, loaded: Loaded) -> Site:
         loaded = dataclasses.replace(loaded, schedule=schedule)
     series = loaded.schedule.series
     config = dataclasses.replace(config, name=series.name, base_url=series.base_url)
+    window = _window(series, config)
     group = SeriesGroup(
         schedule=loaded.schedule,
-        terms=(),
+        terms=_years(loaded.schedule, config.path, window),
         loaded=loaded,
-        feed_window=_window(series, config),
+        feed_window=window,
         history_file=history_path_for(config.path),
     )
     return Site(config, (group,), loaded.warnings)
+
+
+def _years(schedule: Schedule, path: Path, window: int) -> tuple[Term, ...]:
+    """A single series longer than its feed window: a term per year, for archive pages
+    as a department series' terms have (a series that fits its window has none)."""
+    sessions = schedule.sessions
+    if not sessions or sessions[-1].date - sessions[0].date <= dt.timedelta(days=window):
+        return ()
+    return _periods(schedule, path, lambda day: str(day.year))
+
+
+def _periods(schedule: Schedule, path: Path, name: Callable[[dt.date], str]) -> tuple[Term, ...]:
+    """``schedule``'s sessions as terms named ``name(day)`` (a year, a month), in order."""
+    periods: dict[str, list[Session]] = {}
+    for session in schedule.sessions:
+        periods.setdefault(name(session.date), []).append(session)
+    return tuple(
+        Term(slug, path, Schedule(dataclasses.replace(schedule.series, semester=slug), tuple(held)))
+        for slug, held in periods.items()
+    )
 
 
 def _all(by_id: Mapping[str, list[tuple[SeriesFile, Loaded]]]) -> list[tuple[SeriesFile, Loaded]]:

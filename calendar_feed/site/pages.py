@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
@@ -22,7 +22,7 @@ from ..errors import Problem
 from ..model import Series, Session
 from ..render.links import google_event_link, subscribe_links, volunteer_links
 from ..render.listing import zone_label
-from ..render.templating import environment
+from ..render.templating import environment, render_with_items, rendered_items
 from ..texts import speaker_line
 from ..urls import session_anchor, session_file
 
@@ -136,20 +136,74 @@ def series_page(
     )
 
 
-def term_page(department: Site, group: SeriesGroup, term: Term) -> str:
+class Archives:
+    """The archive pages of a site's series: one per term, except that a year of a long
+    single series whose page would pass the byte budget gets one page per month instead.
+
+    Worked out when first asked, once per build (or live version); the pages measured
+    on the way are kept for the build to write rather than rendered again.
+    """
+
+    def __init__(self, department: Site, budget: int) -> None:
+        self.department = department
+        self.budget = budget
+        self._terms: dict[str, tuple[Term, ...]] = {}
+        self._pages: dict[tuple[str, str], bytes] = {}
+
+    def terms(self, group: SeriesGroup) -> tuple[Term, ...]:
+        """``group``'s archive pages, oldest first."""
+        if group.id not in self._terms:
+            self._terms[group.id] = tuple(self._split(group))
+        return self._terms[group.id]
+
+    def page(self, group: SeriesGroup, term: Term) -> bytes:
+        """The archive page of ``term``."""
+        made = self._pages.pop((group.id, term.slug), None)
+        return made or term_page(self.department, group, term).encode("utf-8")
+
+    def _split(self, group: SeriesGroup) -> Iterator[Term]:
+        if not self.department.one_series:  # a department's terms are its files
+            yield from group.terms
+            return
+        for year in group.terms:
+            # Each session's item is rendered once: the year's page and, when that is too
+            # large, its months' pages are put together from the same items.
+            sessions = year.schedule.sessions
+            made = term_items(self.department, group, sessions)
+            items = {id(s): item for s, item in zip(sessions, made, strict=True)}
+            page = term_page(self.department, group, year, list(items.values())).encode()
+            periods = (year,) if len(page) <= self.budget else year.months()
+            for term in periods:
+                if term is not year:
+                    held = [items[id(s)] for s in term.schedule.sessions]
+                    page = term_page(self.department, group, term, held).encode()
+                self._pages[group.id, term.slug] = page
+                yield term
+
+
+def term_items(department: Site, group: SeriesGroup, sessions: Sequence[Session]) -> list[str]:
+    """The archive page's item for each of ``sessions``: what session.html writes there."""
+    return rendered_items("session.html", sessions, _term_context(department, group), ("term",))
+
+
+def term_page(
+    department: Site, group: SeriesGroup, term: Term, items: Sequence[str] | None = None
+) -> str:
+    """The archive page of ``term``; ``items`` are its sessions' (see term_items), if made."""
+    made = term_items(department, group, term.schedule.sessions) if items is None else items
+    context = _term_context(department, group)
+    return render_with_items("term.html", {"session_items": list(made)}, **context, term=term)
+
+
+def _term_context(department: Site, group: SeriesGroup) -> dict[str, Any]:
     series = group.series
-    return (
-        environment()
-        .get_template("term.html")
-        .render(
-            **_common(department, "../../", ()) | _own_language(series),
-            **_session_helpers(series, lambda s: "../" + session_file(s)),
-            series=series,
-            term=term,
-            sessions=term.schedule.sessions,
-            next_session=None,
-        )
-    )
+    return {
+        **_common(department, "../" if department.one_series else "../../", ()),
+        **_own_language(series),
+        **_session_helpers(series, lambda s: "../" + session_file(s)),
+        "series": series,
+        "next_session": None,
+    }
 
 
 def _own_language(series: Series) -> dict[str, str]:

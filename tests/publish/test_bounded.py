@@ -1,6 +1,7 @@
 """A series that lives for years: its feed, page, poster and events.json keep a window of
-past sessions (calendar.feed_window, a year by default); archive.ics and archive.json
-keep every session; a file people open that passes about 1 MB anyway is warned about."""
+past sessions (calendar.feed_window, a year by default) and then a byte budget (the
+sessions nearest today that fit); archive.ics, archive.json and the archive pages by year
+(or month) keep every session; build and validate say what the budget cut."""
 
 from __future__ import annotations
 
@@ -9,9 +10,15 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from calendar_feed.cli import main
-from calendar_feed.publish.build import SIZE_WARNING_BYTES, build_site
-from tests.helpers import SHIPPED, uids, vevents
+from calendar_feed.publish.build import build_site
+from calendar_feed.server.live import Publisher
+from calendar_feed.server.web import create_app
+from calendar_feed.site.budget import SIZE_BUDGET_BYTES, Cut, fit, noting
+from calendar_feed.site.merge import Site
+from tests.helpers import DEPARTMENT, SHIPPED, uids, vevents
 
 FIRST = dt.date(2015, 1, 7)  # a Wednesday
 
@@ -36,8 +43,17 @@ def _uids(days: list[dt.date]) -> list[str]:
     return [f"long-{day}@calendar-feed" for day in days]
 
 
-def _build(events: Path, today: dt.date) -> dict[str, bytes]:
-    return dict(build_site(events, None, history=None, today=today).files)
+def _build(events: Path, today: dt.date, budget: int = SIZE_BUDGET_BYTES) -> dict[str, bytes]:
+    return dict(build_site(events, None, history=None, today=today, budget=budget).files)
+
+
+def _ids(data: bytes) -> list[str]:
+    return [e["id"] for e in json.loads(data)["sessions"]]
+
+
+def _nearest(days: list[dt.date], today: dt.date) -> list[dt.date]:
+    """``days`` nearest ``today`` first; at the same distance the upcoming one first."""
+    return sorted(days, key=lambda day: (abs((day - today).days), day < today))
 
 
 def _listed(page: bytes) -> list[str]:
@@ -112,29 +128,164 @@ def test_the_shipped_site_keeps_every_session_and_says_nothing_of_archives():
     assert uids(files["calendar.ics"]) == uids(files["archive.ics"])
     assert len(_listed(files["index.html"])) == 18
     assert b"complete archive" not in files["index.html"]
+    assert not any("/" in path and not path.startswith("events/") for path in files)
+    assert b'id="terms"' not in files["index.html"]
 
 
-def test_files_people_open_past_about_1_mb_are_warned_about_with_what_they_hold(
-    runner, tmp_path: Path
+def test_past_the_budget_feed_json_and_page_keep_the_sessions_nearest_today_that_fit(
+    tmp_path: Path,
 ):
     events = tmp_path / "events.yaml"
-    _series(events, 300, first=dt.date(2024, 1, 3), text="Long words. " * 700)
-    out = tmp_path / "site"
-    result = runner.invoke(
-        main, ["build", str(events), "--out", str(out), "--no-history", "--today", "2025-06-04"]
+    days = _series(events, 100, text="Long words. " * 40)  # 2015-01-07 to 2016-12-07
+    today = days[50]  # every session is in the window: a year back, and all upcoming
+    budget = 40_000
+    result = build_site(events, None, history=None, today=today, budget=budget)
+    files = result.files
+    kept = {
+        "calendar.ics": [dt.date.fromisoformat(u[5:15]) for u in uids(files["calendar.ics"])],
+        "events.json": [dt.date.fromisoformat(i) for i in _ids(files["events.json"])],
+        "index.html": [dt.date.fromisoformat(i) for i in _listed(files["index.html"])],
+    }
+    ranked = _nearest(days, today)
+    for name, held in kept.items():
+        assert len(files[name]) <= budget, name
+        assert 5 < len(held) < 100, name
+        assert sorted(held) == sorted(ranked[: len(held)]), name  # the nearest, no others
+    # Measured on the rendered bytes: a budget of exactly the feed's size keeps the same
+    # feed, one byte less keeps fewer sessions.
+    feed = files["calendar.ics"]
+    assert _build(events, today, len(feed))["calendar.ics"] == feed
+    assert len(uids(_build(events, today, len(feed) - 1)["calendar.ics"])) < len(
+        kept["calendar.ics"]
     )
+    # The archives keep everything; the page says how many it leaves to them.
+    assert len(uids(files["archive.ics"])) == 100
+    left = 100 - len(kept["index.html"])
+    assert f"{left} more sessions, further back or further ahead" in files["index.html"].decode()
+    held = kept["calendar.ics"]
+    past = sum(d < today for d in days) - sum(d < today for d in held)
+    assert (
+        f"calendar.ics: warning: feed keeps {len(held)} sessions, from {held[0]} to {held[-1]}, "
+        "to stay within 39 KB (at about 1 MB Google Calendar stops importing subscribed "
+        f"feeds); {past} earlier and {100 - len(held) - past} later ones it would hold "
+        "(`feed_window`: 365 days) are only in the archive files"
+    ) in [str(w) for w in result.warnings]
+    assert {w.position.file for w in result.warnings} == set(kept)
+
+
+def test_at_the_same_distance_the_upcoming_session_stays():
+    week = dt.timedelta(weeks=1)
+    today = FIRST + 10 * week
+    days = [FIRST + n * week for n in range(21)]
+    with noting() as cuts:
+        kept = fit(days, lambda d: d, today, lambda held: b"x" * 10 * len(held), budget=25)
+    assert kept == b"x" * 20
+    assert cuts == [
+        Cut(kept=2, first=today, last=today + week, dropped_past=10, dropped_upcoming=9)
+    ]
+
+
+def test_validate_warns_with_the_numbers_a_build_would_cut(runner, tmp_path: Path):
+    events = tmp_path / "events.yaml"
+    days = _series(events, 150, first=dt.date(2090, 1, 4), text="Long words. " * 700)
+    built = build_site(events, None, history=None).files  # all upcoming, whatever today is
+    feed = [dt.date.fromisoformat(u[5:15]) for u in uids(built["calendar.ics"])]
+    data = [dt.date.fromisoformat(i) for i in _ids(built["events.json"])]
+    assert feed == days[: len(feed)]
+    assert data == days[: len(data)]
+    result = runner.invoke(main, ["validate", str(events)])
     assert result.exit_code == 0, result.output
-    size = {name: (out / name).stat().st_size for name in ("calendar.ics", "index.html")}
-    assert min(size.values()) > SIZE_WARNING_BYTES
-    # 2024-06-05 to 2025-05-28: 52 past sessions; 2025-06-04 to 2029-09-26: 226 upcoming.
-    assert (
-        f"{out}/calendar.ics: warning: feed is {size['calendar.ics'] / 1024:,.0f} KB, past the "
-        "about 1 MB where Google Calendar stops importing subscribed feeds; it holds 52 past "
-        "sessions (`feed_window`: 365 days) and 226 upcoming ones"
-    ) in result.stderr.splitlines()
-    assert (
-        f"{out}/index.html: warning: page is {size['index.html'] / 1024:,.0f} KB, past the "
-        "about 1 MB where phones and scripts slow down; it holds 52 past sessions "
-        "(`feed_window`: 365 days) and 53 upcoming ones"
-    ) in result.stderr.splitlines()
-    assert "archive" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"calendar.ics: warning: feed keeps {len(feed)} sessions, from {feed[0]} to {feed[-1]}, "
+        "to stay within 900 KB (at about 1 MB Google Calendar stops importing subscribed "
+        f"feeds); 0 earlier and {150 - len(feed)} later ones it would hold (`feed_window`: "
+        "365 days) are only in the archive files",
+        f"events.json: warning: file keeps {len(data)} sessions, from {data[0]} to {data[-1]}, "
+        "to stay within 900 KB (at about 1 MB phones and scripts slow down); 0 earlier and "
+        f"{150 - len(data)} later ones it would hold (`feed_window`: 365 days) are only in the "
+        "archive files",
+    ]
+    assert result.stdout == f"{events}: OK, 150 sessions (150 talks, 0 cancelled, 0 open slots)\n"
+
+
+def test_a_long_series_has_an_archive_page_per_year_or_per_month_when_a_year_is_too_large(
+    tmp_path: Path,
+):
+    events = tmp_path / "events.yaml"
+    days = _series(events, 150, text="Long words. " * 40)  # 2015-01-07 to 2017-11-22
+    files = _build(events, today=dt.date(2017, 6, 7))
+    years = {"2015": 52, "2016": 52, "2017": 46}
+    for year, count in years.items():
+        assert sorted(_listed(files[f"{year}/index.html"])) == [
+            str(d) for d in days if str(d.year) == year
+        ]
+        assert len(uids(files[f"{year}/calendar.ics"])) == count
+    page = files["index.html"].decode()
+    links = re.findall(r'<a class="term" href="([0-9-]+)/index.html">', page)
+    assert links == ["2017", "2016", "2015"]
+    # A budget a year's page passes: the archive pages are the months, each within it.
+    budget = 40_000
+    files = _build(events, today=dt.date(2017, 6, 7), budget=budget)
+    months = re.findall(
+        r'<a class="term" href="([0-9-]+)/index.html">', files["index.html"].decode()
+    )
+    assert (months[0], months[-1], len(months)) == ("2017-11", "2015-01", 35)
+    listed = [d for month in months for d in _listed(files[f"{month}/index.html"])]
+    assert sorted(listed) == list(map(str, days))
+    assert max(len(files[f"{month}/index.html"]) for month in months) <= budget
+    march = files["2016-03/calendar.ics"]
+    assert uids(march) == _uids([d for d in days if (d.year, d.month) == (2016, 3)])
+    assert "2016/index.html" not in files
+
+
+def test_a_file_that_passes_the_budget_anyway_is_warned_about(tmp_path: Path):
+    result = build_site(
+        DEPARTMENT / "site.yaml", None, history=None, today=dt.date(2025, 3, 1), budget=4_000
+    )
+    size = len(result.files["index.html"])
+    warnings = {str(w.position.file): w.message for w in result.warnings}
+    # Before 2025-03-01: lunch's four autumn sessions and 02-26, analysis' 02-26 and
+    # colloquium's 02-28. The department page has no cut: it passes the budget anyway.
+    assert warnings["index.html"] == (
+        f"page is {size / 1024:,.0f} KB, past the about 1 MB where phones and scripts slow "
+        "down; it holds 7 past sessions (`feed_window`: 180 days) and 5 upcoming ones"
+    )
+    assert len(result.files["calendar.ics"]) <= 4_000
+    assert warnings["calendar.ics"].startswith("feed keeps ")
+
+
+def test_the_live_server_starts_a_new_version_each_day_while_the_budget_cuts_a_feed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Within a year (the window never drops a session), the sessions nearest today that
+    fit the budget still change with the day."""
+    events = tmp_path / "events.yaml"
+    _series(events, 50, first=dt.date(2090, 1, 4), text="Long words. " * 2000)
+    day = [dt.date(2090, 2, 1)]
+    monkeypatch.setattr(Site, "today", lambda self: day[0])
+    publisher = Publisher(events, check_interval=0, settle=0, history_file=None)
+    before = publisher.state().version
+    first = uids(before.files["calendar.ics"].body)
+    assert 0 < len(first) < 50
+    assert publisher.state().version is before
+    day[0] = dt.date(2090, 9, 1)
+    after = publisher.state().version
+    assert after is not before
+    later = uids(after.files["calendar.ics"].body)
+    assert later[-1] > first[-1]
+
+
+def test_the_live_server_serves_the_archive_pages_a_build_writes(tmp_path: Path):
+    events = tmp_path / "events.yaml"
+    _series(events, 150, text="Long words. " * 40)
+    today = dt.date(2017, 6, 7)
+    built = _build(events, today=today)
+    app = create_app(
+        {"EVENTS_FILE": str(events), "CHECK_INTERVAL": 0, "SETTLE_SECONDS": 0, "TODAY": str(today)}
+    )
+    client = app.test_client()
+    page = client.get("/2016/index.html")
+    assert (page.status_code, page.data) == (200, built["2016/index.html"])
+    feed = client.get("/2016/calendar.ics")  # its own revision history: other DTSTAMPs
+    assert (feed.status_code, uids(feed.data)) == (200, uids(built["2016/calendar.ics"]))
+    assert b'href="2015/index.html"' in client.get("/").data

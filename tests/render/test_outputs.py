@@ -32,7 +32,13 @@ def _pattern(path: str) -> re.Pattern[str]:
     [(SHIPPED, Sites.ONE), (DEPARTMENT / "site.yaml", Sites.SEVERAL)],
     ids=["one", "several"],
 )
-def test_a_build_writes_exactly_the_declared_outputs(source: Path, kind: Sites) -> None:
+def test_a_build_writes_exactly_the_declared_outputs(
+    source: Path, kind: Sites, tmp_path: Path
+) -> None:
+    if kind is Sites.ONE:  # with a month's window, its four months have archive pages by year
+        text = source.read_text(encoding="utf-8")
+        source = tmp_path / "events.yaml"
+        source.write_text(text.replace("calendar:\n", "calendar:\n  feed_window: 30\n", 1))
     files = build_site(source, None, history=None, today=dt.date(2025, 3, 1)).files
     declared = [(path, _pattern(path)) for path, _, _ in described(kind)]
     used = set()
