@@ -215,10 +215,12 @@ def test_a_department_build_imports_nothing_it_does_not_use(department, tmp_path
     assert {"icalendar", "jinja2", "yaml"} <= modules
 
 
-def test_validate_imports_no_renderer(shipped_copy):
-    """Checking a file renders nothing: no templates, no iCalendar, no server."""
+def test_validate_imports_no_server_and_writes_nothing(shipped_copy):
+    """Checking a file renders the budgeted feeds and pages in memory, to warn about sizes
+    as ``build`` would, and nothing else: no server, no other command, no file written."""
+    before = sorted(shipped_copy.parent.iterdir())
     output, modules = _imported_by("validate", str(shipped_copy))
     assert output == f"{shipped_copy}: OK, 18 sessions (2 talks, 2 cancelled, 14 open slots)\n"
-    unwanted = _NOT_FOR_BUILD | {"calendar_feed.render", "jinja2", "icalendar", "segno"}
-    assert _unwanted(modules, unwanted) == []
+    assert _unwanted(modules, _NOT_FOR_BUILD | {"segno", "calendar_feed.publish.cache"}) == []
     assert "yaml" in modules
+    assert sorted(shipped_copy.parent.iterdir()) == before
