@@ -22,7 +22,6 @@ from markupsafe import Markup
 from calendar_feed import texts
 from calendar_feed.fields import DETAILS
 from calendar_feed.history import describe_change
-from calendar_feed.history.changes import _process_digest
 from calendar_feed.organize.announce import compose
 from calendar_feed.publish.build import build_site
 from calendar_feed.render.components import event_ical
@@ -37,12 +36,10 @@ T1 = dt.datetime(2024, 9, 5, 9, 30, tzinfo=dt.UTC)
 
 @pytest.fixture
 def fresh_renders() -> Iterator[None]:
-    """Per-process caches forget events rendered with other wording, before and after."""
+    """The per-process cache forgets events rendered with other wording, before and after."""
     event_ical.cache_clear()
-    _process_digest.cache_clear()
     yield
     event_ical.cache_clear()
-    _process_digest.cache_clear()
 
 
 def _publish(events: Path, now: dt.datetime):
