@@ -513,7 +513,3 @@ class Schedule:
     @property
     def first_date(self) -> dt.date | None:
         return min((s.date for s in self.sessions), default=None)
-
-    @property
-    def last_date(self) -> dt.date | None:
-        return max((s.end.date() for s in self.sessions), default=None)

@@ -94,20 +94,20 @@ def read_markdown(text: str, name: str, options: ImportOptions) -> Source:
         return source
     _introduction(blocks[: candidate.index], lines, source, front_title)
     terms = _same_tables(blocks, candidate)
-    for line, dates in _others(blocks, candidate):
+    for line, dates in _others(blocks, lines, candidate):
         if line not in {_line(table) for table in terms}:
             warn(line, texts.import_skipped(texts.IMPORT_OTHER_SCHEDULE.format(
                 count=dates, line=_line(candidate.nodes[0]))))  # fmt: skip
     if candidate.kind == "table":
         for table in [candidate.nodes[0], *terms]:
-            source.rows += _table_rows(table, options, warn, source)
+            source.rows += _table_rows(table, options, warn)
     elif candidate.kind == "list":
-        source.rows = _list_rows(candidate.nodes[0], lines, warn, source)
+        source.rows = _list_rows(candidate.nodes[0], lines, warn)
     elif candidate.html is not None:
         fields = column_fields(candidate.html.header, options, _line(candidate.nodes[0]), warn)
         source.rows = _rows_of(candidate.html.rows, fields, warn)
     else:
-        source.rows = _heading_rows(blocks, candidate, lines, warn, source)
+        source.rows = _heading_rows(blocks, candidate, lines, warn)
     _after(blocks[candidate.end :], lines, source)
     source.language_text = text
     return source
@@ -132,20 +132,7 @@ def _schedule(blocks: list[SyntaxTreeNode], lines: list[str]) -> _Candidate | No
     for index, block in enumerate(blocks):
         if block.type == "heading":
             after_heading = bool(SCHEDULE_HEADINGS.search(_plain(block)))
-            if read_date(_plain(block)) is not None and _date_leads(_plain(block)):
-                candidates.append(_headings_from(blocks, index, after_heading))
-        elif block.type == "table":
-            dated = sum(1 for row in _body_rows(block) if _row_has_date(row))
-            candidates.append(_Candidate("table", index, [block], dated, after_heading, index + 1))
-        elif block.type in ("bullet_list", "ordered_list"):
-            dated = sum(1 for item in block.children if _date_leads(_item_first_line(item)))
-            candidates.append(_Candidate("list", index, [block], dated, after_heading, index + 1))
-        elif block.type == "html_block" and "<table" in block.content.lower() and block.map:
-            for table in html_tables(_through_table_end(lines, block.map[0]), _line(block)):
-                dated = sum(1 for _, cells in table.rows if _cells_have_date(cells))
-                candidate = _Candidate("html", index, [block], dated, after_heading, index + 1)
-                candidates.append(candidate)
-                candidate.html = table
+        candidates += _candidates(blocks, index, lines, after_heading)
     candidates = [c for c in candidates if c.dated]
     if not candidates:
         return None
@@ -171,28 +158,46 @@ def _headings_of(table: SyntaxTreeNode) -> list[str]:
     return [_plain(cell).strip().lower() for cell in table.children[0].children[0].children]
 
 
-def _others(blocks: list[SyntaxTreeNode], chosen: _Candidate) -> list[tuple[int, int]]:
+def _others(
+    blocks: list[SyntaxTreeNode], lines: list[str], chosen: _Candidate
+) -> list[tuple[int, int]]:
     """(line, dates) of every other table, list or run of headings with several dates."""
     others = []
     index = 0
     while index < len(blocks):
         block = blocks[index]
         found: _Candidate | None = None
-        if index != chosen.index:
-            if block.type == "heading" and _date_leads(_plain(block)):
-                found = _headings_from(blocks, index, False)
-            elif block.type == "table":
-                dated = sum(1 for row in _body_rows(block) if _row_has_date(row))
-                found = _Candidate("table", index, [block], dated, False, index + 1)
-            elif block.type in ("bullet_list", "ordered_list"):
-                dated = sum(1 for item in block.children if _date_leads(_item_first_line(item)))
-                found = _Candidate("list", index, [block], dated, False, index + 1)
+        if index != chosen.index and block.type != "html_block":
+            found = next(iter(_candidates(blocks, index, lines, False)), None)
         if found is not None and found.dated >= 2:
             others.append((_line(block), found.dated))
             index = max(found.end, index + 1)
             continue
         index = chosen.end if index == chosen.index else index + 1
     return others
+
+
+def _candidates(
+    blocks: list[SyntaxTreeNode], index: int, lines: list[str], after_heading: bool
+) -> list[_Candidate]:
+    """The table, list or run of headings at ``blocks[index]`` (each table of HTML there)."""
+    block = blocks[index]
+    if block.type == "heading":
+        leads = _date_leads(_plain(block))
+        return [_headings_from(blocks, index, after_heading)] if leads else []
+    if block.type == "table":
+        dated = sum(1 for row in _body_rows(block) if _row_has_date(row))
+        return [_Candidate("table", index, [block], dated, after_heading, index + 1)]
+    if block.type in ("bullet_list", "ordered_list"):
+        dated = sum(1 for item in block.children if _date_leads(_item_first_line(item)))
+        return [_Candidate("list", index, [block], dated, after_heading, index + 1)]
+    if block.type == "html_block" and "<table" in block.content.lower() and block.map:
+        tables = html_tables(_through_table_end(lines, block.map[0]), _line(block))
+        return [
+            _Candidate("html", index, [block], _html_dates(table), after_heading, index + 1, table)
+            for table in tables
+        ]
+    return []
 
 
 def _headings_from(blocks: list[SyntaxTreeNode], index: int, after: bool) -> _Candidate:
@@ -203,7 +208,7 @@ def _headings_from(blocks: list[SyntaxTreeNode], index: int, after: bool) -> _Ca
     for position in range(index, len(blocks)):
         block = blocks[position]
         if block.type == "heading" and block.tag <= level:
-            if block.tag == level and read_date(_plain(block)) and _date_leads(_plain(block)):
+            if block.tag == level and _date_leads(_plain(block)):
                 nodes.append(block)
             else:
                 break
@@ -222,12 +227,18 @@ def _through_table_end(lines: list[str], start: int) -> str:
     return "\n".join(lines[start : end + 1])
 
 
-def _cells_have_date(cells: list[Cell]) -> bool:
-    return any(_date_leads(cell.text) and len(cell.text) < 40 for cell in cells)
+def _html_dates(table: HtmlTable) -> int:
+    """How many of the table's rows have a date."""
+    return sum(1 for _, cells in table.rows if any(_short_date(c.text) for c in cells))
 
 
 def _row_has_date(row: SyntaxTreeNode) -> bool:
-    return any(_date_leads(_plain(cell)) and len(_plain(cell)) < 40 for cell in row.children)
+    return any(_short_date(_plain(cell)) for cell in row.children)
+
+
+def _short_date(text: str) -> bool:
+    """A table cell that is a date (a long cell with a date in it is not)."""
+    return _date_leads(text) and len(text) < 40
 
 
 def _plain(node: SyntaxTreeNode) -> str:
@@ -375,7 +386,7 @@ def _take_organizers(text: str, calendar: dict[str, object]) -> str:
 
 
 def _table_rows(
-    table: SyntaxTreeNode, options: ImportOptions, warn: Callable[[int, str], None], source: Source
+    table: SyntaxTreeNode, options: ImportOptions, warn: Callable[[int, str], None]
 ) -> list[Row]:
     header_row = table.children[0].children[0]
     headings = [_plain(cell) for cell in header_row.children]
@@ -488,7 +499,7 @@ def _link_notes(cell: Cell) -> list[str]:
 
 
 def _list_rows(
-    block: SyntaxTreeNode, lines: list[str], warn: Callable[[int, str], None], source: Source
+    block: SyntaxTreeNode, lines: list[str], warn: Callable[[int, str], None]
 ) -> list[Row]:
     rows = []
     for item in block.children:
@@ -512,7 +523,6 @@ def _heading_rows(
     candidate: _Candidate,
     lines: list[str],
     warn: Callable[[int, str], None],
-    source: Source,
 ) -> list[Row]:
     rows = []
     for number, heading in enumerate(candidate.nodes):

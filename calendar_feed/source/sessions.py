@@ -30,7 +30,7 @@ class SessionRules(VocabularyParser):
         self.localized: dict[tuple[str, dt.datetime], dt.datetime] = {}
         """zones.localize for each (zone, wall time) seen: sessions share a few slots."""
 
-    def timing(self, fields: dict[str, Node], path: str, where: Node) -> dict[str, Any]:
+    def timing(self, fields: dict[str, Node], path: str) -> dict[str, Any]:
         """Read start / end / duration / location; only the keys given come back."""
         result: dict[str, Any] = {}
         for key, parse in self.timing_parsers:
@@ -134,7 +134,7 @@ class SessionRules(VocabularyParser):
         self, fields: dict[str, Node], path: str, node: Node, defaults: dict[str, Any]
     ) -> dict[str, Any]:
         """start / end / duration / location from the session, else from ``defaults:``."""
-        timing = {**defaults, **self.timing(fields, path, node)}
+        timing = {**defaults, **self.timing(fields, path)}
         if "end" in fields and "duration" not in fields:
             timing.pop("duration", None)
         if "duration" in fields and "end" not in fields:

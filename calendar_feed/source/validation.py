@@ -187,7 +187,7 @@ class Checker(SessionRules):
         fields = self.mapping(node, "defaults", TIMING_KEYS)
         if fields is None:
             return {}
-        return self.timing(fields, "defaults", node)
+        return self.timing(fields, "defaults")
 
     def check_identities(self) -> None:
         """Every session needs its own key, or two events would share one UID."""
