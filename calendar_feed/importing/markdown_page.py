@@ -88,13 +88,14 @@ def read_markdown(text: str, name: str, options: ImportOptions) -> Source:
     text, front_title = _without_front_matter(text)
     lines = text.split("\n")
     blocks = SyntaxTreeNode(markdown().parse(text)).children
-    candidate = _schedule(blocks, lines)
+    candidates = _candidates(blocks, lines)
+    candidate = _schedule(candidates)
     if candidate is None:
         source.problems.append(page_problem(name, 0, texts.IMPORT_NO_SCHEDULE))
         return source
     _introduction(blocks[: candidate.index], lines, source, front_title)
     terms = _same_tables(blocks, candidate)
-    for line, dates in _others(blocks, lines, candidate):
+    for line, dates in _others(candidates, candidate):
         if line not in {_line(table) for table in terms}:
             warn(line, texts.import_skipped(texts.IMPORT_OTHER_SCHEDULE.format(
                 count=dates, line=_line(candidate.nodes[0]))))  # fmt: skip
@@ -126,17 +127,36 @@ def _without_front_matter(text: str) -> tuple[str, str]:
 # -- finding the schedule ------------------------------------------------------------
 
 
-def _schedule(blocks: list[SyntaxTreeNode], lines: list[str]) -> _Candidate | None:
+def _candidates(blocks: list[SyntaxTreeNode], lines: list[str]) -> list[_Candidate]:
+    """Every table, list, HTML table and run of dated headings, in the page's order."""
     candidates: list[_Candidate] = []
     after_heading = False
     for index, block in enumerate(blocks):
         if block.type == "heading":
             after_heading = bool(SCHEDULE_HEADINGS.search(_plain(block)))
-        candidates += _candidates(blocks, index, lines, after_heading)
-    candidates = [c for c in candidates if c.dated]
-    if not candidates:
+            if _date_leads(_plain(block)):
+                candidates.append(_headings_from(blocks, index, after_heading))
+        elif block.type == "table":
+            dated = sum(1 for row in _body_rows(block) if _row_has_date(row))
+            candidates.append(_Candidate("table", index, [block], dated, after_heading, index + 1))
+        elif block.type in ("bullet_list", "ordered_list"):
+            dated = sum(1 for item in block.children if _date_leads(_item_first_line(item)))
+            candidates.append(_Candidate("list", index, [block], dated, after_heading, index + 1))
+        elif block.type == "html_block" and "<table" in block.content.lower() and block.map:
+            for table in html_tables(_through_table_end(lines, block.map[0]), _line(block)):
+                dated = sum(1 for _, cells in table.rows if _cells_have_date(cells))
+                candidate = _Candidate("html", index, [block], dated, after_heading, index + 1)
+                candidates.append(candidate)
+                candidate.html = table
+    return candidates
+
+
+def _schedule(candidates: list[_Candidate]) -> _Candidate | None:
+    """The candidate with the most dates; one after a "Schedule" heading wins a tie."""
+    dated = [c for c in candidates if c.dated]
+    if not dated:
         return None
-    return max(candidates, key=lambda c: (c.dated + (0.5 if c.after_heading else 0), -c.index))
+    return max(dated, key=lambda c: (c.dated + (0.5 if c.after_heading else 0), -c.index))
 
 
 def _same_tables(blocks: list[SyntaxTreeNode], chosen: _Candidate) -> list[SyntaxTreeNode]:
@@ -158,46 +178,19 @@ def _headings_of(table: SyntaxTreeNode) -> list[str]:
     return [_plain(cell).strip().lower() for cell in table.children[0].children[0].children]
 
 
-def _others(
-    blocks: list[SyntaxTreeNode], lines: list[str], chosen: _Candidate
-) -> list[tuple[int, int]]:
+def _others(candidates: list[_Candidate], chosen: _Candidate) -> list[tuple[int, int]]:
     """(line, dates) of every other table, list or run of headings with several dates."""
     others = []
-    index = 0
-    while index < len(blocks):
-        block = blocks[index]
-        found: _Candidate | None = None
-        if index != chosen.index and block.type != "html_block":
-            found = next(iter(_candidates(blocks, index, lines, False)), None)
-        if found is not None and found.dated >= 2:
-            others.append((_line(block), found.dated))
-            index = max(found.end, index + 1)
+    end = 0  # blocks before it belong to the chosen schedule or to one listed
+    for found in candidates:
+        if found.index < end or found.kind == "html":
             continue
-        index = chosen.end if index == chosen.index else index + 1
+        if found.index == chosen.index:
+            end = chosen.end
+        elif found.dated >= 2:
+            others.append((_line(found.nodes[0]), found.dated))
+            end = found.end
     return others
-
-
-def _candidates(
-    blocks: list[SyntaxTreeNode], index: int, lines: list[str], after_heading: bool
-) -> list[_Candidate]:
-    """The table, list or run of headings at ``blocks[index]`` (each table of HTML there)."""
-    block = blocks[index]
-    if block.type == "heading":
-        leads = _date_leads(_plain(block))
-        return [_headings_from(blocks, index, after_heading)] if leads else []
-    if block.type == "table":
-        dated = sum(1 for row in _body_rows(block) if _row_has_date(row))
-        return [_Candidate("table", index, [block], dated, after_heading, index + 1)]
-    if block.type in ("bullet_list", "ordered_list"):
-        dated = sum(1 for item in block.children if _date_leads(_item_first_line(item)))
-        return [_Candidate("list", index, [block], dated, after_heading, index + 1)]
-    if block.type == "html_block" and "<table" in block.content.lower() and block.map:
-        tables = html_tables(_through_table_end(lines, block.map[0]), _line(block))
-        return [
-            _Candidate("html", index, [block], _html_dates(table), after_heading, index + 1, table)
-            for table in tables
-        ]
-    return []
 
 
 def _headings_from(blocks: list[SyntaxTreeNode], index: int, after: bool) -> _Candidate:
@@ -227,18 +220,12 @@ def _through_table_end(lines: list[str], start: int) -> str:
     return "\n".join(lines[start : end + 1])
 
 
-def _html_dates(table: HtmlTable) -> int:
-    """How many of the table's rows have a date."""
-    return sum(1 for _, cells in table.rows if any(_short_date(c.text) for c in cells))
+def _cells_have_date(cells: list[Cell]) -> bool:
+    return any(_date_leads(cell.text) and len(cell.text) < 40 for cell in cells)
 
 
 def _row_has_date(row: SyntaxTreeNode) -> bool:
-    return any(_short_date(_plain(cell)) for cell in row.children)
-
-
-def _short_date(text: str) -> bool:
-    """A table cell that is a date (a long cell with a date in it is not)."""
-    return _date_leads(text) and len(text) < 40
+    return any(_date_leads(_plain(cell)) and len(_plain(cell)) < 40 for cell in row.children)
 
 
 def _plain(node: SyntaxTreeNode) -> str:
