@@ -168,12 +168,11 @@ class SessionRules(VocabularyParser):
             end_time = timing["end"]
             if end_time <= start_time:
                 where = fields.get("end") or fields.get("start") or node
-                self.error(
-                    where.position,
+                return self.refuse(
+                    where,
                     join(path, "end"),
                     f"end {end_time:%H:%M} is not after start {start_time:%H:%M}",
                 )
-                return None
             end_naive = dt.datetime.combine(day, end_time)
         else:
             end_naive = dt.datetime.combine(day, start_time) + dt.timedelta(
@@ -203,11 +202,10 @@ class SessionRules(VocabularyParser):
             aware = localize(naive, zone)
         except WallTimeError as problem:
             where = fields.get(key) or fields.get("date") or node
-            self.error(
-                where.position,
+            return self.refuse(
+                where,
                 join(path, key),
                 f"{naive:%Y-%m-%d %H:%M} {problem} in {zone}; {problem.advice}",
             )
-            return None
         self.localized[zone, naive] = aware
         return aware
