@@ -504,12 +504,6 @@ class Schedule:
     series: Series
     sessions: tuple[Session, ...] = field(default=())
 
-    def session(self, key: str) -> Session | None:
-        for session in self.sessions:
-            if session.key == key:
-                return session
-        return None
-
     @property
     def first_date(self) -> dt.date | None:
         return min((s.date for s in self.sessions), default=None)

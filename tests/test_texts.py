@@ -27,7 +27,7 @@ from calendar_feed.publish.build import build_site
 from calendar_feed.render.components import event_ical
 from calendar_feed.render.templating import Words, environment
 from calendar_feed.source.validation import load_schedule
-from tests.helpers import ROOT
+from tests.helpers import ROOT, session_of
 
 PACKAGE = ROOT / "calendar_feed"
 T0 = dt.datetime(2024, 9, 1, 8, 0, tzinfo=dt.UTC)
@@ -86,7 +86,7 @@ def test_cancellation_wording_comes_from_texts_alone(shipped_copy, monkeypatch):
         "<title>Called off (运动会): PKU Applied Math Lunch Seminar (Wed 2024-10-16 12:00)" in news
     )
     schedule = load_schedule(shipped_copy).schedule
-    notice = compose(schedule, schedule.session("2024-10-16"))
+    notice = compose(schedule, session_of(schedule, "2024-10-16"))
     assert notice.subject == "[应用数学青年讨论班（午餐会）] 取消 / Called off: 2024-10-16 (运动会)"
 
     department = build_site(
