@@ -387,18 +387,27 @@ def _table_rows(
 def _rows_of(
     body: list[tuple[int, list[Cell]]], fields: list[str], warn: Callable[[int, str], None]
 ) -> list[Row]:
-    """Rows of a table (Markdown or HTML); a row naming a term (Fall 2018) sets the year."""
+    """Rows of a table (Markdown or HTML)."""
+    records = [
+        (n, " ".join(c.text for c in cells), cells_row(n, fields, cells)) for n, cells in body
+    ]
+    return dated_rows(records, warn)
+
+
+def dated_rows(
+    records: list[tuple[int, str, Row | None]], warn: Callable[[int, str], None]
+) -> list[Row]:
+    """The rows of a table or sheet, from (line, its text, its row or None when undated);
+    an undated record naming a term (Fall 2018) sets the year of the rows after it."""
     rows: list[Row] = []
     year: int | None = None
-    for line, cells in body:
-        row = cells_row(line, fields, cells)
+    for line, text, row in records:
         if row is None:
-            text = " ".join(c.text for c in cells)
             mark = year_mark(text)
             if mark is not None:
                 year = mark
             elif text.strip():
-                warn(line, texts.import_skipped(texts.IMPORT_NO_DATE.format(text=_short(text))))
+                warn(line, texts.import_skipped(texts.IMPORT_NO_DATE.format(text=short(text))))
             continue
         row.year = year
         rows.append(row)
@@ -496,7 +505,7 @@ def _list_rows(
             if _plain(first) if first is not None else "":
                 warn(
                     line,
-                    texts.import_skipped(texts.IMPORT_NO_DATE.format(text=_short(_plain(first)))),
+                    texts.import_skipped(texts.IMPORT_NO_DATE.format(text=short(_plain(first)))),
                 )
             continue
         cell = inline_cell(_inline(first))
@@ -595,6 +604,7 @@ def _after(blocks: list[SyntaxTreeNode], lines: list[str], source: Source) -> No
     close()
 
 
-def _short(text: str) -> str:
+def short(text: str) -> str:
+    """The text on one line, cut to 60 characters: what a warning quotes of a row."""
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + "…"
