@@ -263,12 +263,14 @@ def uid_warnings(
     history: History | None,
     schedule: Schedule,
     locations: Mapping[str, tuple[str, Position]],
+    changes: Sequence[Change] | None = None,
 ) -> list[Problem]:
     """Warn when a talk seems to have moved to another date without an explicit id.
 
     Its UID would change, and subscribers would see one talk deleted and another created.
+    ``changes`` is what plan() gives for ``history`` and ``schedule``, if known already.
     """
-    changes = plan(history, schedule)
+    changes = plan(history, schedule) if changes is None else changes
     gone = [c for c in changes if c.is_removal and not c.snapshot["explicit_id"]]
     problems = []
     for change in changes:
