@@ -167,7 +167,6 @@ class Session:
             "page.",
         )
     )
-    """The speaker's homepage: their name links to it on the page."""
     online: str = detail(
         FieldRule(
             Kind.URL,
@@ -177,7 +176,6 @@ class Session:
             "in its description and a link on the page.",
         )
     )
-    """A meeting link for hybrid sessions: RFC 7986 CONFERENCE in the event."""
     tags: tuple[str, ...] = detail(
         FieldRule(
             Kind.TAGS,
@@ -398,7 +396,6 @@ class Series:
         ),
         default=(),
     )
-    """Tags every session of the series has, besides its own."""
     contact: str = setting(
         SettingRule(
             Kind.EMAIL,
@@ -408,8 +405,6 @@ class Series:
         ),
         default="",
     )
-    """Address organizers read (``Name <addr>`` or ``addr``): From of announcements,
-    and where volunteers for open slots write."""
     announce_to: tuple[str, ...] = setting(
         SettingRule(
             Kind.EMAIL_LIST,
@@ -417,7 +412,6 @@ class Series:
         ),
         default=(),
     )
-    """Addresses the weekly announcement goes to (its To header)."""
     repository: str = setting(
         SettingRule(
             Kind.URL,
@@ -427,8 +421,6 @@ class Series:
         ),
         default="",
     )
-    """Web address of the repository holding events.yaml (e.g. on GitHub), for
-    "volunteer for this date" issue links."""
 
     @property
     def display_name(self) -> str:
@@ -504,16 +496,6 @@ class Schedule:
     series: Series
     sessions: tuple[Session, ...] = field(default=())
 
-    def session(self, key: str) -> Session | None:
-        for session in self.sessions:
-            if session.key == key:
-                return session
-        return None
-
     @property
     def first_date(self) -> dt.date | None:
         return min((s.date for s in self.sessions), default=None)
-
-    @property
-    def last_date(self) -> dt.date | None:
-        return max((s.end.date() for s in self.sessions), default=None)

@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from calendar_feed.model import Schedule, Session
 from calendar_feed.publish.stamp import STAMP_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +60,11 @@ def copy_department(folder: Path) -> Path:
     beside the copy, never into the repository)."""
     shutil.copytree(DEPARTMENT, folder)
     return folder / "site.yaml"
+
+
+def session_of(schedule: Schedule, key: str) -> Session:
+    """The session whose key (explicit id or ISO date) is ``key``."""
+    return next(session for session in schedule.sessions if session.key == key)
 
 
 def vevents(body: bytes) -> list[Any]:

@@ -22,13 +22,12 @@ from markupsafe import Markup
 from calendar_feed import texts
 from calendar_feed.fields import DETAILS
 from calendar_feed.history import describe_change
-from calendar_feed.history.changes import _process_digest
 from calendar_feed.organize.announce import compose
 from calendar_feed.publish.build import build_site
 from calendar_feed.render.components import event_ical
 from calendar_feed.render.templating import Words, environment
 from calendar_feed.source.validation import load_schedule
-from tests.helpers import ROOT
+from tests.helpers import ROOT, session_of
 
 PACKAGE = ROOT / "calendar_feed"
 T0 = dt.datetime(2024, 9, 1, 8, 0, tzinfo=dt.UTC)
@@ -37,12 +36,10 @@ T1 = dt.datetime(2024, 9, 5, 9, 30, tzinfo=dt.UTC)
 
 @pytest.fixture
 def fresh_renders() -> Iterator[None]:
-    """Per-process caches forget events rendered with other wording, before and after."""
+    """The per-process cache forgets events rendered with other wording, before and after."""
     event_ical.cache_clear()
-    _process_digest.cache_clear()
     yield
     event_ical.cache_clear()
-    _process_digest.cache_clear()
 
 
 def _publish(events: Path, now: dt.datetime):
@@ -89,7 +86,7 @@ def test_cancellation_wording_comes_from_texts_alone(shipped_copy, monkeypatch):
         "<title>Called off (运动会): PKU Applied Math Lunch Seminar (Wed 2024-10-16 12:00)" in news
     )
     schedule = load_schedule(shipped_copy).schedule
-    notice = compose(schedule, schedule.session("2024-10-16"))
+    notice = compose(schedule, session_of(schedule, "2024-10-16"))
     assert notice.subject == "[应用数学青年讨论班（午餐会）] 取消 / Called off: 2024-10-16 (运动会)"
 
     department = build_site(

@@ -6,7 +6,6 @@ changes and how it is told."""
 from .changes import (
     DEFAULT_KEEP_REMOVED_DAYS,
     Change,
-    ChangeKind,
     Release,
     describe_change,
     plan,
@@ -15,15 +14,13 @@ from .changes import (
     started_history,
     uid_warnings,
 )
-from .records import Announcement, History, Record
+from .records import History
 from .store import (
-    HistoryError,
     StoredHistory,
     backup_path_for,
     damaged_path_for,
     history_lock,
     history_path_for,
-    read_history,
     read_stored_history,
     set_aside,
     write_history,
@@ -31,12 +28,8 @@ from .store import (
 
 __all__ = [
     "DEFAULT_KEEP_REMOVED_DAYS",
-    "Announcement",
     "Change",
-    "ChangeKind",
     "History",
-    "HistoryError",
-    "Record",
     "Release",
     "StoredHistory",
     "backup_path_for",
@@ -46,7 +39,6 @@ __all__ = [
     "history_path_for",
     "plan",
     "publish",
-    "read_history",
     "read_stored_history",
     "removed_sessions",
     "set_aside",

@@ -14,14 +14,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
 from typing import Any
 
 from .. import texts, zones
 from ..errors import Position, Problem
 from ..fields import CANCELLED_ONLY, DETAIL_NAMES
 from ..identity import Revision, session_uid
-from ..limits import DEFAULT_KEEP_REMOVED_DAYS, DEFAULT_MAX_SESSIONS
+from ..limits import DEFAULT_KEEP_REMOVED_DAYS
 from ..model import Schedule, Series, Session
 from ..reuse import piece, series_digest, session_digest
 from .records import Announcement, History, Record, digest, session_from_snapshot, snapshot
@@ -181,18 +180,13 @@ def _when(snap: Mapping[str, Any]) -> str:
 
 
 def _digest(series: Series, session: Session) -> str:
-    """The digest of what subscribers see of ``session``: once per session and process,
-    and kept in the build cache (comparing 10,000 sessions meant 10,000 snapshots)."""
+    """The digest of what subscribers see of ``session``, kept in the build cache
+    (comparing 10,000 sessions meant 10,000 snapshots)."""
     return piece(
         "history-digest",
         (series_digest(series), session_digest(session)),
-        lambda: _process_digest(series, session),
+        lambda: digest(snapshot(series, session)),
     )
-
-
-@lru_cache(maxsize=DEFAULT_MAX_SESSIONS)
-def _process_digest(series: Series, session: Session) -> str:
-    return digest(snapshot(series, session))
 
 
 def publish(
@@ -269,12 +263,14 @@ def uid_warnings(
     history: History | None,
     schedule: Schedule,
     locations: Mapping[str, tuple[str, Position]],
+    changes: Sequence[Change] | None = None,
 ) -> list[Problem]:
     """Warn when a talk seems to have moved to another date without an explicit id.
 
     Its UID would change, and subscribers would see one talk deleted and another created.
+    ``changes`` is what plan() gives for ``history`` and ``schedule``, if known already.
     """
-    changes = plan(history, schedule)
+    changes = plan(history, schedule) if changes is None else changes
     gone = [c for c in changes if c.is_removal and not c.snapshot["explicit_id"]]
     problems = []
     for change in changes:

@@ -36,12 +36,9 @@ def read_calendar(text: str, name: str, options: ImportOptions) -> Source:
         row = _row(line, event, source)
         if row is None:
             summary = _text(event.get("SUMMARY"))
-            source.problems.append(
-                page_problem(
-                    name, line, texts.import_skipped(texts.IMPORT_NO_DATE.format(text=summary)),
-                    "warning",
-                )
-            )  # fmt: skip
+            source.warning(
+                name, line, texts.import_skipped(texts.IMPORT_NO_DATE.format(text=summary))
+            )
             continue
         source.rows.append(row)
     source.rows.sort(key=lambda r: (r.day or dt.date.min, r.start or dt.time.min))

@@ -88,26 +88,27 @@ def read_markdown(text: str, name: str, options: ImportOptions) -> Source:
     text, front_title = _without_front_matter(text)
     lines = text.split("\n")
     blocks = SyntaxTreeNode(markdown().parse(text)).children
-    candidate = _schedule(blocks, lines)
+    candidates = _candidates(blocks, lines)
+    candidate = _schedule(candidates)
     if candidate is None:
         source.problems.append(page_problem(name, 0, texts.IMPORT_NO_SCHEDULE))
         return source
     _introduction(blocks[: candidate.index], lines, source, front_title)
     terms = _same_tables(blocks, candidate)
-    for line, dates in _others(blocks, candidate):
+    for line, dates in _others(candidates, candidate):
         if line not in {_line(table) for table in terms}:
             warn(line, texts.import_skipped(texts.IMPORT_OTHER_SCHEDULE.format(
                 count=dates, line=_line(candidate.nodes[0]))))  # fmt: skip
     if candidate.kind == "table":
         for table in [candidate.nodes[0], *terms]:
-            source.rows += _table_rows(table, options, warn, source)
+            source.rows += _table_rows(table, options, warn)
     elif candidate.kind == "list":
-        source.rows = _list_rows(candidate.nodes[0], lines, warn, source)
+        source.rows = _list_rows(candidate.nodes[0], lines, warn)
     elif candidate.html is not None:
         fields = column_fields(candidate.html.header, options, _line(candidate.nodes[0]), warn)
         source.rows = _rows_of(candidate.html.rows, fields, warn)
     else:
-        source.rows = _heading_rows(blocks, candidate, lines, warn, source)
+        source.rows = _heading_rows(blocks, candidate, lines, warn)
     _after(blocks[candidate.end :], lines, source)
     source.language_text = text
     return source
@@ -126,13 +127,14 @@ def _without_front_matter(text: str) -> tuple[str, str]:
 # -- finding the schedule ------------------------------------------------------------
 
 
-def _schedule(blocks: list[SyntaxTreeNode], lines: list[str]) -> _Candidate | None:
+def _candidates(blocks: list[SyntaxTreeNode], lines: list[str]) -> list[_Candidate]:
+    """Every table, list, HTML table and run of dated headings, in the page's order."""
     candidates: list[_Candidate] = []
     after_heading = False
     for index, block in enumerate(blocks):
         if block.type == "heading":
             after_heading = bool(SCHEDULE_HEADINGS.search(_plain(block)))
-            if read_date(_plain(block)) is not None and _date_leads(_plain(block)):
+            if _date_leads(_plain(block)):
                 candidates.append(_headings_from(blocks, index, after_heading))
         elif block.type == "table":
             dated = sum(1 for row in _body_rows(block) if _row_has_date(row))
@@ -146,10 +148,15 @@ def _schedule(blocks: list[SyntaxTreeNode], lines: list[str]) -> _Candidate | No
                 candidate = _Candidate("html", index, [block], dated, after_heading, index + 1)
                 candidates.append(candidate)
                 candidate.html = table
-    candidates = [c for c in candidates if c.dated]
-    if not candidates:
+    return candidates
+
+
+def _schedule(candidates: list[_Candidate]) -> _Candidate | None:
+    """The candidate with the most dates; one after a "Schedule" heading wins a tie."""
+    dated = [c for c in candidates if c.dated]
+    if not dated:
         return None
-    return max(candidates, key=lambda c: (c.dated + (0.5 if c.after_heading else 0), -c.index))
+    return max(dated, key=lambda c: (c.dated + (0.5 if c.after_heading else 0), -c.index))
 
 
 def _same_tables(blocks: list[SyntaxTreeNode], chosen: _Candidate) -> list[SyntaxTreeNode]:
@@ -171,27 +178,18 @@ def _headings_of(table: SyntaxTreeNode) -> list[str]:
     return [_plain(cell).strip().lower() for cell in table.children[0].children[0].children]
 
 
-def _others(blocks: list[SyntaxTreeNode], chosen: _Candidate) -> list[tuple[int, int]]:
+def _others(candidates: list[_Candidate], chosen: _Candidate) -> list[tuple[int, int]]:
     """(line, dates) of every other table, list or run of headings with several dates."""
     others = []
-    index = 0
-    while index < len(blocks):
-        block = blocks[index]
-        found: _Candidate | None = None
-        if index != chosen.index:
-            if block.type == "heading" and _date_leads(_plain(block)):
-                found = _headings_from(blocks, index, False)
-            elif block.type == "table":
-                dated = sum(1 for row in _body_rows(block) if _row_has_date(row))
-                found = _Candidate("table", index, [block], dated, False, index + 1)
-            elif block.type in ("bullet_list", "ordered_list"):
-                dated = sum(1 for item in block.children if _date_leads(_item_first_line(item)))
-                found = _Candidate("list", index, [block], dated, False, index + 1)
-        if found is not None and found.dated >= 2:
-            others.append((_line(block), found.dated))
-            index = max(found.end, index + 1)
+    end = 0  # blocks before it belong to the chosen schedule or to one listed
+    for found in candidates:
+        if found.index < end or found.kind == "html":
             continue
-        index = chosen.end if index == chosen.index else index + 1
+        if found.index == chosen.index:
+            end = chosen.end
+        elif found.dated >= 2:
+            others.append((_line(found.nodes[0]), found.dated))
+            end = found.end
     return others
 
 
@@ -203,7 +201,7 @@ def _headings_from(blocks: list[SyntaxTreeNode], index: int, after: bool) -> _Ca
     for position in range(index, len(blocks)):
         block = blocks[position]
         if block.type == "heading" and block.tag <= level:
-            if block.tag == level and read_date(_plain(block)) and _date_leads(_plain(block)):
+            if block.tag == level and _date_leads(_plain(block)):
                 nodes.append(block)
             else:
                 break
@@ -375,7 +373,7 @@ def _take_organizers(text: str, calendar: dict[str, object]) -> str:
 
 
 def _table_rows(
-    table: SyntaxTreeNode, options: ImportOptions, warn: Callable[[int, str], None], source: Source
+    table: SyntaxTreeNode, options: ImportOptions, warn: Callable[[int, str], None]
 ) -> list[Row]:
     header_row = table.children[0].children[0]
     headings = [_plain(cell) for cell in header_row.children]
@@ -389,18 +387,27 @@ def _table_rows(
 def _rows_of(
     body: list[tuple[int, list[Cell]]], fields: list[str], warn: Callable[[int, str], None]
 ) -> list[Row]:
-    """Rows of a table (Markdown or HTML); a row naming a term (Fall 2018) sets the year."""
+    """Rows of a table (Markdown or HTML)."""
+    records = [
+        (n, " ".join(c.text for c in cells), cells_row(n, fields, cells)) for n, cells in body
+    ]
+    return dated_rows(records, warn)
+
+
+def dated_rows(
+    records: list[tuple[int, str, Row | None]], warn: Callable[[int, str], None]
+) -> list[Row]:
+    """The rows of a table or sheet, from (line, its text, its row or None when undated);
+    an undated record naming a term (Fall 2018) sets the year of the rows after it."""
     rows: list[Row] = []
     year: int | None = None
-    for line, cells in body:
-        row = cells_row(line, fields, cells)
+    for line, text, row in records:
         if row is None:
-            text = " ".join(c.text for c in cells)
             mark = year_mark(text)
             if mark is not None:
                 year = mark
             elif text.strip():
-                warn(line, texts.import_skipped(texts.IMPORT_NO_DATE.format(text=_short(text))))
+                warn(line, texts.import_skipped(texts.IMPORT_NO_DATE.format(text=short(text))))
             continue
         row.year = year
         rows.append(row)
@@ -488,7 +495,7 @@ def _link_notes(cell: Cell) -> list[str]:
 
 
 def _list_rows(
-    block: SyntaxTreeNode, lines: list[str], warn: Callable[[int, str], None], source: Source
+    block: SyntaxTreeNode, lines: list[str], warn: Callable[[int, str], None]
 ) -> list[Row]:
     rows = []
     for item in block.children:
@@ -498,7 +505,7 @@ def _list_rows(
             if _plain(first) if first is not None else "":
                 warn(
                     line,
-                    texts.import_skipped(texts.IMPORT_NO_DATE.format(text=_short(_plain(first)))),
+                    texts.import_skipped(texts.IMPORT_NO_DATE.format(text=short(_plain(first)))),
                 )
             continue
         cell = inline_cell(_inline(first))
@@ -512,7 +519,6 @@ def _heading_rows(
     candidate: _Candidate,
     lines: list[str],
     warn: Callable[[int, str], None],
-    source: Source,
 ) -> list[Row]:
     rows = []
     for number, heading in enumerate(candidate.nodes):
@@ -598,6 +604,7 @@ def _after(blocks: list[SyntaxTreeNode], lines: list[str], source: Source) -> No
     close()
 
 
-def _short(text: str) -> str:
+def short(text: str) -> str:
+    """The text on one line, cut to 60 characters: what a warning quotes of a row."""
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + "…"

@@ -318,7 +318,7 @@ class _Normalizer:
             else:
                 self.error(0, texts.IMPORT_NO_ZONE)
         calendar["timezone"] = zone
-        calendar["language"] = options.language or _language(source.language_text, sessions)
+        calendar["language"] = options.language or _language(source.language_text)
         weekday = _usual_weekday([s["date"] for s in sessions])
         if weekday is not None:
             calendar["weekday"] = WEEKDAYS[weekday]
@@ -413,7 +413,7 @@ def _cancellation(talk: _Talk) -> None:
             return
 
 
-def _language(text: str, sessions: list[dict[str, Any]]) -> str:
+def _language(text: str) -> str:
     """``zh`` when Chinese makes up a good part of the page's letters, else ``en``."""
     cjk = len(CJK_RE.findall(text))
     latin = len(re.findall(r"[A-Za-z]", text))

@@ -16,12 +16,9 @@ from typing import Any
 
 from .. import texts
 from .cells import Cell, clean
-from .dates import year_mark
-from .markdown_page import cells_row, column_fields
+from .markdown_page import cells_row, column_fields, dated_rows
 from .rows import ImportOptions, Row, Source, page_problem
 from .words import HEADING_FIELD
-
-_SHORT = 60
 
 
 def read_delimited(text: str, name: str, options: ImportOptions, tab: bool = False) -> Source:
@@ -81,18 +78,10 @@ def _rows(records: Sequence[tuple[int, Sequence[Any]]], name: str, options: Impo
         return source
     header_line, header = records[0]
     fields = column_fields([_text(v) for v in header], options, header_line, warn)
-    year: int | None = None
-    for line, values in records[1:]:
-        row = _row(line, fields, values)
-        if row is None:
-            joined = " ".join(_text(v) for v in values)
-            if (mark := year_mark(joined)) is not None:
-                year = mark
-            else:
-                warn(line, texts.import_skipped(texts.IMPORT_NO_DATE.format(text=_short(joined))))
-            continue
-        row.year = year
-        source.rows.append(row)
+    source.rows = dated_rows(
+        [(n, " ".join(map(_text, values)), _row(n, fields, values)) for n, values in records[1:]],
+        warn,
+    )
     if not source.rows:
         source.problems.append(page_problem(name, 0, texts.IMPORT_NO_SCHEDULE))
     return source
@@ -122,8 +111,3 @@ def _text(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     return clean(str(value))
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _SHORT else text[: _SHORT - 3] + "…"

@@ -7,7 +7,6 @@ into the same schedule; unshown() names what the page has no place for.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from ..model import Schedule, Series, Session
@@ -30,7 +29,7 @@ from .format import (
     semester_year,
     short_date,
 )
-from .hidden import hidden_block
+from .hidden import hidden_block, session_timing, usual_timing
 
 
 def render_markdown(schedule: Schedule) -> str:
@@ -61,10 +60,9 @@ def unshown(schedule: Schedule) -> list[str]:
             f'calendar.semester "{series.semester}" is not in calendar.description, '
             "so the page does not show it"
         )
-    usual = Counter((s.start.time(), s.end.time(), s.location) for s in schedule.sessions)
-    common = usual.most_common(1)[0][0] if usual else None
+    usual = usual_timing(schedule)
     for session in schedule.sessions:
-        if (session.start.time(), session.end.time(), session.location) != common:
+        if session_timing(session) != usual:
             notes.append(
                 f"{session.key}: its time or room differs from the other sessions; "
                 "the page shows neither"

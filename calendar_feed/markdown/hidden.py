@@ -55,7 +55,7 @@ def hidden_block(schedule: Schedule) -> str:
     for session in schedule.sessions:
         day = session.date.isoformat()
         seen[day] += 1
-        own = {k: v for k, v in _timing(session).items() if defaults.get(k) != v}
+        own = {k: v for k, v in session_timing(session).items() if defaults.get(k) != v}
         if session.explicit_id:
             own = {"id": session.key, **own}
         if session.language:
@@ -76,11 +76,11 @@ def hidden_block(schedule: Schedule) -> str:
 
 def usual_timing(schedule: Schedule) -> dict[str, str]:
     """The most common start, end and place: what ``defaults:`` gives every session."""
-    usual = Counter(tuple(_timing(s).items()) for s in schedule.sessions).most_common(1)
+    usual = Counter(tuple(session_timing(s).items()) for s in schedule.sessions).most_common(1)
     return dict(usual[0][0]) if usual else {}
 
 
-def _timing(session: Session) -> dict[str, str]:
+def session_timing(session: Session) -> dict[str, str]:
     return {
         "start": session.start.strftime("%H:%M"),
         "end": session.end.strftime("%H:%M"),

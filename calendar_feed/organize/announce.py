@@ -16,10 +16,10 @@ from email.utils import format_datetime, make_msgid, parseaddr
 
 from .. import texts
 from ..model import Schedule, Series, Session
-from ..render.announcement import render_announcement_html
 from ..render.ical import render_published_session
 from ..render.links import volunteer_links
 from ..render.listing import zone_label
+from ..render.templating import environment
 from ..texts import speaker_line
 from ..urls import feed_url, session_url
 
@@ -179,7 +179,8 @@ def render_text(announcement: Announcement) -> str:
 
 
 def render_html(announcement: Announcement) -> str:
-    return render_announcement_html(announcement)
+    """Through the one autoescaping Jinja2 environment, as the site's pages."""
+    return environment().get_template("announcement.html").render(a=announcement)
 
 
 def email_message(

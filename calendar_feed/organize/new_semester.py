@@ -158,14 +158,14 @@ def new_term(
         loaded = load_schedule_bytes(text.encode("utf-8"), "the new term")
     except ValidationError as error:  # a bug here, not the organizer's: say so plainly
         raise TermError(f"the new term does not validate: {error}") from None
-    warnings = _warnings(current.schedule, slots, start, end, today)
+    warnings = _warnings(current.schedule, slots, start, today)
     on = set(slots)
     warnings += [_not_a_slot(skip.date, day, start, end) for skip in skips if skip.date not in on]
     return NewTerm(text, loaded, label, cancelled, tuple(warnings))
 
 
 def _warnings(
-    schedule: Schedule, slots: list[dt.date], start: dt.date, end: dt.date, today: dt.date
+    schedule: Schedule, slots: list[dt.date], start: dt.date, today: dt.date
 ) -> list[str]:
     warnings = []
     if start < today:

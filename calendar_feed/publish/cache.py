@@ -24,19 +24,16 @@ import hashlib
 import os
 import shutil
 import stat
-import sys
 import time
 import weakref
 import zlib
 from collections.abc import Callable, Iterator, MutableMapping
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import msgpack
 
 from ..files import replace_in
-from ..version import __version__
 
 CACHE_FORMAT = 2
 """Bumped when what a table holds changes shape in a way the fingerprint cannot see."""
@@ -301,16 +298,9 @@ def _write_table(folder: int, name: str, count: int, shards: dict[int, dict[byte
                 os.unlink(entry, dir_fd=folder)
 
 
-@cache
 def fingerprint() -> str:
-    """Everything besides a piece's own inputs that can change its bytes."""
-    from .stamp import code_digest, library_versions
+    """Everything besides a piece's own inputs that can change its bytes: the code's
+    fingerprint (the stamp's too) and the tables' format."""
+    from .stamp import code_fingerprint
 
-    parts = [
-        str(CACHE_FORMAT),
-        __version__,
-        sys.version,
-        code_digest().hex(),
-        *library_versions(),
-    ]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"{CACHE_FORMAT}-{code_fingerprint()}"

@@ -46,8 +46,8 @@ def preview(
     Changes to sessions starting within a day (or the refresh interval) of ``now``
     (default: the current time) get a late-change warning.
     """
-    uid_problems = tuple(uid_warnings(history, loaded.schedule, loaded.locations))
     changes = tuple(plan(history, loaded.schedule))
+    uid_problems = tuple(uid_warnings(history, loaded.schedule, loaded.locations, changes))
     late = []
     if history is not None:
         moment = now or dt.datetime.now(dt.UTC)

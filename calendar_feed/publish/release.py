@@ -73,8 +73,8 @@ def releasing(
                     "warning",
                 )
             )
-        warnings.extend(uid_warnings(history, loaded.schedule, loaded.locations))
         updated, changes = publish(history, loaded.schedule, moment)
+        warnings.extend(uid_warnings(history, loaded.schedule, loaded.locations, changes))
         if history is not None:  # the first publish changes nothing people already have
             warnings.extend(
                 late_change_warnings(changes, loaded.schedule.series, moment, loaded.locations)

@@ -53,12 +53,18 @@ def inputs_digest(source: Path, options: Mapping[str, object], limit: int = 0) -
     for part in (
         json.dumps(options, sort_keys=True, default=str).encode(),
         _file_bytes(source, limit),
-        code_digest(),
-        "\n".join(library_versions()).encode(),
-        f"{__version__} {sys.version}".encode(),
+        code_fingerprint().encode(),
     ):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """Everything besides a build's own inputs that can change a byte of what it makes:
+    calendar-feed's version, code, templates and static files, the libraries, Python."""
+    parts = [__version__, sys.version, code_digest().hex(), *library_versions()]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 FileRecord = list[Any]

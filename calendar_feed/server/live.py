@@ -33,7 +33,7 @@ from ..source.loading import DEFAULT_MAX_BYTES, read_error_message
 from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded
 from ..urls import normalize_base_url
 from .versions import Version, utc
-from .watching import DueCheck, Signature, read_bytes, stat_signature
+from .watching import DueCheck, Signature, stat_signature
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], float]
@@ -106,7 +106,7 @@ class FileWatch:
         for _ in range(5):
             signature = stat_signature(self.path)
             try:
-                data = read_bytes(self.path, self.max_bytes)
+                data = read_regular_file(self.path, self.max_bytes)
             except OSError as exc:
                 raise ValidationError([self.read_problem(exc)]) from None
             if stat_signature(self.path) == signature:
@@ -138,7 +138,7 @@ class FileWatch:
         if not self._settled(signature, self._pending[1], now):
             return None
         try:
-            data = read_bytes(self.path, self.max_bytes)
+            data = read_regular_file(self.path, self.max_bytes)
         except OSError as exc:
             self.seen, self._pending = signature, None
             self.reject((self.read_problem(exc),))

@@ -7,8 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from ..files import read_regular_file
-
 
 class Signature(NamedTuple):
     """What a stat() tells about the file; any change means 'look again'."""
@@ -26,15 +24,6 @@ def stat_signature(path: Path) -> Signature | None:
     except OSError:
         return None
     return Signature(st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def read_bytes(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes, reading at most one byte past the limit so validation can refuse it.
-
-    Only a regular file is read: a FIFO, directory or device in its place is an
-    OSError at once, never a read that blocks the request (or worker) doing it.
-    """
-    return read_regular_file(path, max_bytes)
 
 
 class DueCheck:

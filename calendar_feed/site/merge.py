@@ -166,7 +166,7 @@ def assemble(config: SiteConfig, loaded: Mapping[Path, Loaded]) -> tuple[Site, l
         if series_id in RESERVED_IDS:
             problems.append(_reserved(entry, one))
             continue
-        clash = _clash(entry, one, by_id.get(series_id, []))
+        clash = _clash(one, by_id.get(series_id, []))
         if clash:
             problems.extend(clash)
             continue
@@ -284,9 +284,7 @@ def _reserved(entry: SeriesFile, one: Loaded) -> Problem:
     )
 
 
-def _clash(
-    entry: SeriesFile, one: Loaded, earlier: Sequence[tuple[SeriesFile, Loaded]]
-) -> list[Problem]:
+def _clash(one: Loaded, earlier: Sequence[tuple[SeriesFile, Loaded]]) -> list[Problem]:
     """A session key of ``one`` already used by an earlier term of the same series."""
     problems = []
     for _, other in earlier:

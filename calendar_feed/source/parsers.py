@@ -67,13 +67,16 @@ class FieldParser:
     def warn(self, position: Position, path: str, message: str) -> None:
         self.problems.append(Problem(position, path, message, "warning"))
 
+    def refuse(self, node: Node, path: str, message: str) -> None:
+        """Report why ``node``'s value cannot be used; what a parser returns for it (None)."""
+        self.error(node.position, path, message)
+
     # -- structure ---------------------------------------------------------------
 
     def mapping(self, node: Node, path: str, allowed: tuple[str, ...]) -> dict[str, Node] | None:
         """Check that ``node`` is a mapping with only known keys; return key -> value."""
         if not isinstance(node, Mapping):
-            self.error(node.position, path, f"expected a mapping of fields, got {describe(node)}")
-            return None
+            return self.refuse(node, path, f"expected a mapping of fields, got {describe(node)}")
         fields: dict[str, Node] = {}
         for key, entry in node.entries.items():
             if key in allowed:
@@ -117,16 +120,14 @@ class FieldParser:
     ) -> T | None:
         value = self.get(fields, key, path, parse)
         if isinstance(value, Missing):
-            self.error(where.position, join(path, key), f"missing required field{hint}")
-            return None
+            return self.refuse(where, join(path, key), f"missing required field{hint}")
         return value
 
     # -- scalar parsers ----------------------------------------------------------
 
     def text(self, node: Node, path: str) -> str | None:
         if not isinstance(node, Scalar):
-            self.error(node.position, path, f"expected text, got {describe(node)}")
-            return None
+            return self.refuse(node, path, f"expected text, got {describe(node)}")
         value = node.text
         if "\r" in value:
             value = value.replace("\r\n", "\n").replace("\r", "\n")
@@ -135,22 +136,20 @@ class FieldParser:
             return value
         found = FORBIDDEN_CONTROL.search(value)
         if found:
-            self.error(
-                node.position,
+            return self.refuse(
+                node,
                 path,
                 f"contains the control character U+{ord(found.group()):04X} "
                 f"(character {found.start() + 1}); remove it",
             )
-            return None
         found = NOT_CHARACTERS.search(value)
         if found:
-            self.error(
-                node.position,
+            return self.refuse(
+                node,
                 path,
                 f"contains U+{ord(found.group()):04X} (character {found.start() + 1}), which is "
                 "not a character and cannot appear in XML or a calendar; remove it",
             )
-            return None
         return value
 
     def checked_text(
@@ -176,8 +175,7 @@ class FieldParser:
             single = item(node, path)
             return None if single is None else (single,)
         if not isinstance(node, Sequence):
-            self.error(node.position, path, f"expected a list of {plural}, got {describe(node)}")
-            return None
+            return self.refuse(node, path, f"expected a list of {plural}, got {describe(node)}")
         values = [item(entry, f"{path}[{i}]") for i, entry in enumerate(node.items)]
         if any(v is None for v in values):
             return None
@@ -198,56 +196,41 @@ class FieldParser:
     def date(self, node: Node, path: str) -> dt.date | None:
         text = node.text if isinstance(node, Scalar) else ""
         if not isinstance(node, Scalar) or node.kind not in ("timestamp", "str"):
-            self.error(
-                node.position, path, f"expected a date like 2024-09-11, got {describe(node)}"
-            )
-            return None
+            return self.refuse(node, path, f"expected a date like 2024-09-11, got {describe(node)}")
         if not _DATE_RE.match(text):
             extra = " (put the time in `start:`)" if node.kind == "timestamp" else ""
-            self.error(
-                node.position, path, f"expected a date like 2024-09-11, got {quote(text)}{extra}"
+            return self.refuse(
+                node, path, f"expected a date like 2024-09-11, got {quote(text)}{extra}"
             )
-            return None
         try:
             day = dt.date.fromisoformat(text)
         except ValueError:
-            self.error(node.position, path, f"{quote(text)} is not a real date")
-            return None
+            return self.refuse(node, path, f"{quote(text)} is not a real date")
         if not MIN_YEAR <= day.year <= MAX_YEAR:
-            self.error(node.position, path, outside_years(text))
-            return None
+            return self.refuse(node, path, outside_years(text))
         return day
 
     def time(self, node: Node, path: str) -> dt.time | None:
         if not isinstance(node, Scalar) or node.kind != "str":
-            self.error(node.position, path, f'expected a time like "12:00", got {describe(node)}')
-            return None
+            return self.refuse(node, path, f'expected a time like "12:00", got {describe(node)}')
         match = _TIME_RE.match(node.text.strip())
         if not match:
-            self.error(
-                node.position,
-                path,
-                f'expected a 24-hour time like "12:00", got {quote(node.text)}',
+            return self.refuse(
+                node, path, f'expected a 24-hour time like "12:00", got {quote(node.text)}'
             )
-            return None
         hour, minute = int(match[1]), int(match[2])
         if hour > 23 or minute > 59:
-            self.error(node.position, path, f"{quote(node.text)} is not a real time")
-            return None
+            return self.refuse(node, path, f"{quote(node.text)} is not a real time")
         return dt.time(hour, minute)
 
     def minutes(self, node: Node, path: str) -> int | None:
         if not isinstance(node, Scalar) or node.kind != "int":
-            self.error(
-                node.position,
-                path,
-                f"expected a number of minutes like 90, got {describe(node)}",
+            return self.refuse(
+                node, path, f"expected a number of minutes like 90, got {describe(node)}"
             )
-            return None
         value = int(node.text)
         if not 0 < value < 24 * 60:
-            self.error(node.position, path, f"{value} minutes is not a usable duration")
-            return None
+            return self.refuse(node, path, f"{value} minutes is not a usable duration")
         return value
 
     def hours(self, node: Node, path: str) -> int | None:
@@ -258,20 +241,16 @@ class FieldParser:
             return int(node.text)
         else:
             value = node.text
-        self.error(
-            node.position,
+        return self.refuse(
+            node,
             path,
             f"expected a whole number of hours from 1 to {MAX_REFRESH_HOURS} (four weeks), "
             f"got {value}",
         )
-        return None
 
     def positive_int(self, node: Node, path: str) -> int | None:
         if not isinstance(node, Scalar) or node.kind != "int" or int(node.text) <= 0:
-            self.error(
-                node.position, path, f"expected a whole number above 0, got {describe(node)}"
-            )
-            return None
+            return self.refuse(node, path, f"expected a whole number above 0, got {describe(node)}")
         return int(node.text)
 
     def url(self, node: Node, path: str) -> str | None:
@@ -287,12 +266,9 @@ class FieldParser:
             or not parts.netloc
             or any(c.isspace() for c in value)
         ):
-            self.error(
-                node.position,
-                path,
-                f"{quote(value)} is not a web address; write it as https://…",
+            return self.refuse(
+                node, path, f"{quote(value)} is not a web address; write it as https://…"
             )
-            return None
         return value
 
     def base_url(self, node: Node, path: str) -> str | None:

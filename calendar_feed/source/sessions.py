@@ -30,7 +30,7 @@ class SessionRules(VocabularyParser):
         self.localized: dict[tuple[str, dt.datetime], dt.datetime] = {}
         """zones.localize for each (zone, wall time) seen: sessions share a few slots."""
 
-    def timing(self, fields: dict[str, Node], path: str, where: Node) -> dict[str, Any]:
+    def timing(self, fields: dict[str, Node], path: str) -> dict[str, Any]:
         """Read start / end / duration / location; only the keys given come back."""
         result: dict[str, Any] = {}
         for key, parse in self.timing_parsers:
@@ -134,7 +134,7 @@ class SessionRules(VocabularyParser):
         self, fields: dict[str, Node], path: str, node: Node, defaults: dict[str, Any]
     ) -> dict[str, Any]:
         """start / end / duration / location from the session, else from ``defaults:``."""
-        timing = {**defaults, **self.timing(fields, path, node)}
+        timing = {**defaults, **self.timing(fields, path)}
         if "end" in fields and "duration" not in fields:
             timing.pop("duration", None)
         if "duration" in fields and "end" not in fields:
@@ -168,12 +168,11 @@ class SessionRules(VocabularyParser):
             end_time = timing["end"]
             if end_time <= start_time:
                 where = fields.get("end") or fields.get("start") or node
-                self.error(
-                    where.position,
+                return self.refuse(
+                    where,
                     join(path, "end"),
                     f"end {end_time:%H:%M} is not after start {start_time:%H:%M}",
                 )
-                return None
             end_naive = dt.datetime.combine(day, end_time)
         else:
             end_naive = dt.datetime.combine(day, start_time) + dt.timedelta(
@@ -203,11 +202,10 @@ class SessionRules(VocabularyParser):
             aware = localize(naive, zone)
         except WallTimeError as problem:
             where = fields.get(key) or fields.get("date") or node
-            self.error(
-                where.position,
+            return self.refuse(
+                where,
                 join(path, key),
                 f"{naive:%Y-%m-%d %H:%M} {problem} in {zone}; {problem.advice}",
             )
-            return None
         self.localized[zone, naive] = aware
         return aware

@@ -130,8 +130,7 @@ class Checker(SessionRules):
         top, series, defaults = self.settings(root)
         sessions_node = top.get("sessions")
         if sessions_node is None:
-            self.error(root.position, "sessions", "missing required field")
-            return None
+            return self.refuse(root, "sessions", "missing required field")
         if not isinstance(sessions_node, Sequence):
             if isinstance(sessions_node, Scalar) and sessions_node.kind == "null":
                 self.error(sessions_node.position, "sessions", NO_SESSIONS)
@@ -143,16 +142,14 @@ class Checker(SessionRules):
                 )
             return None
         if not sessions_node.items:
-            self.error(sessions_node.position, "sessions", NO_SESSIONS)
-            return None
+            return self.refuse(sessions_node, "sessions", NO_SESSIONS)
         if len(sessions_node.items) > self.max_sessions:
-            self.error(
-                sessions_node.position,
+            return self.refuse(
+                sessions_node,
                 "sessions",
                 f"{len(sessions_node.items):,} sessions is more than the limit of "
                 f"{self.max_sessions:,} (raise it with --max-sessions if this is intended)",
             )
-            return None
         zone = series.timezone if series else None
         sessions: list[Placed] = []
         for index, node in enumerate(sessions_node.items):
@@ -174,8 +171,7 @@ class Checker(SessionRules):
 
     def series(self, node: Node | None, root: Mapping) -> Series | None:
         if node is None:
-            self.error(root.position, "calendar", "missing required field")
-            return None
+            return self.refuse(root, "calendar", "missing required field")
         values = self.section(node, "calendar", Series)
         if values is None:
             return None
@@ -187,7 +183,7 @@ class Checker(SessionRules):
         fields = self.mapping(node, "defaults", TIMING_KEYS)
         if fields is None:
             return {}
-        return self.timing(fields, "defaults", node)
+        return self.timing(fields, "defaults")
 
     def check_identities(self) -> None:
         """Every session needs its own key, or two events would share one UID."""

@@ -117,12 +117,11 @@ class VocabularyParser(FieldParser):
 
         hint = hint or difflib.get_close_matches(value, pytz.common_timezones, n=1, cutoff=0.7)
         suggestion = f'; did you mean "{hint[0]}"?' if hint else ""
-        self.error(
-            node.position,
+        return self.refuse(
+            node,
             path,
             f"unknown timezone {quote(value)}{suggestion} (use an IANA name like Asia/Shanghai)",
         )
-        return None
 
     def weekday(self, node: Node, path: str) -> int | None:
         return self.checked_text(

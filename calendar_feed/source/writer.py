@@ -74,15 +74,10 @@ class _Dumper(yaml.SafeDumper):
         return super().increase_indent(flow, False)
 
 
-_Dumper.add_representer(
-    _Literal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style="|")
-)
-_Dumper.add_representer(
-    _Folded, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style=">")
-)
-_Dumper.add_representer(
-    _Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"')
-)
+for _kind, _style in ((_Literal, "|"), (_Folded, ">"), (_Quoted, '"')):
+    _Dumper.add_representer(
+        _kind, lambda d, v, s=_style: d.represent_scalar("tag:yaml.org,2002:str", str(v), style=s)
+    )
 
 
 def dump_events(data: Mapping[str, Any], origin: str = "") -> str:

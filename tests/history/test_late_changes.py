@@ -15,7 +15,7 @@ from calendar_feed.history.late import is_late, late_change_warnings, late_windo
 from calendar_feed.publish.build import build_site
 from calendar_feed.server.live import Publisher
 from calendar_feed.source.validation import load_schedule
-from tests.helpers import SHIPPED
+from tests.helpers import SHIPPED, session_of
 
 ZONE = pytz.timezone("Asia/Shanghai")
 TALK_DAY = "2024-09-25"
@@ -111,7 +111,7 @@ def test_the_live_server_logs_it(events: Path, tmp_path: Path, caplog):
     with caplog.at_level(logging.WARNING):
         publisher.check()
     assert WARNING in caplog.text
-    assert publisher.state().version.schedule.session(TALK_DAY).title == "Centauri v2"
+    assert session_of(publisher.state().version.schedule, TALK_DAY).title == "Centauri v2"
 
 
 def test_removed_sessions_count_too(tmp_path: Path):

@@ -15,7 +15,7 @@ from calendar_feed.render.links import (
 )
 from calendar_feed.render.listing import PageContext, render_listing
 from calendar_feed.source.loading import parse_events_bytes
-from tests.helpers import TODAY
+from tests.helpers import TODAY, session_of
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def series(shipped):
 
 
 def test_links_carry_the_yaml_block_and_fit(shipped, series):
-    open_slot = shipped.session("2024-10-09")
+    open_slot = session_of(shipped, "2024-10-09")
     links = volunteer_links(series, open_slot)
     assert links is not None
     assert len(links.mailto) <= MAILTO_LIMIT
@@ -52,18 +52,18 @@ def test_links_carry_the_yaml_block_and_fit(shipped, series):
 
 def test_the_longest_series_name_still_fits(shipped, series):
     long = dataclasses.replace(series, name="N" * 300, local_name="讨" * 300)
-    links = volunteer_links(long, shipped.session("2024-10-09"))
+    links = volunteer_links(long, session_of(shipped, "2024-10-09"))
     assert len(links.mailto) <= MAILTO_LIMIT
     assert len(links.issue) <= ISSUE_LINK_LIMIT
     assert links.mailto.startswith("mailto:lunch@example.edu?subject=")
 
 
 def test_no_contact_and_no_github_means_no_links(shipped):
-    assert volunteer_links(shipped.series, shipped.session("2024-10-09")) is None
+    assert volunteer_links(shipped.series, session_of(shipped, "2024-10-09")) is None
     gitlab = dataclasses.replace(shipped.series, repository="https://gitlab.com/a/b")
-    assert volunteer_links(gitlab, shipped.session("2024-10-09")) is None
+    assert volunteer_links(gitlab, session_of(shipped, "2024-10-09")) is None
     only_repo = dataclasses.replace(shipped.series, repository="https://github.com/a/b.git")
-    links = volunteer_links(only_repo, shipped.session("2024-10-09"))
+    links = volunteer_links(only_repo, session_of(shipped, "2024-10-09"))
     assert links.mailto == ""
     assert links.issue.startswith("https://github.com/a/b/issues/new?title=")
 

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from calendar_feed.identity import Revision, session_uid
 from calendar_feed.render.ical import FeedOptions, render_calendar, render_session
 from calendar_feed.source.validation import load_schedule_bytes
-from tests.helpers import HEAD, document, unescape_text
+from tests.helpers import HEAD, document, session_of, unescape_text
 
 HEAD_ZH = HEAD.replace("  timezone:", "  language: zh\n  timezone:")
 
@@ -208,7 +208,7 @@ def test_base_url_adds_source_and_session_urls():
 
 
 def test_single_session_file(shipped):
-    session = shipped.session("2024-09-25")
+    session = session_of(shipped, "2024-09-25")
     calendar = parse(render_session(shipped, session))
     assert [str(e["UID"]) for e in calendar.walk("VEVENT")] == [
         "pku-am-lunch-2024-09-25@calendar-feed"

@@ -19,6 +19,7 @@ from calendar_feed.errors import ValidationError
 from calendar_feed.render.ical import render_calendar
 from calendar_feed.source.validation import load_schedule_bytes
 from calendar_feed.texts import event_description, event_summary
+from tests.helpers import session_of
 
 EXAMPLES = settings(
     max_examples=150,
@@ -156,7 +157,7 @@ def test_any_valid_schedule_round_trips_through_both_parsers(generated, name):
         day = dt.date.fromisoformat(session["date"])
         hour, minute = map(int, session["start"].split(":"))
         start = dt.datetime.combine(day, dt.time(hour, minute), ZoneInfo(zone))
-        model = schedule.session(key)
+        model = session_of(schedule, key)
         assert model is not None
         assert model.title == one_line(session.get("title", ""))
         assert model.abstract == session.get("abstract", "").strip()

@@ -106,7 +106,7 @@ def test_a_half_written_file_is_never_published(events, clocks):
 
 def test_a_file_that_changes_while_being_read_is_read_again(events, clocks, monkeypatch):
     pub = publisher(events, clocks, settle=0)
-    real_read = live.read_bytes
+    real_read = live.read_regular_file
     busy = [True]
 
     def read_while_written(path: Path, max_bytes: int) -> bytes:
@@ -117,7 +117,7 @@ def test_a_file_that_changes_while_being_read_is_read_again(events, clocks, monk
         return data
 
     write(events, HALF, clocks[1])
-    monkeypatch.setattr(live, "read_bytes", read_while_written)
+    monkeypatch.setattr(live, "read_regular_file", read_while_written)
     assert sessions(pub) == 18  # read HALF, but stat changed across the read: not used
     assert pub.health()["errors"] == []
     assert sessions(pub) == 7  # the file as it now is, once stable (it is HALF plus a newline)

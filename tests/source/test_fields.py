@@ -26,6 +26,7 @@ from calendar_feed.render.json_export import schedule_data
 from calendar_feed.source.sessions import SessionRules
 from calendar_feed.source.validation import load_schedule_bytes
 from calendar_feed.source.writer import dump_events
+from tests.helpers import session_of
 
 
 def test_every_declared_detail_is_a_session_key_in_declaration_order():
@@ -35,7 +36,7 @@ def test_every_declared_detail_is_a_session_key_in_declaration_order():
 
 
 def test_json_and_history_carry_every_detail(shipped):
-    talk = shipped.session("2024-09-25")
+    talk = session_of(shipped, "2024-09-25")
     [data] = [s for s in schedule_data(shipped)["sessions"] if s["id"] == "2024-09-25"]
     snap = snapshot(shipped.series, talk)
     for name in DETAIL_NAMES:

@@ -17,6 +17,7 @@ import pytest
 from calendar_feed.errors import ValidationError
 from calendar_feed.source.chunks import load_cached
 from calendar_feed.source.validation import load_schedule, load_schedule_bytes
+from tests.helpers import session_of
 
 COUNT = 240
 """Sessions in the generated file: enough that the loader cuts it into chunks."""
@@ -215,7 +216,7 @@ def test_anchors_and_aliases_fall_back_to_a_whole_load(warm):
     aliased[10] = aliased[10].replace("Talk number 10", "Talk *not an alias*")
     result = same_three_ways(schedule(aliased), warm)
     assert result[0] == "ok"
-    assert result[1].schedule.session("s7").note == "holiday"
+    assert session_of(result[1].schedule, "s7").note == "holiday"
 
 
 def test_crlf_line_endings_and_comments_between_items(warm):

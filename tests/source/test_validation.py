@@ -9,7 +9,7 @@ import pytest
 from calendar_feed.errors import ValidationError
 from calendar_feed.model import Status
 from calendar_feed.source.validation import load_schedule, load_schedule_bytes
-from tests.helpers import HEAD, document
+from tests.helpers import HEAD, document, session_of
 
 
 def problems(text: str, head: str = HEAD) -> list[str]:
@@ -40,9 +40,9 @@ def test_shipped_file_is_valid_and_faithful_to_the_seed_page(shipped):
     assert statuses["2024-09-25"] is Status.TALK
     assert statuses["2024-10-02"] is Status.CANCELLED
     assert sum(s is Status.OPEN for s in statuses.values()) == 14
-    assert shipped.session("2024-10-02").reason == "假期"
-    assert shipped.session("2024-09-18").reason == ""
-    wang, chen = shipped.session("2024-09-11"), shipped.session("2024-09-25")
+    assert session_of(shipped, "2024-10-02").reason == "假期"
+    assert session_of(shipped, "2024-09-18").reason == ""
+    wang, chen = session_of(shipped, "2024-09-11"), session_of(shipped, "2024-09-25")
     assert (wang.speaker, wang.affiliation) == ("王泽昊", "USCD")
     assert wang.title == "声音合成与处理中的高效计算：问题、技术及其在当代音乐与声音艺术中的应用"
     assert wang.abstract.startswith("随着电子和数字技术的兴起，音乐和声音艺术经历了巨大的变革。")
@@ -57,7 +57,7 @@ def test_shipped_file_is_valid_and_faithful_to_the_seed_page(shipped):
 
 
 def test_default_lunch_slot_in_beijing_time(shipped):
-    session = shipped.session("2024-10-09")
+    session = session_of(shipped, "2024-10-09")
     assert session.start.isoformat() == "2024-10-09T12:00:00+08:00"
     assert session.end.isoformat() == "2024-10-09T13:30:00+08:00"
     # zoneinfo, never local mean time: the UTC time is exactly 04:00, not 03:54 (+08:06).

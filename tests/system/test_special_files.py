@@ -177,14 +177,14 @@ def test_healthz_reports_a_reload_check_that_does_not_finish(tmp_path, monkeypat
     clock = Clock()
     pub = Publisher(events, check_interval=1.0, settle=0, history_file=None, clock=clock)
     entered, release = threading.Event(), threading.Event()
-    real_read = live.read_bytes
+    real_read = live.read_regular_file
 
     def stuck_read(path: Path, limit: int) -> bytes:
         entered.set()
         release.wait()  # a hung disk: what a regular-file read could still do
         return real_read(path, limit)
 
-    monkeypatch.setattr(live, "read_bytes", stuck_read)
+    monkeypatch.setattr(live, "read_regular_file", stuck_read)
     events.write_bytes(SHIPPED.read_bytes() + b"  - date: 2025-01-15\n")
     clock.now += 1
     checker = threading.Thread(target=pub.state)
