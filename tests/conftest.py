@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 
 from calendar_feed.server.web import create_app
 from calendar_feed.source.validation import load_schedule
@@ -25,6 +26,11 @@ from tests.helpers import (
     browser_missing,
     copy_department,
 )
+
+# No example is failed for taking long: speed is measured in bench/, and a loaded CI
+# machine would otherwise fail a correct test by the clock.
+settings.register_profile("calendar-feed", deadline=None)
+settings.load_profile("calendar-feed")
 
 
 @pytest.fixture(autouse=True)
