@@ -141,7 +141,9 @@ def publish_site(
     published: list[tuple[dict[str, Release], Mapping[str, bytes]]] = []
     try:
         with contextlib.ExitStack() as stack:
-            stack.enter_context(reusing(cache.table("pieces") if cache is not None else None))
+            # Without a cache, a table for this build alone: a piece that two files share
+            # (a session in events.json and archive.json) is still made once.
+            stack.enter_context(reusing(cache.table("pieces") if cache is not None else {}))
             context = _page_context(site, today, page)
             releases = {
                 group.id: stack.enter_context(
