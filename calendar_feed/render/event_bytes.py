@@ -25,7 +25,7 @@ from ..identity import FIXED_STAMP, Revision, session_uid
 from ..model import Series, Session, Status
 from ..texts import JOIN_ONLINE, event_description, event_summary
 from ..urls import session_url
-from .folding import fold_line
+from .folding import LIMIT, fold_line
 
 ZoneId = Callable[[dt.tzinfo], str]
 """The TZID icalendar gives a zone ("UTC" for a zone it counts as UTC: the value gets a Z)."""
@@ -41,6 +41,7 @@ _PLAIN_PARAMETER = re.compile(r"[-A-Za-z0-9_+./ ]+\Z")
 _TEXT_SPECIALS = re.compile(r"[\\;,\r\n]")
 """Characters icalendar's own TEXT escaping changes (UID and CATEGORIES use it)."""
 _MAX_INTEGER = 2**31 - 1
+_SHORT = (LIMIT - 1) // 4
 _CONFERENCE = f"CONFERENCE;FEATURE=VIDEO;LABEL={JOIN_ONLINE};VALUE=URI:"
 
 
@@ -90,7 +91,9 @@ def event_bytes(
         "END:VEVENT",
     ]
     zones = {start[1], end[1]} - {""}
-    return b"\r\n".join([fold_line(line) for line in lines]) + b"\r\n", tuple(sorted(zones))
+    # A line of at most 18 characters fits in 74 octets (4 at most each): nothing to fold.
+    folded = [line.encode() if len(line) <= _SHORT else fold_line(line) for line in lines]
+    return b"\r\n".join(folded) + b"\r\n", tuple(sorted(zones))
 
 
 def _plain(series: Series, session: Session, revision: Revision) -> bool:
