@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -106,9 +107,15 @@ class Output:
         return self.path.format(
             series=series_folder(target.site, group) if group else "",
             term=target.term.slug if target.term else "",
-            session=quote(target.session.key, safe="") if target.session else "",
+            session=_file_name(target.session.key) if target.session else "",
             tag=target.tag,
         )
+
+
+@lru_cache(maxsize=1 << 15)
+def _file_name(key: str) -> str:
+    """A session key as a file name; kept, as every build lists each session's file twice."""
+    return quote(key, safe="")
 
 
 def series_folder(site: Site, group: SeriesGroup) -> str:
