@@ -72,9 +72,11 @@ def build_size(h: Harness, size: int) -> None:
     result = BuildSize(size, events.stat().st_size, kinds.group(1).decode() if kinds else "")
     h.results.builds.append(result)
     out = h.tmp / f"site-{size}"
-    phases: dict[str, list[Timed]] = {"load": [], "feed": [], "listing": [], "build": []}
+    phases: dict[str, list[Timed]] = {
+        "load": [], "feed": [], "icalendar": [], "listing": [], "build": []
+    }  # fmt: skip
     for _ in range(h.runs_for(size)):  # interleaved, so a busy moment hits all alike
-        for phase in ("load", "feed", "listing"):
+        for phase in ("load", "feed", "icalendar", "listing"):
             phases[phase].append(h.timed(measure_command(phase, events)))
         without_stamp(out)  # each whole build renders everything (and --no-cache: no cache)
         phases["build"].append(h.timed(h.build(events, out)))

@@ -14,7 +14,9 @@ import sys
 import time
 
 TODAY = dt.date(2024, 9, 20)
-PHASES = ("load", "feed", "listing")
+PHASES = ("load", "feed", "icalendar", "listing")
+"""``icalendar`` is the feed with every event built and serialized by icalendar, the
+judge of the bytes that render/event_bytes.py writes directly: what that saves."""
 
 
 def main(phase: str, events_file: str) -> None:
@@ -22,11 +24,15 @@ def main(phase: str, events_file: str) -> None:
     from calendar_feed.render.listing import PageContext, render_listing
     from calendar_feed.source.validation import load_schedule
 
+    if phase == "icalendar":
+        from calendar_feed.render import components
+
+        components.event_bytes = lambda *_args: None  # as for an event it cannot vouch for
     start = time.perf_counter()
     schedule = load_schedule(events_file, max_bytes=0).schedule
     if phase != "load":
         start = time.perf_counter()
-        if phase == "feed":
+        if phase in ("feed", "icalendar"):
             render_calendar(schedule)
         else:
             render_listing(schedule, PageContext(today=TODAY))

@@ -53,6 +53,8 @@ class BuildSize:
     kinds: str
     load: Sample | None = None
     feed: Sample | None = None
+    icalendar: Sample | None = None
+    """The same feed with every event built and serialized by icalendar."""
     listing: Sample | None = None
     build: Sample | None = None
     history_first: Sample | None = None

@@ -125,7 +125,7 @@ NOT_OUTPUTS = ("cli.py", "commands/", "source/", "organize/init_project.py", "im
 """Modules whose text is CLI output, validation messages, a new project's files, or the
 words import recognises in other seminars' schedules ("Cancelled", "取消", STATUS:CANCELLED)."""
 ALLOWED = {
-    ("render/components.py", "CANCELLED"): "iCalendar's STATUS value (RFC 5545)",
+    ("render/event_bytes.py", "CANCELLED"): "iCalendar's STATUS value (RFC 5545)",
     ("model.py", "Abstract"): "FieldRule.heading, read only for whether there is one",
     ("model.py", "About the speaker"): "FieldRule.heading, likewise",
     ("model.py", "Join online"): "FieldRule.heading, likewise",

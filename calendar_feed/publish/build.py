@@ -150,7 +150,9 @@ def publish_site(
     cuts: dict[str, Cut] = {}
     try:
         with contextlib.ExitStack() as stack:
-            stack.enter_context(reusing(cache.table("pieces") if cache is not None else None))
+            # Without a cache, a table for this build alone: a piece that two files share
+            # (a session in events.json and archive.json) is still made once.
+            stack.enter_context(reusing(cache.table("pieces") if cache is not None else {}))
             context = _page_context(site, today, page, budget)
             releases = {
                 group.id: stack.enter_context(

@@ -23,23 +23,19 @@ from icalendar import (
     vDuration,
 )
 from icalendar import vText as _LibraryText
+from icalendar.timezone.tzid import tzid_from_tzinfo
 
 from .. import texts, zones
 from ..identity import FIXED_STAMP, Revision, session_uid
 from ..limits import DEFAULT_MAX_SESSIONS
-from ..model import Series, Session, Status
+from ..model import Series, Session
 from ..texts import event_description, event_summary
 from ..urls import feed_url, session_url
+from .event_bytes import STATUS, escape_text, event_bytes
 from .folding import CALENDAR_END, fold_lines
 
 PRODID = "-//calendar-feed//calendar-feed//EN"
 UTC = dt.UTC
-
-_STATUS = {
-    Status.TALK: "CONFIRMED",
-    Status.CANCELLED: "CANCELLED",
-    Status.OPEN: "TENTATIVE",
-}
 
 
 class vText(_LibraryText):  # shadows icalendar's, so every TEXT value here uses it
@@ -51,11 +47,7 @@ class vText(_LibraryText):  # shadows icalendar's, so every TEXT value here uses
     """
 
     def to_ical(self) -> bytes:
-        text = str(self).replace("\r\n", "\n").replace("\r", "\n")
-        escaped = (
-            text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-        )
-        return escaped.encode(self.encoding)
+        return escape_text(str(self)).encode(self.encoding)
 
 
 @lru_cache(maxsize=64)
@@ -110,14 +102,24 @@ def event_ical(
 ) -> SerializedEvent:
     """One VEVENT's bytes, made once for the feed, its own .ics and the next version.
 
-    Serializing is most of the cost of a feed (icalendar folds lines character by
-    character); a site has every event twice, and a new version of a large file
-    mostly repeats the last one.
+    Serializing is most of the cost of a feed; a site has every event twice, and a
+    new version of a large file mostly repeats the last one. The bytes are written
+    directly (event_bytes.py) where that is proven to give icalendar's; otherwise
+    icalendar builds the event.
     """
-    event = _event(series, session, revision, alarm_minutes)
+    direct = event_bytes(series, session, revision, alarm_minutes, zone_id)
+    if direct is not None:
+        return SerializedEvent(*direct)
+    event = event_component(series, session, revision, alarm_minutes)
     # The event's own properties (the alarm's carry no TZID): dtstart and dtend.
     used = {getattr(value, "params", {}).get("TZID") for value in event.values()}
     return SerializedEvent(serialized(event), tuple(sorted(used - {None, "UTC"})))
+
+
+@lru_cache(maxsize=64)
+def zone_id(zone: dt.tzinfo) -> str:
+    """The TZID icalendar writes for ``zone`` ("UTC" for the zones it counts as UTC)."""
+    return tzid_from_tzinfo(zone) or ""
 
 
 @lru_cache(maxsize=4096)
@@ -166,7 +168,7 @@ def vtimezone(tzid: str, first: dt.date, last: dt.date) -> Timezone | None:
     return timezone
 
 
-def _event(
+def event_component(
     series: Series, session: Session, revision: Revision | None, alarm_minutes: int | None
 ) -> Event:
     revision = revision or Revision()
@@ -183,7 +185,7 @@ def _event(
     event.add("description", vText(event_description(series, session)), parameters=language)
     if session.location:
         event.add("location", vText(session.location))
-    event.add("status", _STATUS[session.status])
+    event.add("status", STATUS[session.status])
     if not session.is_talk:  # cancelled sessions and open slots leave attendees free
         event.add("transp", "TRANSPARENT")
     url = session_url(series, session)
