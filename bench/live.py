@@ -74,14 +74,18 @@ def wait_new(
 
 
 def append_session(events: Path, *, atomic: bool) -> tuple[bytes, float]:
-    """Add an open slot a week after the last date, as an organizer would; when it landed.
+    """Add an open slot on the first free day after today, as an organizer adding the next
+    talk would; when it landed. (A date after the last one would not reach calendar.ics
+    of a long file: its byte budget keeps the sessions nearest today.)
 
     Atomic: write a new file and rename it over the old one (what most editors
     and deploy tools do). In place: truncate and rewrite the same file.
     """
     data = events.read_bytes()
-    last = max(dt.date.fromisoformat(d.decode()) for d in DATE_LINE.findall(data))
-    new = last + dt.timedelta(weeks=1)
+    taken = {dt.date.fromisoformat(d.decode()) for d in DATE_LINE.findall(data)}
+    new = dt.date.today() + dt.timedelta(days=1)
+    while new in taken:
+        new += dt.timedelta(days=1)
     updated = data.rstrip(b"\n") + f"\n  - date: {new.isoformat()}\n".encode()
     if atomic:
         temporary = events.with_name(events.name + ".new")
