@@ -43,9 +43,11 @@ class Term:
     def label(self) -> str:
         return self.schedule.series.semester or self.slug
 
+    @cached_property
     def months(self) -> tuple[Term, ...]:
         """This term's sessions month by month ("2025-03"): the archive pages of a long
-        single series' year whose page would pass the byte budget."""
+        single series' year whose page would pass the byte budget. Made once: each
+        month's page and feed looks its month up here."""
         return _periods(self.schedule, self.file, lambda day: f"{day:%Y-%m}")
 
 
@@ -75,7 +77,7 @@ class SeriesGroup:
         terms = {term.slug: term for term in self.terms}
         if slug in terms:
             return terms[slug]
-        return next(month for month in terms[slug[:4]].months() if month.slug == slug)
+        return next(month for month in terms[slug[:4]].months if month.slug == slug)
 
     def kept_since(self, today: dt.date) -> dt.date:
         """The first day whose sessions the feed, page and events.json keep: the window

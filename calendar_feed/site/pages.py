@@ -172,7 +172,7 @@ class Archives:
             made = term_items(self.department, group, sessions)
             items = {id(s): item for s, item in zip(sessions, made, strict=True)}
             page = term_page(self.department, group, year, list(items.values())).encode()
-            periods = (year,) if len(page) <= self.budget else year.months()
+            periods = (year,) if len(page) <= self.budget else year.months
             for term in periods:
                 if term is not year:
                     held = [items[id(s)] for s in term.schedule.sessions]
