@@ -170,6 +170,23 @@ def served(app: Any) -> Iterator[str]:
 SERVER_TIMEOUT = 30
 
 
+def framing_page(embed_url: str) -> Any:
+    """A WSGI app: a department homepage of another origin that frames the embed in
+    ``iframe#seminars``, accessibly itself (a language, a landmark, a titled frame)."""
+    page = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Site home</title>"
+        "</head><body><main><h1>Site of Mathematics</h1>"
+        f"<iframe id='seminars' title='Seminars' src='{embed_url}' width='600' height='520'>"
+        "</iframe></main></body></html>"
+    ).encode()
+
+    def app(environ: Any, start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [page]
+
+    return app
+
+
 def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
     """GET ``url`` with no proxy, whatever the environment says: it stays on 127.0.0.1."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))

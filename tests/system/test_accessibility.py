@@ -26,7 +26,15 @@ from werkzeug.middleware.shared_data import SharedDataMiddleware
 
 from calendar_feed.cli import main
 from calendar_feed.server.web import create_app
-from tests.helpers import SHIPPED, TODAY, axe_violations, copy_department, open_page, served
+from tests.helpers import (
+    SHIPPED,
+    TODAY,
+    axe_violations,
+    copy_department,
+    framing_page,
+    open_page,
+    served,
+)
 
 SCHEMES = ("light", "dark")
 DESKTOP = {"width": 1280, "height": 900}
@@ -100,7 +108,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             {"EVENTS_FILE": str(site_file), "TODAY": DEPARTMENT_TODAY, "HISTORY_FILE": False}
         )
         with served(dept_live) as dept_base:
-            host["app"] = _host_page(dept_base + "embed")
+            host["app"] = framing_page(dept_base + "embed")
             yield {
                 "built": built,
                 "dept-built": dept_built,
@@ -109,22 +117,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
                 "dept": dept_base,
                 "host": host_base,
             }
-
-
-def _host_page(embed_url: str):  # type: ignore[no-untyped-def]
-    """A department homepage of another origin that frames the embed, accessibly itself."""
-    page = (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Site home</title>"
-        "</head><body><main><h1>Site of Mathematics</h1>"
-        f"<iframe title='Seminars' src='{embed_url}' width='600' height='520'></iframe>"
-        "</main></body></html>"
-    ).encode()
-
-    def app(environ, start_response):  # type: ignore[no-untyped-def]
-        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
-        return [page]
-
-    return app
 
 
 # (name, site, path, options): every page the project makes, and each state of the listing.

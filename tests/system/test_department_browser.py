@@ -15,23 +15,7 @@ from pathlib import Path
 import pytest
 
 from calendar_feed.server.web import create_app
-from tests.helpers import copy_department, open_page, served
-
-
-def _host_page(embed_url: str):  # type: ignore[no-untyped-def]
-    """A department homepage elsewhere (another port: another origin) framing the embed."""
-    page = (
-        "<!doctype html><html><head><meta charset='utf-8'><title>Site home</title></head>"
-        "<body><h1>Site of Mathematics</h1>"
-        f"<iframe id='seminars' src='{embed_url}' width='600' height='520'></iframe>"
-        "</body></html>"
-    ).encode()
-
-    def app(environ, start_response):  # type: ignore[no-untyped-def]
-        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
-        return [page]
-
-    return app
+from tests.helpers import copy_department, framing_page, open_page, served
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +36,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
         site.write_text(text)
         app = create_app({"EVENTS_FILE": str(site), "TODAY": "2025-03-01", "HISTORY_FILE": False})
         with served(app) as base:
-            host_holder["app"] = _host_page(base + "embed")
+            host_holder["app"] = framing_page(base + "embed")
             yield base, host_base
 
 
