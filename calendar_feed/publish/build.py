@@ -166,9 +166,14 @@ def publish_site(
                 )
                 for group in site.groups
             }
-            files = render_site(site, releases, context, pages=page, progress=progress, cuts=cuts)
-            if out_dir is not None:
-                write_site(files, out_dir, link=cache is not None)
+            rendered = render_site(
+                site, releases, context, pages=page, progress=progress, cuts=cuts
+            )
+            files: Mapping[str, bytes] = (
+                dict(rendered)
+                if out_dir is None
+                else write_site(rendered, out_dir, link=cache is not None)
+            )
             published.append((releases, files))
     except OSError as exc:
         if not published:
@@ -252,7 +257,7 @@ def size_check(
     context = PageContext(today=today or site.today(), budget=budget)
     releases = {group.id: Release(group.schedule) for group in site.groups}
     cuts: dict[str, Cut] = {}
-    files = render_site(site, releases, context, cuts=cuts, only=bounded)
+    files = dict(render_site(site, releases, context, cuts=cuts, only=bounded))
     return size_warnings(site, releases, files, cuts, context)
 
 

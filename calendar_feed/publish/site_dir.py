@@ -11,7 +11,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .stamp import Written, file_digest, record_written, written
@@ -24,9 +24,11 @@ class BuildError(Exception):
     """The site could not be written; the previous output is still in place."""
 
 
-def write_site(files: Mapping[str, bytes], out_dir: str | Path, link: bool = False) -> Path:
-    """Write ``files`` into a fresh directory beside ``out_dir``, then swap it in, and
-    stamp it with what was written (publish/stamp.py).
+def write_site(
+    files: Iterable[tuple[str, bytes]], out_dir: str | Path, link: bool = False
+) -> SiteFiles:
+    """Write ``files`` (relative path, content) into a fresh directory beside ``out_dir``
+    as they come, then swap it in, and stamp it with what was written (publish/stamp.py).
 
     With ``link``, a file whose bytes are unchanged and which is still as the last build
     of ``out_dir`` left it (by its stamp) is hard-linked from the current site instead
@@ -59,20 +61,39 @@ def write_site(files: Mapping[str, bytes], out_dir: str | Path, link: bool = Fal
         shutil.rmtree(staging, ignore_errors=True)
         raise
     record_written(out, digests)
-    return out
+    return SiteFiles(out, [path for path in digests if path != MARKER])
+
+
+class SiteFiles(Mapping[str, bytes]):
+    """The files a build wrote, read back from the site when asked for: a build reports
+    on a few of them, and holding all of a large site's bytes would double its memory."""
+
+    def __init__(self, out: Path, paths: Iterable[str]) -> None:
+        self._out, self._paths = out, frozenset(paths)
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self._paths:
+            raise KeyError(path)
+        return (self._out / path).read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._paths))
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 _MARKER_TEXT = b"Built by calendar-feed; safe to replace.\n"
 
 
 def _write_files(
-    files: Mapping[str, bytes], staging: Path, out: Path, earlier: Written | None
+    files: Iterable[tuple[str, bytes]], staging: Path, out: Path, earlier: Written | None
 ) -> dict[str, str]:
     """Each file written (or linked from ``out``); the digest of each one's bytes."""
     digests: dict[str, str] = {}
     folders = {""}
     new_root, old_root = f"{staging}{os.sep}", f"{out}{os.sep}"  # strings: 10,000 files
-    for relative, content in sorted(files.items()):
+    for relative, content in files:
         folder = os.path.dirname(relative)
         if folder not in folders:
             os.makedirs(new_root + folder, exist_ok=True)

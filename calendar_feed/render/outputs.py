@@ -391,8 +391,9 @@ def render_site(
     progress: Callable[[int, int], None] | None = None,
     cuts: dict[str, Cut] | None = None,
     only: Callable[[Output], bool] | None = None,
-) -> dict[str, bytes]:
-    """Relative path -> content of every file of the site.
+) -> Iterator[tuple[str, bytes]]:
+    """(relative path, content) of every file of the site, one at a time: a build writes
+    each as it comes, so a large site's files are never all in memory at once.
 
     ``pages`` False leaves out the HTML pages, which the live server makes itself;
     ``only`` keeps the outputs it accepts. Pieces (events, page items, JSON items)
@@ -400,22 +401,21 @@ def render_site(
     is told (files rendered, files in all) after each file, for a command's progress
     bar. ``cuts`` is given each file the budget narrowed (see site.budget).
     """
-    files: dict[str, bytes] = {}
     made = list(
         published(
             Target(site, releases, context),
             lambda output: (pages or not output.page) and (only is None or only(output)),
         )
     )
-    for path, output, target in made:
-        assert path not in files, f"two outputs write {path}"
+    assert len({path for path, _, _ in made}) == len(made), "two outputs write one path"
+    for done, (path, output, target) in enumerate(made, 1):
         with noting() as noted:
-            files[path] = output.render(target)
+            content = output.render(target)
         if noted and cuts is not None:
             cuts[path] = noted[-1]
         if progress is not None:
-            progress(len(files), len(made))
-    return files
+            progress(done, len(made))
+        yield path, content
 
 
 def bounded(output: Output) -> bool:

@@ -108,24 +108,44 @@ def test_failed_validation_leaves_the_previous_site(tmp_path, shipped_copy, runn
 
 def test_failed_write_leaves_the_previous_site(tmp_path):
     out = tmp_path / "site"
-    write_site({"index.html": b"old"}, out)
+    write_site({"index.html": b"old"}.items(), out)
 
-    class Exploding(dict):
-        def items(self):
-            yield "index.html", b"new"
-            raise OSError(28, "No space left on device")
+    def exploding():
+        yield "index.html", b"new"
+        raise OSError(28, "No space left on device")
 
     with pytest.raises(BuildError, match="No space left on device"):
-        write_site(Exploding(), out)
+        write_site(exploding(), out)
     assert (out / "index.html").read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_each_file_is_written_as_it_is_rendered(tmp_path):
+    """A large site's files are never all in memory: each is on disk before the next is made,
+    and the result reads them back from the published site."""
+    out = tmp_path / "site"
+    on_disk_when_the_second_was_made = []
+
+    def rendered():
+        yield "index.html", "日程".encode()
+        on_disk_when_the_second_was_made.extend(
+            p.name for p in tmp_path.glob(".site.new-*/*") if not p.name.startswith(".")
+        )
+        yield "events/a.ics", b"BEGIN:VCALENDAR"
+
+    files = write_site(rendered(), out)
+    assert on_disk_when_the_second_was_made == ["index.html"]
+    assert dict(files) == {"events/a.ics": b"BEGIN:VCALENDAR", "index.html": "日程".encode()}
+    assert (out / "index.html").read_bytes() == files["index.html"]
+    with pytest.raises(KeyError):
+        files[".calendar-feed"]
 
 
 def test_unwritable_destination_is_reported(tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where a folder should be")
     with pytest.raises(BuildError, match=r"^cannot write next to .*/not-a-dir/site: "):
-        write_site({"index.html": b"x"}, blocker / "site")
+        write_site({"index.html": b"x"}.items(), blocker / "site")
 
 
 def test_refuses_to_replace_a_directory_it_did_not_make(tmp_path):
@@ -136,7 +156,7 @@ def test_refuses_to_replace_a_directory_it_did_not_make(tmp_path):
         BuildError,
         match=r"refusing to replace .*: it is not empty and was not made by calendar-feed",
     ):
-        write_site({"index.html": b"x"}, precious)
+        write_site({"index.html": b"x"}.items(), precious)
     assert (precious / "thesis.tex").read_text() == "years of work"
 
 
