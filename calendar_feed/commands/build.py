@@ -112,14 +112,12 @@ def _build(request: BuildRequest, inputs: str) -> None:
 
 
 def _files_line(result: BuildResult) -> str:
-    files = result.files
+    sizes = result.sizes
     if result.site.one_series:
-        return f"calendar.ics is {len(files['calendar.ics']):,} bytes, {len(files)} files in all"
-    feeds = sorted(
-        (len(b), p) for p, b in files.items() if p.endswith(".ics") and "/events/" not in p
-    )
+        return f"calendar.ics is {sizes['calendar.ics']:,} bytes, {len(sizes)} files in all"
+    feeds = sorted((n, p) for p, n in sizes.items() if p.endswith(".ics") and "/events/" not in p)
     size, largest = feeds[-1]
-    return f"{len(files)} files, largest feed {largest} ({size:,} bytes)"
+    return f"{len(sizes)} files, largest feed {largest} ({size:,} bytes)"
 
 
 def _report_changes(result: BuildResult, history: HistoryChoice) -> None:

@@ -30,7 +30,7 @@ from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded
 from ..urls import feed_url
 from .release import releasing
-from .site_dir import write_site
+from .site_dir import file_sizes, write_site
 
 if TYPE_CHECKING:  # the cache's module (and msgpack) only for a build that has one
     from .cache import BuildCache
@@ -58,12 +58,17 @@ class BuildResult:
         return (*self.site.warnings, *self.release_warnings)
 
     @property
+    def sizes(self) -> Mapping[str, int]:
+        """Each published file's size in bytes, by relative path."""
+        return file_sizes(self.files)
+
+    @property
     def release_warnings(self) -> tuple[Problem, ...]:
         """The publish's warnings: histories, late changes, feed sizes."""
         found = [w for release in self.releases.values() for w in release.warnings]
         out = f"{self.out_dir}/" if self.out_dir else ""
         context = PageContext(today=self.today, budget=self.budget)
-        found.extend(size_warnings(self.site, self.releases, self.files, self.cuts, context, out))
+        found.extend(size_warnings(self.site, self.releases, self.sizes, self.cuts, context, out))
         return tuple(found)
 
     # A site of one series, as most callers know it:
@@ -208,7 +213,7 @@ def _qr_svg(url: str) -> str:
 def size_warnings(
     site: Site,
     releases: Mapping[str, Release],
-    files: Mapping[str, bytes],
+    sizes: Mapping[str, int],
     cuts: Mapping[str, Cut],
     context: PageContext,
     out: str = "",
@@ -220,7 +225,7 @@ def size_warnings(
     today = context.today
     base = Target(site, releases, context)
     for path, output, target in sorted(published(base, lambda output: not output.archive)):
-        size = len(files.get(path, b""))
+        size = sizes.get(path, 0)
         if path not in cuts and size <= context.budget:
             continue
         groups = [target.group] if target.group else site.groups
@@ -258,7 +263,7 @@ def size_check(
     releases = {group.id: Release(group.schedule) for group in site.groups}
     cuts: dict[str, Cut] = {}
     files = dict(render_site(site, releases, context, cuts=cuts, only=bounded))
-    return size_warnings(site, releases, files, cuts, context)
+    return size_warnings(site, releases, file_sizes(files), cuts, context)
 
 
 def _path(out_dir: str | Path | None) -> Path | None:

@@ -50,7 +50,7 @@ def write_site(
     try:
         staging.chmod(0o755)  # mkdtemp's 0700 would hide the site from a web server
         earlier = written(out) if link else None
-        digests = _write_files(files, staging, out, earlier)
+        digests, sizes = _write_files(files, staging, out, earlier)
         _write(staging / MARKER, _MARKER_TEXT)
         digests[MARKER] = file_digest(_MARKER_TEXT)
         _swap(staging, out)
@@ -61,26 +61,33 @@ def write_site(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     record_written(out, digests)
-    return SiteFiles(out, [path for path in digests if path != MARKER])
+    return SiteFiles(out, sizes)
 
 
 class SiteFiles(Mapping[str, bytes]):
     """The files a build wrote, read back from the site when asked for: a build reports
     on a few of them, and holding all of a large site's bytes would double its memory."""
 
-    def __init__(self, out: Path, paths: Iterable[str]) -> None:
-        self._out, self._paths = out, frozenset(paths)
+    def __init__(self, out: Path, sizes: Mapping[str, int]) -> None:
+        self._out = out
+        self.sizes = dict(sizes)
+        """Each file's size in bytes, by relative path."""
 
     def __getitem__(self, path: str) -> bytes:
-        if path not in self._paths:
+        if path not in self.sizes:
             raise KeyError(path)
         return (self._out / path).read_bytes()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._paths))
+        return iter(sorted(self.sizes))
 
     def __len__(self) -> int:
-        return len(self._paths)
+        return len(self.sizes)
+
+
+def file_sizes(files: Mapping[str, bytes]) -> Mapping[str, int]:
+    """Each file's size, without reading back a site that was written (SiteFiles)."""
+    return files.sizes if isinstance(files, SiteFiles) else {p: len(b) for p, b in files.items()}
 
 
 _MARKER_TEXT = b"Built by calendar-feed; safe to replace.\n"
@@ -88,9 +95,10 @@ _MARKER_TEXT = b"Built by calendar-feed; safe to replace.\n"
 
 def _write_files(
     files: Iterable[tuple[str, bytes]], staging: Path, out: Path, earlier: Written | None
-) -> dict[str, str]:
-    """Each file written (or linked from ``out``); the digest of each one's bytes."""
+) -> tuple[dict[str, str], dict[str, int]]:
+    """Each file written (or linked from ``out``); the digest and size of each one's bytes."""
     digests: dict[str, str] = {}
+    sizes: dict[str, int] = {}
     folders = {""}
     new_root, old_root = f"{staging}{os.sep}", f"{out}{os.sep}"  # strings: 10,000 files
     for relative, content in files:
@@ -100,12 +108,13 @@ def _write_files(
             os.chmod(new_root + folder, 0o755)  # whatever the umask
             folders.add(folder)
         digest = digests[relative] = file_digest(content)
+        sizes[relative] = len(content)
         if earlier is not None and earlier.unchanged(old_root, relative, digest):
             with contextlib.suppress(OSError):
                 os.link(old_root + relative, new_root + relative)
                 continue
         _write(new_root + relative, content)
-    return digests
+    return digests, sizes
 
 
 def _write(target: str | Path, content: bytes) -> None:
