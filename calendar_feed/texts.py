@@ -515,4 +515,8 @@ SIZE_PAST = (
     "{what} is {size:,.0f} KB, past the about 1 MB where {why}; it holds {past:,} past "
     "sessions (`feed_window`: {window}) and {upcoming:,} upcoming ones"
 )
+SIZE_TERM = (
+    "{what} is {size:,.0f} KB, past the about 1 MB where {why}; it is the archive of "
+    "{term} and lists all its {count:,} sessions"
+)
 SIZE_NO_SESSION = "none"

@@ -218,13 +218,13 @@ def size_warnings(
     context: PageContext,
     out: str = "",
 ) -> list[Problem]:
-    """A warning for each file people open or subscribe to that the budget narrowed,
-    and for each that passes it anyway, with what it keeps: Google Calendar stops
-    importing a subscribed feed at about 1 MB, and phones slow down."""
+    """A warning for each file people open or subscribe to (render.outputs.bounded) that
+    the budget narrowed, and for each that passes it anyway, with what it keeps: Google
+    Calendar stops importing a subscribed feed at about 1 MB, and phones slow down."""
     warnings = []
     today = context.today
     base = Target(site, releases, context)
-    for path, output, target in sorted(published(base, lambda output: not output.archive)):
+    for path, output, target in sorted(published(base, bounded)):
         size = sizes.get(path, 0)
         if path not in cuts and size <= context.budget:
             continue
@@ -233,7 +233,12 @@ def size_warnings(
         kind = "feed" if output.feed else "page" if output.page else "file"
         what, why = texts.SIZE_WHAT[kind], texts.SIZE_WHY[kind]
         cut = cuts.get(path)
-        if cut is not None:
+        if target.term is not None:  # an archive page lists its whole term
+            count = len(target.term.schedule.sessions)
+            message = texts.SIZE_TERM.format(
+                what=what, size=size / 1024, why=why, count=count, term=target.term.label
+            )
+        elif cut is not None:
             message = texts.SIZE_CUT.format(
                 what=what, kept=cut.kept, first=cut.first or texts.SIZE_NO_SESSION,
                 last=cut.last or texts.SIZE_NO_SESSION, budget=context.budget // 1024, why=why,

@@ -419,9 +419,13 @@ def render_site(
 
 
 def bounded(output: Output) -> bool:
-    """A file people open or subscribe to, which keeps within the budget: not an archive,
-    a style or script, nor one session's file."""
-    return not (output.archive or output.static or output.scope is Scope.SESSION)
+    """A file people open or subscribe to, which keeps within the budget: a page (the
+    archive's pages too: a year split into months), a subscription feed or events.json;
+    not a complete download (archive.ics, a term's feed), a style or script, nor one
+    session's file."""
+    if output.static or output.scope is Scope.SESSION:
+        return False
+    return output.page or not output.archive
 
 
 def site_index(

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from calendar_feed.cli import main
-from calendar_feed.publish.build import build_site
+from calendar_feed.publish.build import build_site, size_check
 from calendar_feed.server.live import Publisher
 from calendar_feed.server.web import create_app
 from calendar_feed.site.budget import SIZE_BUDGET_BYTES, Cut, fit, noting
-from calendar_feed.site.merge import Site
+from calendar_feed.site.merge import Site, load_site
 from tests.helpers import DEPARTMENT, SHIPPED, uids, vevents
 
 FIRST = dt.date(2015, 1, 7)  # a Wednesday
@@ -252,6 +252,33 @@ def test_a_file_that_passes_the_budget_anyway_is_warned_about(tmp_path: Path):
     )
     assert len(result.files["calendar.ics"]) <= 4_000
     assert warnings["calendar.ics"].startswith("feed keeps ")
+
+
+def test_an_archive_page_past_the_budget_even_by_month_is_warned_about(tmp_path: Path):
+    """No archive page is split finer than a month: one that still passes the budget is
+    named, by build and by validate, with its size and sessions."""
+    events = tmp_path / "events.yaml"
+    days = _series(events, 150, text="Long words. " * 40)
+    budget = 12_000  # below a month of these sessions
+    result = build_site(events, None, history=None, today=dt.date(2017, 6, 7), budget=budget)
+    warned = {str(w.position.file): w.message for w in result.warnings}
+    march = [d for d in days if (d.year, d.month) == (2016, 3)]
+    size = len(result.files["2016-03/index.html"])
+    assert size > budget
+    assert warned["2016-03/index.html"] == (
+        f"page is {size / 1024:,.0f} KB, past the about 1 MB where phones and scripts slow "
+        f"down; it is the archive of 2016-03 and lists all its {len(march)} sessions"
+    )
+    months = {d.strftime("%Y-%m") for d in days}
+    pages = {path for path in warned if path.endswith("/index.html")}
+    assert pages == {
+        f"{m}/index.html" for m in months if len(result.files[f"{m}/index.html"]) > budget
+    }
+    assert not any(path.endswith("/calendar.ics") and "/" in path for path in warned)
+    checked = size_check(load_site(events, ""), today=dt.date(2017, 6, 7), budget=budget)
+    assert {str(w.position.file): w.message for w in checked}["2016-03/index.html"] == (
+        warned["2016-03/index.html"]
+    )
 
 
 def test_the_live_server_starts_a_new_version_each_day_while_the_budget_cuts_a_feed(
