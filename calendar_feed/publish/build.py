@@ -25,6 +25,7 @@ from ..render.outputs import Target, bounded, published, render_site
 from ..reuse import piece, reusing
 from ..site.budget import SIZE_BUDGET_BYTES, Cut
 from ..site.merge import HistoryFiles, SeriesGroup, Site, history_file, load_site
+from ..site.pages import Archives
 from ..site.site_file import EventsBytes
 from ..source.loading import DEFAULT_MAX_BYTES
 from ..source.validation import DEFAULT_MAX_SESSIONS, Loaded
@@ -51,6 +52,8 @@ class BuildResult:
     cuts: Mapping[str, Cut] = dataclasses.field(default_factory=dict)
     """The files the byte budget narrowed, by path, and what each kept."""
     budget: int = SIZE_BUDGET_BYTES
+    archives: Archives | None = None
+    """The archive pages the files were rendered with (how each long year was split)."""
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -68,7 +71,11 @@ class BuildResult:
         found = [w for release in self.releases.values() for w in release.warnings]
         out = f"{self.out_dir}/" if self.out_dir else ""
         context = PageContext(today=self.today, budget=self.budget)
-        found.extend(size_warnings(self.site, self.releases, self.sizes, self.cuts, context, out))
+        found.extend(
+            size_warnings(
+                self.site, self.releases, self.sizes, self.cuts, context, out, self.archives
+            )
+        )
         return tuple(found)
 
     # A site of one series, as most callers know it:
@@ -153,6 +160,7 @@ def publish_site(
         )
     published: list[tuple[dict[str, Release], Mapping[str, bytes]]] = []
     cuts: dict[str, Cut] = {}
+    archives = Archives(site, budget)
     try:
         with contextlib.ExitStack() as stack:
             # Without a cache, a table for this build alone: a piece that two files share
@@ -172,8 +180,9 @@ def publish_site(
                 for group in site.groups
             }
             rendered = render_site(
-                site, releases, context, pages=page, progress=progress, cuts=cuts
-            )
+                site, releases, context, pages=page, progress=progress, cuts=cuts,
+                archives=archives,
+            )  # fmt: skip
             files: Mapping[str, bytes] = (
                 dict(rendered)
                 if out_dir is None
@@ -186,12 +195,14 @@ def publish_site(
         releases, files = published[0]
         message = exc.strerror or str(exc)
         return BuildResult(
-            site, releases, files, _path(out_dir), context.today, message, cuts, budget
+            site, releases, files, _path(out_dir), context.today, message, cuts, budget, archives
         )
     releases, files = published[0]
     if cache is not None:
         cache.save()
-    return BuildResult(site, releases, files, _path(out_dir), context.today, "", cuts, budget)
+    return BuildResult(
+        site, releases, files, _path(out_dir), context.today, "", cuts, budget, archives
+    )
 
 
 def _page_context(site: Site, today: dt.date | None, page: bool, budget: int) -> PageContext:
@@ -217,13 +228,14 @@ def size_warnings(
     cuts: Mapping[str, Cut],
     context: PageContext,
     out: str = "",
+    archives: Archives | None = None,
 ) -> list[Problem]:
     """A warning for each file people open or subscribe to (render.outputs.bounded) that
     the budget narrowed, and for each that passes it anyway, with what it keeps: Google
     Calendar stops importing a subscribed feed at about 1 MB, and phones slow down."""
     warnings = []
     today = context.today
-    base = Target(site, releases, context)
+    base = Target(site, releases, context, archives=archives)
     for path, output, target in sorted(published(base, bounded)):
         size = sizes.get(path, 0)
         if path not in cuts and size <= context.budget:
@@ -267,8 +279,9 @@ def size_check(
     context = PageContext(today=today or site.today(), budget=budget)
     releases = {group.id: Release(group.schedule) for group in site.groups}
     cuts: dict[str, Cut] = {}
-    files = dict(render_site(site, releases, context, cuts=cuts, only=bounded))
-    return size_warnings(site, releases, file_sizes(files), cuts, context)
+    archives = Archives(site, budget)
+    files = dict(render_site(site, releases, context, cuts=cuts, only=bounded, archives=archives))
+    return size_warnings(site, releases, file_sizes(files), cuts, context, archives=archives)
 
 
 def _path(out_dir: str | Path | None) -> Path | None:

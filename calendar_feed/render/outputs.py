@@ -372,7 +372,8 @@ def published(
 ) -> Iterator[tuple[str, Output, Target]]:
     """Every file of ``base.site`` (of the outputs ``only`` accepts): its path, its output
     and the target it is made from."""
-    base = dataclasses.replace(base, archives=Archives(base.site, base.context.budget))
+    if base.archives is None:
+        base = dataclasses.replace(base, archives=Archives(base.site, base.context.budget))
     for output in outputs_of(base.site):
         if only is not None and not only(output):
             continue
@@ -391,6 +392,7 @@ def render_site(
     progress: Callable[[int, int], None] | None = None,
     cuts: dict[str, Cut] | None = None,
     only: Callable[[Output], bool] | None = None,
+    archives: Archives | None = None,
 ) -> Iterator[tuple[str, bytes]]:
     """(relative path, content) of every file of the site, one at a time: a build writes
     each as it comes, so a large site's files are never all in memory at once.
@@ -399,11 +401,12 @@ def render_site(
     ``only`` keeps the outputs it accepts. Pieces (events, page items, JSON items)
     come from the table of the enclosing reuse.reusing() block, if any. ``progress``
     is told (files rendered, files in all) after each file, for a command's progress
-    bar. ``cuts`` is given each file the budget narrowed (see site.budget).
+    bar. ``cuts`` is given each file the budget narrowed (see site.budget). ``archives``
+    are the site's archive pages, if worked out already (the split renders every session).
     """
     made = list(
         published(
-            Target(site, releases, context),
+            Target(site, releases, context, archives=archives),
             lambda output: (pages or not output.page) and (only is None or only(output)),
         )
     )
@@ -429,10 +432,14 @@ def bounded(output: Output) -> bool:
 
 
 def site_index(
-    site: Site, releases: Mapping[str, Release], context: PageContext
+    site: Site,
+    releases: Mapping[str, Release],
+    context: PageContext,
+    archives: Archives | None = None,
 ) -> dict[str, tuple[Output, Target]]:
-    """Path -> what makes the file there, for the live server to look a request up."""
-    base = Target(site, releases, context)
+    """Path -> what makes the file there, for the live server to look a request up;
+    ``archives`` are those the version's files were rendered with."""
+    base = Target(site, releases, context, archives=archives)
     return {path: (output, target) for path, output, target in published(base)}
 
 

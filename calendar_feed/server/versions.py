@@ -135,7 +135,8 @@ class Version:
         self._pieces = pieces
         """Events and page items of this and the last version, so a new day, site URL or
         version renders only the sessions it has not seen."""
-        self.paths = site_index(self.site, self.releases, PageContext(today=today))
+        context = PageContext(today=today, budget=result.budget)
+        self.paths = site_index(self.site, self.releases, context, result.archives)
         self.files = {path: Asset.of(body, self.modified) for path, body in result.files.items()}
         pages = sum(1 for output, _ in self.paths.values() if output.page)
         self._pages: Lru[tuple[Any, ...], Asset] = Lru(max(PAGE_CACHE, 2 * pages))

@@ -316,3 +316,27 @@ def test_the_live_server_serves_the_archive_pages_a_build_writes(tmp_path: Path)
     feed = client.get("/2016/calendar.ics")  # its own revision history: other DTSTAMPs
     assert (feed.status_code, uids(feed.data)) == (200, uids(built["2016/calendar.ics"]))
     assert b'href="2015/index.html"' in client.get("/").data
+
+
+def test_a_build_and_a_live_version_split_the_archive_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Working out the archive pages renders every session of the series: the files,
+    their size warnings and the live server's index of paths share one split."""
+    from calendar_feed.site import pages
+
+    events = tmp_path / "events.yaml"
+    _series(events, 150, text="Long words. " * 40)
+    today = dt.date(2017, 6, 7)
+    rendered: list[int] = []
+    real = pages.term_items
+    monkeypatch.setattr(pages, "term_items", lambda *a: rendered.append(len(a[2])) or real(*a))
+    result = build_site(events, tmp_path / "site", history=None, today=today)
+    assert result.warnings == ()
+    assert rendered == [52, 52, 46]  # each year's items once: 2015, 2016, 2017
+    rendered.clear()
+    app = create_app(
+        {"EVENTS_FILE": str(events), "CHECK_INTERVAL": 0, "SETTLE_SECONDS": 0, "TODAY": str(today)}
+    )
+    assert app.test_client().get("/2016/index.html").status_code == 200
+    assert rendered == [52, 52, 46]
