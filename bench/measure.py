@@ -15,8 +15,8 @@ import time
 
 TODAY = dt.date(2024, 9, 20)
 PHASES = ("load", "feed", "icalendar", "listing")
-"""``icalendar`` is the feed with every event built and serialized by icalendar, the
-judge of the bytes that render/event_bytes.py writes directly: what that saves."""
+"""``icalendar`` is the feed with every component built and serialized by icalendar, the
+judge of the bytes that render/ical_bytes.py writes directly: what that saves."""
 
 
 def main(phase: str, events_file: str) -> None:
@@ -25,9 +25,10 @@ def main(phase: str, events_file: str) -> None:
     from calendar_feed.source.validation import load_schedule
 
     if phase == "icalendar":
-        from calendar_feed.render import components
+        from calendar_feed.render import ical_bytes
 
-        components.event_bytes = lambda *_args: None  # as for an event it cannot vouch for
+        for name in ("calendar_head", "vtimezone", "event_bytes"):  # as if it cannot vouch
+            setattr(ical_bytes, name, lambda *_args: None)
     start = time.perf_counter()
     schedule = load_schedule(events_file, max_bytes=0).schedule
     if phase != "load":

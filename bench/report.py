@@ -72,8 +72,8 @@ def _builds(r: Results) -> str:
         "extra session against the previous size. *History* builds are single runs with "
         "`--history`: starting it, then again with nothing changed. yaml2ics builds one .ics "
         "from the same schedule converted to its format (descriptions written by us). *Feed "
-        "through icalendar* is the same feed with every event built and serialized by "
-        "icalendar, the judge of the bytes render/event_bytes.py writes directly.\n",
+        "through icalendar* is the same feed with every component built and serialized by "
+        "icalendar, the judge of the bytes render/ical_bytes.py writes directly.\n",
         "| sessions | file | load + validate | feed | feed through icalendar | listing "
         "| whole build | per session | marginal | history: first, again | yaml2ics "
         "| ours ÷ yaml2ics |",

@@ -144,6 +144,33 @@ def transitions(name: str, start: dt.datetime, stop: dt.datetime) -> list[Transi
     return result
 
 
+@dataclass(frozen=True)
+class Observance:
+    """One STANDARD or DAYLIGHT part of a VTIMEZONE: the clock changes with the same
+    offsets and name, by the wall time each happened at, read in ``offset_from``."""
+
+    offset_from: dt.timedelta
+    offset: Offset
+    walls: tuple[dt.datetime, ...]
+
+
+def observances(name: str, first: dt.date, last: dt.date) -> list[Observance] | None:
+    """The zone from midnight of ``first`` to midnight of ``last`` as VTIMEZONE parts:
+    the offset in force at the start, then every clock change in the range, exactly;
+    None for a zone zoneinfo does not know."""
+    try:
+        start, stop = midnight(first, name), midnight(last, name)
+    except zoneinfo.ZoneInfoNotFoundError:
+        return None
+    opening = offset_at(name, start)
+    walls: dict[tuple[dt.timedelta, Offset], list[dt.datetime]] = {
+        (opening.utcoffset, opening): [start.replace(tzinfo=None)]
+    }
+    for change in transitions(name, start, stop):
+        walls.setdefault((change.before.utcoffset, change.after), []).append(change.wall_before)
+    return [Observance(before, after, tuple(held)) for (before, after), held in walls.items()]
+
+
 def data_digest(name: str) -> bytes:
     """A digest of the zone data that conversions and VTIMEZONEs of ``name`` come from,
     for caches: a new tzdata release may move a clock change."""

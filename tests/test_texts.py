@@ -125,7 +125,7 @@ NOT_OUTPUTS = ("cli.py", "commands/", "source/", "organize/init_project.py", "im
 """Modules whose text is CLI output, validation messages, a new project's files, or the
 words import recognises in other seminars' schedules ("Cancelled", "取消", STATUS:CANCELLED)."""
 ALLOWED = {
-    ("render/event_bytes.py", "CANCELLED"): "iCalendar's STATUS value (RFC 5545)",
+    ("render/ical_bytes.py", "CANCELLED"): "iCalendar's STATUS value (RFC 5545)",
     ("model.py", "Abstract"): "FieldRule.heading, read only for whether there is one",
     ("model.py", "About the speaker"): "FieldRule.heading, likewise",
     ("model.py", "Join online"): "FieldRule.heading, likewise",
@@ -185,7 +185,11 @@ def test_templates_write_markup_and_no_words():
 
 
 def test_every_phrase_a_template_names_exists_and_every_phrase_is_used():
-    sources = {p: p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*") if p.is_file()}
+    sources = {
+        p: p.read_text(encoding="utf-8")
+        for p in PACKAGE.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts  # bytecode, where Python writes it
+    }
     in_templates = {
         name
         for path, text in sources.items()

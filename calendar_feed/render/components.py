@@ -1,14 +1,14 @@
 """icalendar components for one series: the only module that imports icalendar.
 
-render/ical.py puts calendars together from the bytes made here and, through the
-build cache, from bytes made by earlier builds: a build whose every piece is
-already made never imports icalendar at all.
+render/ical.py puts calendars together from bytes written directly (ical_bytes.py),
+from the bytes made here where those decline, and from bytes made by earlier
+builds (the build cache): a build that needs nothing from here never imports
+icalendar at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -23,7 +23,6 @@ from icalendar import (
     vDuration,
 )
 from icalendar import vText as _LibraryText
-from icalendar.timezone.tzid import tzid_from_tzinfo
 
 from .. import texts, zones
 from ..identity import FIXED_STAMP, Revision, session_uid
@@ -31,10 +30,9 @@ from ..limits import DEFAULT_MAX_SESSIONS
 from ..model import Series, Session
 from ..texts import event_description, event_summary
 from ..urls import feed_url, session_url
-from .event_bytes import STATUS, escape_text, event_bytes
 from .folding import CALENDAR_END, fold_lines
+from .ical_bytes import PRODID, STATUS, escape_text
 
-PRODID = "-//calendar-feed//calendar-feed//EN"
 UTC = dt.UTC
 
 
@@ -100,26 +98,12 @@ class SerializedEvent(NamedTuple):
 def event_ical(
     series: Series, session: Session, revision: Revision | None, alarm_minutes: int | None
 ) -> SerializedEvent:
-    """One VEVENT's bytes, made once for the feed, its own .ics and the next version.
-
-    Serializing is most of the cost of a feed; a site has every event twice, and a
-    new version of a large file mostly repeats the last one. The bytes are written
-    directly (event_bytes.py) where that is proven to give icalendar's; otherwise
-    icalendar builds the event.
-    """
-    direct = event_bytes(series, session, revision, alarm_minutes, zone_id)
-    if direct is not None:
-        return SerializedEvent(*direct)
+    """One VEVENT's bytes as icalendar writes them, made once for the feed, its own .ics
+    and the next version (for an event ical_bytes.py cannot vouch for)."""
     event = event_component(series, session, revision, alarm_minutes)
     # The event's own properties (the alarm's carry no TZID): dtstart and dtend.
     used = {getattr(value, "params", {}).get("TZID") for value in event.values()}
     return SerializedEvent(serialized(event), tuple(sorted(used - {None, "UTC"})))
-
-
-@lru_cache(maxsize=64)
-def zone_id(zone: dt.tzinfo) -> str:
-    """The TZID icalendar writes for ``zone`` ("UTC" for the zones it counts as UTC)."""
-    return tzid_from_tzinfo(zone) or ""
 
 
 @lru_cache(maxsize=4096)
@@ -141,28 +125,20 @@ def vtimezone(tzid: str, first: dt.date, last: dt.date) -> Timezone | None:
     own, DTSTART among them: ical.js reads only the first value of an RDATE and
     ignores DTSTART once there is one (docs/user-guide/subscribing.md).
     """
-    try:
-        start, stop = zones.midnight(first, tzid), zones.midnight(last, tzid)
-    except zoneinfo.ZoneInfoNotFoundError:
+    parts = zones.observances(tzid, first, last)
+    if parts is None:
         return None
-    opening = zones.offset_at(tzid, start)
-    observances: dict[tuple[dt.timedelta, zones.Offset], list[dt.datetime]] = {
-        (opening.utcoffset, opening): [start.replace(tzinfo=None)]
-    }
-    for change in zones.transitions(tzid, start, stop):
-        key = (change.before.utcoffset, change.after)
-        observances.setdefault(key, []).append(change.wall_before)
     timezone = Timezone()
     timezone.add("TZID", tzid)
     timezone.add("COMMENT", f"This timezone only works from {first} to {last}.")
-    for (offset_from, offset), walls in observances.items():
-        rule = TimezoneDaylight() if offset.is_dst else TimezoneStandard()
-        rule.TZOFFSETFROM = offset_from
-        rule.TZOFFSETTO = offset.utcoffset
-        rule.add("TZNAME", offset.name)
-        rule.DTSTART = walls[0]
-        if len(walls) > 1:
-            for wall in walls:
+    for part in parts:
+        rule = TimezoneDaylight() if part.offset.is_dst else TimezoneStandard()
+        rule.TZOFFSETFROM = part.offset_from
+        rule.TZOFFSETTO = part.offset.utcoffset
+        rule.add("TZNAME", part.offset.name)
+        rule.DTSTART = part.walls[0]
+        if len(part.walls) > 1:
+            for wall in part.walls:
                 rule.add("RDATE", wall)
         timezone.add_component(rule)
     return timezone

@@ -1,8 +1,9 @@
 """Schedule -> RFC 5545 / RFC 7986 iCalendar bytes, put together from pieces.
 
-Each piece (the calendar's head, a VTIMEZONE, each event) is made by
-components.py, the only module that imports icalendar, or found in the build
-cache; a build whose pieces are all in the cache never imports icalendar.
+Each piece (the calendar's head, a VTIMEZONE, each event) is written directly by
+ical_bytes.py where it can vouch for icalendar's bytes, else made by components.py,
+the only module that imports icalendar; or it is found in the build cache. A build
+that needs nothing from components.py never imports icalendar.
 
 Output is a pure function of its inputs: no wall clock, no random UIDs, so the
 same events.yaml always gives the same bytes and caches see changes only when
@@ -20,6 +21,7 @@ from ..identity import Revision, session_uid
 from ..model import Schedule, Series, Session
 from ..reuse import piece, series_digest, session_digest
 from ..zones import data_digest
+from . import ical_bytes
 from .folding import CALENDAR_END
 
 
@@ -110,7 +112,10 @@ def _calendar(
         piece(
             "vcalendar",
             (series_digest(named), whole, query),
-            lambda: _components().calendar_head(named, whole, query),
+            lambda: (
+                ical_bytes.calendar_head(named, whole, query)
+                or _components().calendar_head(named, whole, query)
+            ),
         )
     ]
     if items:
@@ -122,7 +127,7 @@ def _calendar(
                 piece(
                     "vtimezone",
                     (tzid, first, last, data_digest(tzid)),
-                    lambda tzid=tzid: _components().vtimezone_ical(tzid, first, last),  # type: ignore[misc]
+                    lambda tzid=tzid: _vtimezone(tzid, first, last),  # type: ignore[misc]
                 )
             )
     parts.extend(ical for ical, _ in events)
@@ -142,8 +147,18 @@ def _reused_event(
     return piece(  # a plain tuple: what the build cache stores
         "vevent",
         (series_digest(series), session_digest(session), repr(revision), alarm),
-        lambda: tuple(_components().event_ical(series, session, revision, alarm)),
+        lambda: (
+            ical_bytes.event_bytes(series, session, revision, alarm)
+            or tuple(_components().event_ical(series, session, revision, alarm))
+        ),
     )
+
+
+def _vtimezone(tzid: str, first: dt.date, last: dt.date) -> bytes:
+    """The zone's VTIMEZONE; empty for a zone zoneinfo does not know (no event can use
+    it: the validator refuses its name)."""
+    direct = ical_bytes.vtimezone(tzid, first, last)
+    return direct if direct is not None else _components().vtimezone_ical(tzid, first, last)
 
 
 def _components() -> ModuleType:

@@ -1,6 +1,9 @@
-"""The VEVENT bytes written directly are icalendar's bytes for the same event, byte for byte.
+"""The iCalendar bytes written directly are icalendar's bytes for the same thing, byte for byte.
 
-icalendar is the judge: every generated event is also built as an ``icalendar.Event``
+icalendar is the judge. Every generated calendar head is also built as an
+``icalendar.Calendar``, every VTIMEZONE (any zone tzdata has, any range from 1900 to
+2200) as an ``icalendar.Timezone``, and every TZID is the one icalendar gives, for
+every zone. Every generated event is also built as an ``icalendar.Event``
 (components.event_component) and serialized by icalendar's own ``to_ical()``. Where
 event_bytes declines (None), the build uses icalendar; where it answers, the answer
 must be icalendar's. Text mixes CJK, emoji, combining marks, controls, tabs, CR/LF,
@@ -14,6 +17,7 @@ LABEL, VALUE), URL (VALUE) and a VALARM (ACTION, DESCRIPTION, TRIGGER).
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,9 +26,12 @@ from hypothesis import strategies as st
 
 from calendar_feed.identity import Revision
 from calendar_feed.model import Link, Series, Session, Status
-from calendar_feed.render.components import event_component, event_ical, zone_id
-from calendar_feed.render.event_bytes import event_bytes
+from calendar_feed.render import components
+from calendar_feed.render.components import event_component, event_ical
+from calendar_feed.render.ical_bytes import calendar_head, event_bytes, vtimezone, zone_id
 from calendar_feed.server.responses import MAX_ALARM_MINUTES
+from tests.render.test_ical_timezones import RANGES
+from tests.render.test_ical_timezones import ZONES as ZONE_NAMES
 
 EXAMPLES = settings(
     max_examples=600,
@@ -134,7 +141,7 @@ def icalendars(event: tuple[Series, Session, Revision | None, int | None]) -> tu
 @EXAMPLES
 @given(events(any_text=False))
 def test_every_event_as_validation_gives_it_is_written_directly_as_icalendar_writes_it(event):
-    direct = event_bytes(*event, zone_id)
+    direct = event_bytes(*event)
     assert direct is not None
     ical, tzids = icalendars(event)
     assert direct[0] == ical
@@ -147,14 +154,14 @@ def test_any_event_is_written_as_icalendar_writes_it_or_left_to_icalendar(event)
     try:
         ical, tzids = icalendars(event)
     except ValueError:  # icalendar refuses it (a line break in a URI, SEQUENCE out of range)
-        assert event_bytes(*event, zone_id) is None
+        assert event_bytes(*event) is None
         return
-    direct = event_bytes(*event, zone_id)
+    direct = event_bytes(*event)
     if direct is not None:
         assert direct[0] == ical
         assert set(direct[1]) == tzids
     event_ical.cache_clear()
-    assert event_ical(*event).ical == ical  # what a build uses, either way
+    assert (direct or event_ical(*event))[0] == ical  # what a build uses, either way
 
 
 @pytest.mark.parametrize("minutes", [0, 1, 15, 59, 60, 61, 90, 1439, 1440, 1441, 2880, 10080])
@@ -163,4 +170,89 @@ def test_every_kind_of_reminder(minutes):
     start = dt.datetime(2024, 9, 11, 12, tzinfo=ZoneInfo("Asia/Shanghai"))
     session = Session("k", False, start, start + dt.timedelta(hours=1), "", Status.TALK, title="T")
     event = (series, session, None, minutes)
-    assert event_bytes(*event, zone_id) == (icalendars(event)[0], ("Asia/Shanghai",))
+    assert event_bytes(*event) == (icalendars(event)[0], ("Asia/Shanghai",))
+
+
+def test_every_zone_gets_the_tzid_icalendar_gives_it():
+    """ "UTC" (times with a Z) exactly for the zones icalendar counts as UTC, else the name."""
+    from icalendar.timezone.tzid import tzid_from_tzinfo
+
+    names = sorted(zoneinfo.available_timezones())
+    assert len(names) > 500
+    mine = {name: zone_id(ZoneInfo(name)) for name in names}
+    assert mine == {name: tzid_from_tzinfo(ZoneInfo(name)) for name in names}
+    assert (mine["Asia/Shanghai"], mine["Etc/UTC"]) == ("Asia/Shanghai", "UTC")
+
+
+@st.composite
+def heads(draw: st.DrawFn, any_text: bool) -> tuple[Series, bool, str]:
+    language = _either(st.sampled_from(["zh", "en", "en-US"])) if any_text else st.just("zh")
+    series = Series(
+        id=draw(WORD),
+        name=draw(TEXT.filter(bool)),
+        local_name=draw(TEXT),
+        description=draw(TEXT),
+        timezone=draw(st.sampled_from(["Asia/Shanghai", "America/New_York", "UTC"])),
+        base_url=draw(URL if any_text else st.sampled_from(["", "https://example.org/s/"])),
+        language=draw(language),
+        refresh_hours=draw(st.integers(1, 24 * 40)),
+    )
+    query = draw(st.sampled_from(["", "tba=0", "tba=0&cancelled=0&alarm=15", "alarm=1440"]))
+    return series, draw(st.booleans()), query
+
+
+@EXAMPLES
+@given(heads(any_text=False))
+def test_every_calendar_head_as_validation_gives_it_is_written_as_icalendar_writes_it(head):
+    direct = calendar_head(*head)
+    assert direct is not None
+    assert direct == components.calendar_head(*head)
+
+
+@EXAMPLES
+@given(heads(any_text=True))
+def test_any_calendar_head_is_written_as_icalendar_writes_it_or_left_to_icalendar(head):
+    try:
+        ical = components.calendar_head(*head)
+    except ValueError:  # icalendar refuses it (a line break in a URI)
+        assert calendar_head(*head) is None
+        return
+    assert calendar_head(*head) in (None, ical)
+
+
+ALL_ZONES = sorted(zoneinfo.available_timezones())
+
+
+@pytest.mark.parametrize("name", ZONE_NAMES)
+@pytest.mark.parametrize(("first", "last"), RANGES)
+def test_the_vtimezones_of_the_zone_tests_are_written_as_icalendar_writes_them(name, first, last):
+    """Every zone and period tests/render/test_ical_timezones.py checks, clock changes and
+    all: written directly, never left to icalendar."""
+    try:
+        timezone = components.vtimezone(name, first, last)
+    except ValueError:  # before the zone's first offset in whole minutes
+        return
+    assert timezone is not None
+    assert vtimezone(name, first, last) == timezone.to_ical()
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.sampled_from(ALL_ZONES),
+    st.dates(dt.date(1900, 1, 1), dt.date(2200, 1, 1)),
+    st.integers(1, 3 * 366),
+)
+def test_any_zones_vtimezone_in_any_years_is_written_as_icalendar_writes_it(name, first, days):
+    last = first + dt.timedelta(days=days)
+    try:
+        timezone = components.vtimezone(name, first, last)
+    except ValueError:  # before the zone's first offset in whole minutes
+        return
+    assert timezone is not None
+    assert vtimezone(name, first, last) == timezone.to_ical()
+
+
+def test_a_zone_zoneinfo_does_not_know_is_left_to_icalendar_which_writes_nothing():
+    first, last = dt.date(2024, 1, 1), dt.date(2024, 2, 1)
+    assert vtimezone("Mars/Olympus_Mons", first, last) is None
+    assert components.vtimezone_ical("Mars/Olympus_Mons", first, last) == b""
