@@ -511,6 +511,7 @@ SIZE_CUT = (
     "(at about 1 MB {why}); {past:,} earlier and {upcoming:,} later ones it would hold "
     "(`feed_window`: {window}) are only in the archive files"
 )
+SIZE_STILL = "; even so it is {size:,.0f} KB"
 SIZE_PAST = (
     "{what} is {size:,.0f} KB, past the about 1 MB where {why}; it holds {past:,} past "
     "sessions (`feed_window`: {window}) and {upcoming:,} upcoming ones"

@@ -256,6 +256,8 @@ def size_warnings(
                 last=cut.last or texts.SIZE_NO_SESSION, budget=context.budget // 1024, why=why,
                 past=cut.dropped_past, upcoming=cut.dropped_upcoming, window=window,
             )  # fmt: skip
+            if size > context.budget:  # what the page has besides its sessions passes it
+                message += texts.SIZE_STILL.format(size=size / 1024)
         else:
             kept = [
                 s

@@ -132,10 +132,6 @@ def series_folder(site: Site, group: SeriesGroup) -> str:
     return "" if site.one_series else f"{group.id}/"
 
 
-def _text(render: Callable[[Target], str]) -> Callable[[Target], bytes]:
-    return lambda target: render(target).encode("utf-8")
-
-
 def _static(read: Callable[[], bytes]) -> Callable[[Target], bytes]:
     return lambda _target: read()
 
@@ -234,21 +230,21 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     Output(
         "index.html", HTML, Scope.SITE, sites=Sites.SEVERAL, page=True,
-        render=_text(lambda t: department_page(
-            t.site, t.context.today, problems=t.context.problems
-        )),
+        render=lambda t: department_page(
+            t.site, t.context.today, problems=t.context.problems, budget=t.context.budget
+        ),
         about="the department: every series and the upcoming sessions of all",
     ),
     Output(
         EMBED_FILE, HTML, Scope.SITE, sites=Sites.SEVERAL, page=True, framed=True,
-        render=_text(lambda t: embed_page(t.site, t.context.today)),
+        render=lambda t: embed_page(t.site, t.context.today, t.context.budget),
         about="a compact list of upcoming sessions for other pages to frame",
     ),
     Output(
         "{series}index.html", HTML, Scope.SERIES, sites=Sites.SEVERAL, page=True,
-        render=_text(lambda t: series_page(
-            t.site, t.series_group, t.context.today, t.context.problems
-        )),
+        render=lambda t: series_page(
+            t.site, t.series_group, t.context.today, t.context.problems, t.context.budget
+        ),
         about="a series' page",
     ),
     Output(

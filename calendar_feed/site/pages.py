@@ -25,6 +25,7 @@ from ..render.listing import zone_label
 from ..render.templating import environment, render_with_items, rendered_items
 from ..texts import speaker_line
 from ..urls import session_anchor, session_file
+from .budget import SIZE_BUDGET_BYTES, fit
 
 if TYPE_CHECKING:  # the site's outputs are upstream of its loading (reserved names)
     from .merge import SeriesGroup, Site, Term
@@ -88,52 +89,73 @@ def upcoming_items(department: Site, today: dt.date) -> list[tuple[Series, Sessi
 
 
 def department_page(
-    department: Site, today: dt.date, *, live: bool = False, problems: Sequence[Problem] = ()
-) -> str:
+    department: Site,
+    today: dt.date,
+    *,
+    live: bool = False,
+    problems: Sequence[Problem] = (),
+    budget: int = SIZE_BUDGET_BYTES,
+) -> bytes:
+    """The department's page: its series, and the upcoming sessions of all, as many as
+    UPCOMING_LIMIT and the byte budget allow (the nearest first)."""
     upcoming = upcoming_items(department, today)
     config = department.config
     head = Series(id="department", name=config.name, base_url=config.base_url)
-    return (
-        environment()
-        .get_template("department.html")
-        .render(
+    template = environment().get_template("department.html")
+
+    def page(shown: Sequence[tuple[Series, Session]]) -> bytes:
+        return template.render(
             **_common(department, "", problems),
             groups=department.groups,
             tags=department.tags,
-            upcoming=upcoming[:UPCOMING_LIMIT],
+            upcoming=shown,
             upcoming_total=len(upcoming),
             subscribe=subscribe_links(config.base_url, head),
             live=live,
-        )
-    )
+        ).encode("utf-8")
+
+    return fit(upcoming[:UPCOMING_LIMIT], lambda pair: pair[1].date, today, page, budget)
 
 
-def embed_page(department: Site, today: dt.date) -> str:
-    upcoming = upcoming_items(department, today)[:EMBED_LIMIT]
+def embed_page(department: Site, today: dt.date, budget: int = SIZE_BUDGET_BYTES) -> bytes:
+    """The compact list other pages frame: the next EMBED_LIMIT sessions, within the budget."""
     context = _common(department, "", ())
     context |= {"target": "_blank", "link_root": department.config.base_url}
-    return environment().get_template(EMBED_FILE).render(**context, upcoming=upcoming)
+    template = environment().get_template(EMBED_FILE)
+
+    def page(shown: Sequence[tuple[Series, Session]]) -> bytes:
+        return template.render(**context, upcoming=shown).encode("utf-8")
+
+    upcoming = upcoming_items(department, today)[:EMBED_LIMIT]
+    return fit(upcoming, lambda pair: pair[1].date, today, page, budget)
 
 
 def series_page(
-    department: Site, group: SeriesGroup, today: dt.date, problems: Sequence[Problem] = ()
-) -> str:
+    department: Site,
+    group: SeriesGroup,
+    today: dt.date,
+    problems: Sequence[Problem] = (),
+    budget: int = SIZE_BUDGET_BYTES,
+) -> bytes:
+    """A series' page on a department site: its upcoming sessions, as many as
+    UPCOMING_LIMIT and the byte budget allow (the nearest first), and its terms."""
     series = group.series
     upcoming = [s for s in group.schedule.sessions if s.date >= today]
-    return (
-        environment()
-        .get_template("series.html")
-        .render(
+    template = environment().get_template("series.html")
+
+    def page(shown: Sequence[Session]) -> bytes:
+        return template.render(
             **_common(department, "../", problems) | _own_language(series),
             **_session_helpers(series, session_file),
             series=series,
-            upcoming=upcoming[:UPCOMING_LIMIT],
+            upcoming=shown,
             upcoming_total=len(upcoming),
             next_session=next((s for s in upcoming if s.is_talk), None),
             terms=group.terms[::-1],
             subscribe=subscribe_links(series.base_url, series),
-        )
-    )
+        ).encode("utf-8")
+
+    return fit(upcoming[:UPCOMING_LIMIT], lambda session: session.date, today, page, budget)
 
 
 class Archives:

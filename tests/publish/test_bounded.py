@@ -244,14 +244,48 @@ def test_a_file_that_passes_the_budget_anyway_is_warned_about(tmp_path: Path):
     )
     size = len(result.files["index.html"])
     warnings = {str(w.position.file): w.message for w in result.warnings}
-    # Before 2025-03-01: lunch's four autumn sessions and 02-26, analysis' 02-26 and
-    # colloquium's 02-28. The department page has no cut: it passes the budget anyway.
+    # The department page without a single session is still past the budget: it keeps
+    # none of its 5 upcoming sessions, and says how large it is even so.
     assert warnings["index.html"] == (
-        f"page is {size / 1024:,.0f} KB, past the about 1 MB where phones and scripts slow "
-        "down; it holds 7 past sessions (`feed_window`: 180 days) and 5 upcoming ones"
+        "page keeps 0 sessions, from none to none, to stay within 3 KB (at about 1 MB phones "
+        "and scripts slow down); 0 earlier and 5 later ones it would hold (`feed_window`: "
+        f"180 days) are only in the archive files; even so it is {size / 1024:,.0f} KB"
     )
+    assert size > 4_000
     assert len(result.files["calendar.ics"]) <= 4_000
     assert warnings["calendar.ics"].startswith("feed keeps ")
+    assert "even so" not in warnings["calendar.ics"]
+
+
+def test_department_pages_keep_the_nearest_upcoming_sessions_within_the_budget(tmp_path: Path):
+    """A department's page, a series' page and the embed list upcoming sessions only up
+    to a count; long abstracts could still take them past the budget: they keep the
+    sessions nearest today that fit, and name how many more there are."""
+    (tmp_path / "long").mkdir()
+    days = _series(tmp_path / "long" / "events.yaml", 60, first=dt.date(2030, 1, 2),
+                   text="Long words. " * 300)  # fmt: skip
+    (tmp_path / "site.yaml").write_text(
+        "site:\n  name: Dept\n  base_url: https://example.edu/d/\nseries:\n  - long/events.yaml\n",
+        encoding="utf-8",
+    )
+    budget = 15_000  # a few of the series page's items, and a few dozen short ones
+    result = build_site(
+        tmp_path / "site.yaml", None, history=None, today=dt.date(2030, 1, 1), budget=budget
+    )
+    files, warned = result.files, {str(w.position.file): w.message for w in result.warnings}
+    department = files["index.html"].decode()
+    listed = re.findall(r'<li class="session [a-z]+" id="long-s-([0-9-]+)"', department)
+    assert 0 < len(listed) < 60
+    assert listed == [str(day) for day in days[: len(listed)]]  # the nearest, in order
+    assert len(files["index.html"]) <= budget
+    assert f"{60 - len(listed)} more later; see each series' page." in department
+    assert warned["index.html"].startswith(f"page keeps {len(listed)} sessions, from 2030-01-02")
+    series = files["long/index.html"]
+    assert len(series) <= budget
+    assert 0 < len(_listed(series)) < 60
+    assert _listed(series) == [str(day) for day in days[: len(_listed(series))]]
+    assert len(files["embed.html"]) <= budget
+    assert set(warned) >= {"index.html", "long/index.html"}
 
 
 def test_an_archive_page_past_the_budget_even_by_month_is_warned_about(tmp_path: Path):
