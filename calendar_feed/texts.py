@@ -507,7 +507,7 @@ SIZE_WHY = {
     "file": "phones and scripts slow down",
 }
 SIZE_CUT = (
-    "{what} keeps {kept:,} sessions, from {first} to {last}, to stay within {budget:,} KB "
+    "{what} keeps {kept}, from {first} to {last}, to stay within {budget:,} KB "
     "(at about 1 MB {why}); {past:,} earlier and {upcoming:,} later ones it would hold "
     "(`feed_window`: {window}) are only in the archive files"
 )
@@ -518,6 +518,11 @@ SIZE_PAST = (
 )
 SIZE_TERM = (
     "{what} is {size:,.0f} KB, past the about 1 MB where {why}; it is the archive of "
-    "{term} and lists all its {count:,} sessions"
+    "{term} and lists all its {count}"
 )
 SIZE_NO_SESSION = "none"
+
+
+def sessions(count: int) -> str:
+    """'1 session', '1,234 sessions'."""
+    return f"{count:,} session{'' if count == 1 else 's'}"

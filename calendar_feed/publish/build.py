@@ -248,11 +248,15 @@ def size_warnings(
         if target.term is not None:  # an archive page lists its whole term
             count = len(target.term.schedule.sessions)
             message = texts.SIZE_TERM.format(
-                what=what, size=size / 1024, why=why, count=count, term=target.term.label
+                what=what,
+                size=size / 1024,
+                why=why,
+                count=texts.sessions(count),
+                term=target.term.label,
             )
         elif cut is not None:
             message = texts.SIZE_CUT.format(
-                what=what, kept=cut.kept, first=cut.first or texts.SIZE_NO_SESSION,
+                what=what, kept=texts.sessions(cut.kept), first=cut.first or texts.SIZE_NO_SESSION,
                 last=cut.last or texts.SIZE_NO_SESSION, budget=context.budget // 1024, why=why,
                 past=cut.dropped_past, upcoming=cut.dropped_upcoming, window=window,
             )  # fmt: skip

@@ -284,6 +284,9 @@ def test_department_pages_keep_the_nearest_upcoming_sessions_within_the_budget(t
     assert len(series) <= budget
     assert 0 < len(_listed(series)) < 60
     assert _listed(series) == [str(day) for day in days[: len(_listed(series))]]
+    kept = len(_listed(series))
+    noun = "session" if kept == 1 else "sessions"
+    assert warned["long/index.html"].startswith(f"page keeps {kept} {noun}, from 2030-01-02")
     assert len(files["embed.html"]) <= budget
     assert set(warned) >= {"index.html", "long/index.html"}
 
