@@ -14,8 +14,8 @@ icalendar stays the judge: each function here returns None for any value whose
 form here is not proven identical (a parameter value that icalendar would quote or
 escape, a UID or tag with a TEXT special character, a URI with a line break, a
 time zone other than a ``ZoneInfo``, a zone abbreviation with other characters than
-letters, digits and signs), and render/ical.py
-then asks components.py, which builds it with icalendar.
+letters, digits and signs), and render/ical.py then asks components.py, which
+builds it with icalendar.
 tests/render/test_ical_bytes.py compares the two on generated calendars, events
 and every zone.
 """
@@ -31,7 +31,7 @@ from ..identity import FIXED_STAMP, Revision, session_uid
 from ..model import Series, Session, Status
 from ..texts import JOIN_ONLINE, event_description, event_summary
 from ..urls import feed_url, session_url
-from .folding import LIMIT, fold_line
+from .folding import LIMIT, fold_line, fold_lines
 
 PRODID = "-//calendar-feed//calendar-feed//EN"
 UTC_ZONES = frozenset((
@@ -97,7 +97,7 @@ def calendar_head(series: Series, whole: bool, query: str) -> bytes | None:
                 return None
             lines += [f"SOURCE;VALUE=URI:{source}", f"URL;VALUE=URI:{series.base_url}"]
         lines += [f"X-PUBLISHED-TTL:{refresh}", f"X-WR-TIMEZONE:{escape_text(series.timezone)}"]
-    return b"".join(fold_line(line) + b"\r\n" for line in lines)
+    return fold_lines(lines)
 
 
 def vtimezone(tzid: str, first: dt.date, last: dt.date) -> bytes | None:
@@ -110,16 +110,15 @@ def vtimezone(tzid: str, first: dt.date, last: dt.date) -> bytes | None:
     lines += [f"COMMENT:This timezone only works from {first} to {last}."]
     for part in parts:
         kind = "DAYLIGHT" if part.offset.is_dst else "STANDARD"
-        before, after = _offset(part.offset_from), _offset(part.offset.utcoffset)
         if not _TIME_ZONE_NAME.match(part.offset.name):
             return None
         lines += [f"BEGIN:{kind}", f"DTSTART:{_stamp(part.walls[0])}"]
         if len(part.walls) > 1:
             lines += [f"RDATE:{_stamp(wall)}" for wall in part.walls]
-        lines += [f"TZNAME:{part.offset.name}", f"TZOFFSETFROM:{before}"]
-        lines += [f"TZOFFSETTO:{after}", f"END:{kind}"]
+        lines += [f"TZNAME:{part.offset.name}", f"TZOFFSETFROM:{_offset(part.offset_from)}"]
+        lines += [f"TZOFFSETTO:{_offset(part.offset.utcoffset)}", f"END:{kind}"]
     lines.append("END:VTIMEZONE")
-    return b"".join(fold_line(line) + b"\r\n" for line in lines)
+    return fold_lines(lines)
 
 
 def event_bytes(
@@ -159,10 +158,10 @@ def event_bytes(
         *(_alarm(summary, alarm_minutes) if session.is_talk else []),
         "END:VEVENT",
     ]
-    zones = {start[1], end[1]} - {""}
+    tzids = {start[1], end[1]} - {""}
     # A line of at most 18 characters fits in 74 octets (4 at most each): nothing to fold.
     folded = [line.encode() if len(line) <= _SHORT else fold_line(line) for line in lines]
-    return b"\r\n".join(folded) + b"\r\n", tuple(sorted(zones))
+    return b"\r\n".join(folded) + b"\r\n", tuple(sorted(tzids))
 
 
 def _plain(series: Series, session: Session, revision: Revision) -> bool:
