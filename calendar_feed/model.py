@@ -21,6 +21,8 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Link:
+    """A labelled link of a session (its slides, video, the speaker's page)."""
+
     label: str
     url: str
 
@@ -493,6 +495,8 @@ session sits in the schedule. Validation reads them with its own rules (sessions
 
 @dataclass(frozen=True)
 class Schedule:
+    """A series and its sessions in date order: what every renderer takes."""
+
     series: Series
     sessions: tuple[Session, ...] = field(default=())
 

@@ -30,6 +30,8 @@ T = TypeVar("T")
 
 @dataclasses.dataclass
 class _Block:
+    """The table of one reusing() block, and its session digests."""
+
     table: MutableMapping[bytes, Any]
     sessions: dict[int, tuple[Session, str]] = dataclasses.field(default_factory=dict)
     """Each session's digest, computed once per session object in the block."""

@@ -182,6 +182,8 @@ def data_digest(name: str) -> bytes:
 
 @dataclass(frozen=True)
 class _ZoneData:
+    """A TZif file's transitions and rule, as tzdata ships it for the zone."""
+
     times: tuple[int, ...]
     """Transition instants (Unix seconds), ascending."""
     kinds: tuple[int, ...]

@@ -41,6 +41,8 @@ class Record:
 
 @dataclass(frozen=True)
 class Announcement:
+    """One change told to people who follow announcements.atom, kept in the history."""
+
     id: str
     """Stable across publishes: the UID and the SEQUENCE the change produced."""
     published: dt.datetime
@@ -52,6 +54,8 @@ class Announcement:
 
 @dataclass(frozen=True)
 class History:
+    """What subscribers have seen of one series: a record per UID, and the announcements."""
+
     series: str
     records: Mapping[str, Record]
     announcements: tuple[Announcement, ...] = ()

@@ -24,6 +24,8 @@ ELLIPSIS = "…"
 
 @dataclass(frozen=True)
 class SubscribeLinks:
+    """The feed's URL as each calendar app takes it: each app wants its own form."""
+
     https: str
     webcal: str
     google: str

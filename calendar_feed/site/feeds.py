@@ -29,6 +29,8 @@ TALKS_FILE = "talks.ics"
 
 @dataclass(frozen=True)
 class FeedQuery:
+    """Which sessions a feed holds: every feed, static or live, is one of these."""
+
     series: frozenset[str] | None = None
     """Series ids to include; None for all."""
     tags: frozenset[str] = frozenset()

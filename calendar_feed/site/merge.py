@@ -122,6 +122,8 @@ def history_file(group: SeriesGroup, history: HistoryFiles) -> Path | None:
 
 @dataclass(frozen=True)
 class Site:
+    """Every series a build publishes, and the settings of the site around them."""
+
     config: SiteConfig
     groups: tuple[SeriesGroup, ...]
     warnings: tuple[Problem, ...] = ()

@@ -80,6 +80,8 @@ class Node:
 
 @dataclass(slots=True)
 class Scalar(Node):
+    """A YAML scalar as written, with the type YAML would give it."""
+
     text: str
     """The scalar's text after YAML quoting and folding rules."""
     kind: str
@@ -100,11 +102,15 @@ class Scalar(Node):
 
 @dataclass(slots=True)
 class Sequence(Node):
+    """A YAML list, each item with its place."""
+
     items: tuple[Node, ...]
 
 
 @dataclass(slots=True)
 class Entry:
+    """A mapping's value, and where its key is: an error about the key points there."""
+
     key_line: int
     key_column: int
     value: Node
@@ -116,6 +122,8 @@ class Entry:
 
 @dataclass(slots=True)
 class Mapping(Node):
+    """A YAML mapping; a repeated key is an error, so each key has one entry."""
+
     entries: dict[str, Entry]
 
 
