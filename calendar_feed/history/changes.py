@@ -79,6 +79,8 @@ class Change:
     sequence: int
     snapshot: Mapping[str, Any]
     """The new snapshot (the last one for a removed event)."""
+    digest: str
+    """The digest of what subscribers see: of ``snapshot`` (the last seen for a removal)."""
 
     @property
     def is_new(self) -> bool:
@@ -107,22 +109,27 @@ def plan(history: History | None, schedule: Schedule) -> list[Change]:
         uid = session_uid(series, session)
         current.add(uid)
         old = records.get(uid)
-        if old is not None and old.removed is None and old.digest == _digest(series, session):
+        if old is None:
+            new = snapshot(series, session)
+            kind = _NEW_KIND.get(new["status"], ChangeKind.NEW_OPEN_SLOT)
+            seen = _digest(series, session, new)
+            changes.append(Change(uid, session.key, (kind,), (), 0, new, seen))
+            continue
+        seen = _digest(series, session)
+        if old.removed is None and old.digest == seen:
             continue  # unchanged: the common case, decided without building the snapshot
         new = snapshot(series, session)
-        if old is None:
-            kind = _NEW_KIND.get(new["status"], ChangeKind.NEW_OPEN_SLOT)
-            changes.append(Change(uid, session.key, (kind,), (), 0, new))
-            continue
         kinds, details = compare(old.snapshot, new)
         if old.removed is not None:
             kinds = (ChangeKind.RESTORED, *kinds)
-        changes.append(Change(uid, session.key, kinds, details, old.sequence + 1, new))
+        changes.append(Change(uid, session.key, kinds, details, old.sequence + 1, new, seen))
     gone = [r for uid, r in records.items() if uid not in current and r.removed is None]
     for record in sorted(gone, key=lambda r: (r.snapshot["start"], r.uid)):
         removal = (ChangeKind.REMOVED,)
         key, sequence = record.snapshot["key"], record.sequence + 1
-        changes.append(Change(record.uid, key, removal, (), sequence, record.snapshot))
+        changes.append(
+            Change(record.uid, key, removal, (), sequence, record.snapshot, record.digest)
+        )
     return changes
 
 
@@ -179,13 +186,14 @@ def _when(snap: Mapping[str, Any]) -> str:
 # -- publishing --------------------------------------------------------------------
 
 
-def _digest(series: Series, session: Session) -> str:
-    """The digest of what subscribers see of ``session``, kept in the build cache
-    (comparing 10,000 sessions meant 10,000 snapshots)."""
+def _digest(series: Series, session: Session, snap: Mapping[str, Any] | None = None) -> str:
+    """The digest of what subscribers see of ``session`` (``snap``, its snapshot, when
+    made already), kept in the build cache: comparing 10,000 sessions meant 10,000
+    snapshots. The publish that starts a history keeps them too, for the next one."""
     return piece(
         "history-digest",
         (series_digest(series), session_digest(session)),
-        lambda: digest(snapshot(series, session)),
+        lambda: digest(snapshot(series, session) if snap is None else snap),
     )
 
 
@@ -204,7 +212,7 @@ def publish(
         removed = now if ChangeKind.REMOVED in change.kinds else None
         records[change.uid] = Record(
             uid=change.uid,
-            digest=old.digest if removed and old else digest(change.snapshot),
+            digest=change.digest,
             sequence=change.sequence,
             modified=now,
             first_published=old.first_published if old else now,

@@ -19,6 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calendar_feed.cli import main
+from calendar_feed.history import changes
+from calendar_feed.history.records import snapshot
+from calendar_feed.model import Session
 from calendar_feed.publish import cache as cache_module
 from calendar_feed.publish.build import build_site, publish_site
 from calendar_feed.publish.cache import BuildCache
@@ -91,6 +94,26 @@ def test_with_a_history_the_edited_event_gets_its_new_sequence(
     _edit_title(events, "title: ", "title: Revised, ")
     _build(events, plain, None, history=plain_history)
     assert cached == site_files(plain)
+
+
+def test_the_build_after_a_history_starts_compares_only_the_edited_session_again(
+    events: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build that starts a history keeps each session's digest in the cache, so the
+    next one does not make again what subscribers saw of every unchanged session."""
+    site, cache_dir, history = tmp_path / "site", tmp_path / "cache", tmp_path / "h.json"
+    _build(events, site, cache_dir, history=history)
+    snapshotted: list[str] = []
+
+    def counted(series: object, session: Session) -> dict[str, object]:
+        snapshotted.append(session.key)
+        return snapshot(series, session)
+
+    monkeypatch.setattr(changes, "snapshot", counted)
+    _edit_title(events, "title: ", "title: Revised, ")
+    _build(events, site, cache_dir, history=history)
+    assert set(snapshotted) == {"2024-09-11"}  # the first session's title was edited
+    assert b"Revised" in (site / "calendar.ics").read_bytes()
 
 
 def test_unchanged_files_stay_as_they_were_and_changed_ones_are_new(
