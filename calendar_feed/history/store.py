@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import fcntl
+import functools
 import json
 import os
 from collections.abc import Iterator
@@ -127,7 +128,8 @@ def history_json(history: History) -> bytes:
 
     A publish changes the lines of the events it changed (a readable ``git diff``),
     and json's C encoder, which cannot indent, writes 10,000 records in a tenth of the
-    time the indenting one takes.
+    time the indenting one takes. The parts are joined once: at 10,000 sessions the text
+    is 38 MB, and each concatenation copied all of it.
     """
     records = sorted(history.records.values(), key=lambda r: (r.snapshot["start"], r.uid))
     head = {
@@ -136,32 +138,35 @@ def history_json(history: History) -> bytes:
         "docs/user-guide/history.md.",
         "series": history.series,
     }
+    when = functools.cache(rfc3339)  # most records share the few times they were published
     events = [
-        f"    {_dumps(r.uid)}: "
+        "    "
         + _dumps(
             {
-                "sequence": r.sequence,
-                "last_modified": rfc3339(r.modified),
-                "first_published": rfc3339(r.first_published),
-                "removed": rfc3339(r.removed) if r.removed else None,
-                "digest": r.digest,
-                "snapshot": dict(r.snapshot),
+                r.uid: {
+                    "sequence": r.sequence,
+                    "last_modified": when(r.modified),
+                    "first_published": when(r.first_published),
+                    "removed": when(r.removed) if r.removed else None,
+                    "digest": r.digest,
+                    "snapshot": dict(r.snapshot),
+                }
             }
-        )
+        )[1:-1]  # '"uid": {...}'
         for r in records
     ]
     announcements = [
-        "    " + _dumps({**vars(a), "published": rfc3339(a.published)})  # fields: str
+        "    " + _dumps({**vars(a), "published": when(a.published)})  # fields: str
         for a in history.announcements
     ]
-    text = (
-        "{\n"
-        + "".join(f"  {_dumps(key)}: {_dumps(value)},\n" for key, value in head.items())
-        + f'  "events": {_block("{", events, "}")},\n'
-        + f'  "announcements": {_block("[", announcements, "]")}\n'
-        + "}\n"
-    )
-    return text.encode("utf-8")
+    parts = [
+        "{\n",
+        *(f"  {_dumps(key)}: {_dumps(value)},\n" for key, value in head.items()),
+        f'  "events": {_block("{", events, "}")},\n',
+        f'  "announcements": {_block("[", announcements, "]")}\n',
+        "}\n",
+    ]
+    return "".join(parts).encode("utf-8")
 
 
 def _dumps(value: object) -> str:
